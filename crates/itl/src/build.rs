@@ -1,0 +1,343 @@
+//! Writing trust lists in CUCM's layout, and signing them.
+//!
+//! Header order `1, 2, [28], 3{4, 5, 6}, 7{8, 9{10, 11}}, 12, 14, 15`, then PADDING bytes to a
+//! multiple of 4; records `1, 2, 3, 4, 5, 6, 7, 8, 9[, 10]` (CTL records carry 10, TVS and
+//! CAPF records may carry 11 + 12 instead of 9).
+
+use core::net::Ipv4Addr;
+
+use rsa::pkcs1v15::Pkcs1v15Sign;
+use rsa::traits::PublicKeyParts;
+use rsa::RsaPrivateKey;
+use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
+
+use crate::error::{Error, Result};
+use crate::hash::digest_parts;
+use crate::role::{Digest, Role};
+use crate::tag;
+use crate::trustlist::{put_tlv, Kind};
+
+/// The signer fields of a header: certificate subject, serial number and issuer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerId {
+    /// Subject, as CUCM writes it (`CN=…;OU=…`).
+    pub name: String,
+    /// Serial number, unsigned big-endian without a sign byte.
+    pub serial: Vec<u8>,
+    /// Issuer, as CUCM writes it.
+    pub issuer: String,
+}
+
+impl SignerId {
+    /// Takes the signer fields from a DER certificate.
+    pub fn from_certificate(der: &[u8]) -> Result<Self> {
+        let cert = parse_cert(der)?;
+        Ok(SignerId {
+            name: cucm_name(cert.subject()),
+            serial: serial_bytes(cert.raw_serial()),
+            issuer: cucm_name(cert.issuer()),
+        })
+    }
+}
+
+fn parse_cert(der: &[u8]) -> Result<X509Certificate<'_>> {
+    X509Certificate::from_der(der)
+        .map(|(_, c)| c)
+        .map_err(|e| Error::Crypto(format!("cannot decode the certificate: {e}")))
+}
+
+/// A name as CUCM writes it: `ATTR=value` in certificate order, joined by `;`.
+pub fn cucm_name(name: &X509Name<'_>) -> String {
+    let reg = x509_parser::objects::oid_registry();
+    let mut parts = Vec::new();
+    for rdn in name.iter_rdn() {
+        for attr in rdn.iter() {
+            let key = x509_parser::objects::oid2abbrev(attr.attr_type(), reg)
+                .map(str::to_owned)
+                .unwrap_or_else(|_| attr.attr_type().to_id_string());
+            let key = if key == "commonName" { "CN".to_owned() } else { key };
+            let value = attr.as_str().map(str::to_owned).unwrap_or_else(|_| hex::encode(attr.as_slice()));
+            parts.push(format!("{key}={value}"));
+        }
+    }
+    parts.join(";")
+}
+
+/// A DER INTEGER's content bytes as an unsigned magnitude (the sign byte dropped).
+pub fn serial_bytes(raw: &[u8]) -> Vec<u8> {
+    let skip = raw.iter().take_while(|&&b| b == 0).count().min(raw.len().saturating_sub(1));
+    raw[skip..].to_vec()
+}
+
+/// One record under construction: TLVs in the order they are added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordBuilder {
+    tlvs: Vec<(u8, Vec<u8>)>,
+}
+
+fn c_string(s: &str) -> Vec<u8> {
+    let mut v = s.as_bytes().to_vec();
+    v.push(0);
+    v
+}
+
+impl RecordBuilder {
+    /// An empty record.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The record CUCM writes for a certificate: DNSNAME, SUBJECTNAME, FUNCTION, ISSUERNAME,
+    /// SERIALNUMBER, PUBLICKEY, SIGNATURE and CERTIFICATE.
+    pub fn from_certificate(role: Role, der: &[u8], dns_name: &str) -> Result<Self> {
+        let cert = parse_cert(der)?;
+        Ok(RecordBuilder::new()
+            .dns_name(dns_name)
+            .subject(&cucm_name(cert.subject()))
+            .role(role)
+            .issuer(&cucm_name(cert.issuer()))
+            .serial(&serial_bytes(cert.raw_serial()))
+            .public_key(&cert.public_key().subject_public_key.data)
+            .signature(&cert.signature_value.data)
+            .certificate(der))
+    }
+
+    /// Adds any TLV.
+    pub fn tlv(mut self, tag: u8, value: &[u8]) -> Self {
+        self.tlvs.push((tag, value.to_vec()));
+        self
+    }
+
+    /// Replaces the value of the first TLV with this tag, or adds the TLV.
+    pub fn set(mut self, tag: u8, value: &[u8]) -> Self {
+        match self.tlvs.iter_mut().find(|(t, _)| *t == tag) {
+            Some(slot) => slot.1 = value.to_vec(),
+            None => self.tlvs.push((tag, value.to_vec())),
+        }
+        self
+    }
+
+    /// Removes every TLV with this tag.
+    pub fn without(mut self, tag: u8) -> Self {
+        self.tlvs.retain(|(t, _)| *t != tag);
+        self
+    }
+
+    /// DNSNAME (a NUL is appended).
+    pub fn dns_name(self, name: &str) -> Self {
+        self.tlv(tag::DNS_NAME, &c_string(name))
+    }
+
+    /// SUBJECTNAME (a NUL is appended).
+    pub fn subject(self, name: &str) -> Self {
+        self.tlv(tag::SUBJECT_NAME, &c_string(name))
+    }
+
+    /// FUNCTION.
+    pub fn role(self, role: Role) -> Self {
+        self.tlv(tag::FUNCTION, &role.0.to_be_bytes())
+    }
+
+    /// ISSUERNAME (a NUL is appended).
+    pub fn issuer(self, name: &str) -> Self {
+        self.tlv(tag::ISSUER_NAME, &c_string(name))
+    }
+
+    /// SERIALNUMBER.
+    pub fn serial(self, serial: &[u8]) -> Self {
+        self.tlv(tag::RECORD_SERIAL_NUMBER, serial)
+    }
+
+    /// PUBLICKEY.
+    pub fn public_key(self, key: &[u8]) -> Self {
+        self.tlv(tag::PUBLIC_KEY, key)
+    }
+
+    /// SIGNATURE (the certificate's signature value).
+    pub fn signature(self, sig: &[u8]) -> Self {
+        self.tlv(tag::RECORD_SIGNATURE, sig)
+    }
+
+    /// CERTIFICATE (DER).
+    pub fn certificate(self, der: &[u8]) -> Self {
+        self.tlv(tag::CERTIFICATE, der)
+    }
+
+    /// IPADDRESS.
+    pub fn ip(self, ip: Ipv4Addr) -> Self {
+        self.tlv(tag::IP_ADDRESS, &ip.octets())
+    }
+
+    /// CERTHASH and HASH ALGORITHM.
+    pub fn cert_hash(self, digest: Digest, hash: &[u8]) -> Self {
+        self.tlv(tag::CERT_HASH, hash).tlv(tag::HASH_ALGORITHM, &[digest.code()])
+    }
+
+    /// The record bytes, RECORDLENGTH first.
+    pub fn encode(&self) -> Result<Vec<u8>> {
+        let len = 5 + self.tlvs.iter().map(|(_, v)| 3 + v.len()).sum::<usize>();
+        let len16 = u16::try_from(len).map_err(|_| Error::Crypto(format!("record of {len} bytes exceeds 65535")))?;
+        let mut out = Vec::with_capacity(len);
+        put_tlv(&mut out, tag::RECORD_LENGTH, &len16.to_be_bytes());
+        for (t, v) in &self.tlvs {
+            if v.len() > usize::from(u16::MAX) {
+                return Err(Error::Crypto(format!("tag {t} value of {} bytes exceeds 65535", v.len())));
+            }
+            put_tlv(&mut out, *t, v);
+        }
+        Ok(out)
+    }
+}
+
+/// A trust list under construction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Builder {
+    /// File format version (1.2 for every CUCM trust list).
+    pub version: (u8, u8),
+    /// Signer version (tag 28), written only when set.
+    pub signer_version: Option<(u8, u8)>,
+    /// Signature digest.
+    pub digest: Digest,
+    /// FILENAME.
+    pub filename: String,
+    /// TIMESTAMP, Unix seconds.
+    pub timestamp: u32,
+    /// Records, in file order.
+    pub records: Vec<RecordBuilder>,
+}
+
+impl Builder {
+    /// An empty ITL (`ITLFile.tlv`) or CTL (`CTLFile.tlv`), version 1.2, SHA-1, time 0.
+    pub fn new(kind: Kind) -> Self {
+        Builder {
+            version: (1, 2),
+            signer_version: None,
+            digest: Digest::Sha1,
+            filename: format!("{}File.tlv", kind.as_str()),
+            timestamp: 0,
+            records: Vec::new(),
+        }
+    }
+
+    /// Adds a record.
+    pub fn record(mut self, r: RecordBuilder) -> Self {
+        self.records.push(r);
+        self
+    }
+
+    /// The header without its SIGNATURE TLV, cut where the signature goes: `(before, after)`.
+    fn header_parts(&self, signer: &SignerId, signature_len: usize) -> Result<(Vec<u8>, Vec<u8>)> {
+        let name = c_string(&signer.name);
+        let issuer = c_string(&signer.issuer);
+        let mut pre = Vec::new();
+        put_tlv(&mut pre, tag::VERSION, &[self.version.0, self.version.1]);
+        put_tlv(&mut pre, tag::HEADER_LENGTH, &[0, 0]);
+        if let Some((a, b)) = self.signer_version {
+            put_tlv(&mut pre, tag::SIGNER_VERSION, &[a, b]);
+        }
+        let id_len = 3 * 3 + name.len() + signer.serial.len() + issuer.len();
+        pre.push(tag::SIGNER_ID);
+        pre.extend_from_slice(&u16::try_from(id_len).map_err(|_| Error::Crypto("signer names too long".into()))?.to_be_bytes());
+        put_tlv(&mut pre, tag::SIGNER_NAME, &name);
+        put_tlv(&mut pre, tag::SERIAL_NUMBER, &signer.serial);
+        put_tlv(&mut pre, tag::CA_NAME, &issuer);
+        pre.extend_from_slice(&[tag::SIGNATURE_INFO, 0, 15]);
+        put_tlv(&mut pre, tag::DIGEST_ALGORITHM, &[self.digest.code()]);
+        pre.extend_from_slice(&[tag::SIGNATURE_ALGO_INFO, 0, 8]);
+        put_tlv(&mut pre, tag::SIGNATURE_ALGORITHM, &[0]);
+        put_tlv(&mut pre, tag::SIGNATURE_MODULUS, &[modulus_code(signature_len)]);
+        let mut post = Vec::new();
+        put_tlv(&mut post, tag::FILENAME, &c_string(&self.filename));
+        put_tlv(&mut post, tag::TIMESTAMP, &self.timestamp.to_be_bytes());
+        while (pre.len() + 3 + signature_len + post.len()) % 4 != 0 {
+            post.push(tag::PADDING);
+        }
+        let total = pre.len() + 3 + signature_len + post.len();
+        let total = u16::try_from(total).map_err(|_| Error::Crypto(format!("header of {total} bytes exceeds 65535")))?;
+        pre[8..10].copy_from_slice(&total.to_be_bytes());
+        Ok((pre, post))
+    }
+
+    /// Lays the file out and signs it with `sign`, which gets the signed bytes (the file
+    /// without its SIGNATURE TLV) and must return exactly `signature_len` bytes.
+    pub fn build_with(
+        &self,
+        signer: &SignerId,
+        signature_len: usize,
+        sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+    ) -> Result<Vec<u8>> {
+        let (pre, post) = self.header_parts(signer, signature_len)?;
+        let mut body = Vec::new();
+        for r in &self.records {
+            body.extend_from_slice(&r.encode()?);
+        }
+        let mut signed = Vec::with_capacity(pre.len() + post.len() + body.len());
+        signed.extend_from_slice(&pre);
+        signed.extend_from_slice(&post);
+        signed.extend_from_slice(&body);
+        let sig = sign(&signed)?;
+        if sig.len() != signature_len {
+            return Err(Error::Crypto(format!("signature is {} bytes, expected {signature_len}", sig.len())));
+        }
+        let mut out = pre;
+        put_tlv(&mut out, tag::SIGNATURE, &sig);
+        out.extend_from_slice(&post);
+        out.extend_from_slice(&body);
+        Ok(out)
+    }
+
+    /// Lays the file out and signs it with an RSA key (PKCS#1 v1.5, [`Builder::digest`]).
+    pub fn sign_rsa(&self, signer: &SignerId, key: &RsaPrivateKey) -> Result<Vec<u8>> {
+        let digest = self.digest;
+        self.build_with(signer, key.size(), |data| sign_rsa(key, digest, &[data]))
+    }
+}
+
+/// Signs the concatenation of `parts` with RSA PKCS#1 v1.5 under `digest`.
+pub fn sign_rsa(key: &RsaPrivateKey, digest: Digest, parts: &[&[u8]]) -> Result<Vec<u8>> {
+    let hashed = digest_parts(digest, parts).ok_or_else(|| Error::Crypto(format!("cannot sign with digest {digest}")))?;
+    let scheme = match digest {
+        Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
+        Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
+        _ => Pkcs1v15Sign::new::<sha2::Sha512>(),
+    };
+    key.sign(scheme, &hashed).map_err(|e| Error::Crypto(format!("RSA signing failed: {e}")))
+}
+
+/// SIGNATUREMODULUS code for a signature length: 0..3 for 512..4096 bits.
+pub fn modulus_code(signature_len: usize) -> u8 {
+    match signature_len {
+        64 => 0,
+        128 => 1,
+        256 => 2,
+        512 => 3,
+        _ => 0xff,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serial_drops_sign_byte_only() {
+        assert_eq!(serial_bytes(&[0x00, 0x83, 0xe9]), vec![0x83, 0xe9]);
+        assert_eq!(serial_bytes(&[0x61, 0x40]), vec![0x61, 0x40]);
+        assert_eq!(serial_bytes(&[0x00]), vec![0x00]);
+    }
+
+    #[test]
+    fn header_lengths_match_cucm_sample_118892() {
+        // eToken-signed CTL from Cisco doc 118892: SIGNERID 117, HeaderLength 304 with a
+        // 1024-bit signature.
+        let signer = SignerId {
+            name: "cn=\"SAST-ADN0054f509        \";ou=IPCBU;o=\"Cisco Systems".into(),
+            serial: vec![0x3C, 0xF9, 0x27, 0, 0, 0, 0xAF, 0xA2, 0xDA, 0x45],
+            issuer: "cn=Cisco Manufacturing CA;o=Cisco Systems".into(),
+        };
+        let (pre, post) = Builder::new(Kind::Ctl).header_parts(&signer, 128).unwrap();
+        assert_eq!(u16::from_be_bytes([pre[11], pre[12]]), 117);
+        assert_eq!(pre.len() + 131 + post.len(), 304);
+        assert_eq!(u16::from_be_bytes([pre[8], pre[9]]), 304);
+    }
+}

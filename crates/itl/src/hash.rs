@@ -1,0 +1,71 @@
+//! Whole-file checksums (what `show itl` prints and phones report) and signature digests.
+
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest as _, Sha256, Sha512};
+
+use crate::role::Digest;
+
+/// MD5, SHA-1, SHA-256 and SHA-512 of a whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checksums {
+    /// MD5 (16 bytes).
+    pub md5: [u8; 16],
+    /// SHA-1 (20 bytes).
+    pub sha1: [u8; 20],
+    /// SHA-256 (32 bytes).
+    pub sha256: [u8; 32],
+    /// SHA-512 (64 bytes).
+    pub sha512: [u8; 64],
+}
+
+impl Checksums {
+    /// Hashes `bytes` with the four algorithms.
+    pub fn of(bytes: &[u8]) -> Self {
+        Checksums {
+            md5: Md5::digest(bytes).into(),
+            sha1: Sha1::digest(bytes).into(),
+            sha256: Sha256::digest(bytes).into(),
+            sha512: Sha512::digest(bytes).into(),
+        }
+    }
+}
+
+/// Hashes the concatenation of `parts` with `digest`; `None` for an unknown digest.
+pub fn digest_parts(digest: Digest, parts: &[&[u8]]) -> Option<Vec<u8>> {
+    fn run<D: sha2::Digest>(parts: &[&[u8]]) -> Vec<u8> {
+        let mut h = D::new();
+        for p in parts {
+            h.update(p);
+        }
+        h.finalize().to_vec()
+    }
+    match digest {
+        Digest::Sha1 => Some(run::<Sha1>(parts)),
+        Digest::Sha256 => Some(run::<Sha256>(parts)),
+        Digest::Sha512 => Some(run::<Sha512>(parts)),
+        Digest::Unknown(_) => None,
+    }
+}
+
+/// SHA-1 of `bytes`, as CUCM prints for a CERTIFICATE row.
+pub fn sha1(bytes: &[u8]) -> [u8; 20] {
+    Sha1::digest(bytes).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_answers() {
+        // FIPS 180 / RFC 1321 test vectors for "abc".
+        let c = Checksums::of(b"abc");
+        assert_eq!(hex::encode(c.md5), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(hex::encode(c.sha1), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(hex::encode(c.sha256), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert!(hex::encode(c.sha512).starts_with("ddaf35a193617aba"));
+        assert_eq!(digest_parts(Digest::Sha1, &[b"a", b"bc"]).unwrap(), c.sha1.to_vec());
+        assert_eq!(digest_parts(Digest::Unknown(7), &[b"abc"]), None);
+    }
+}

@@ -1,0 +1,133 @@
+//! Public keys of trust-list records, and the one function that checks a signature.
+
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::pkcs1v15::Pkcs1v15Sign;
+use rsa::traits::PublicKeyParts;
+use rsa::RsaPublicKey;
+use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::public_key::PublicKey as SpkiKey;
+
+use crate::hash::digest_parts;
+use crate::record::Record;
+use crate::role::Digest;
+
+/// A key a signature can be checked with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicKey {
+    /// RSA.
+    Rsa(RsaPublicKey),
+    /// ECDSA P-256, SEC1 point.
+    P256(Vec<u8>),
+    /// ECDSA P-384, SEC1 point.
+    P384(Vec<u8>),
+    /// A key this crate cannot check signatures with, named.
+    Unsupported(String),
+}
+
+impl PublicKey {
+    /// The key of a DER certificate.
+    pub fn from_certificate(der: &[u8]) -> Result<Self, String> {
+        let (_, cert) = X509Certificate::from_der(der).map_err(|e| format!("cannot decode the certificate: {e}"))?;
+        let spki = cert.public_key();
+        match spki.parsed() {
+            Ok(SpkiKey::RSA(_)) => RsaPublicKey::from_pkcs1_der(&spki.subject_public_key.data)
+                .map(PublicKey::Rsa)
+                .map_err(|e| format!("cannot use the certificate's RSA key: {e}")),
+            Ok(SpkiKey::EC(point)) => {
+                let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
+                Ok(match curve.as_deref() {
+                    Some("1.2.840.10045.3.1.7") => PublicKey::P256(point.data().to_vec()),
+                    Some("1.3.132.0.34") => PublicKey::P384(point.data().to_vec()),
+                    other => PublicKey::Unsupported(format!("EC key on curve {}", other.unwrap_or("(none)"))),
+                })
+            }
+            Ok(_) | Err(_) => Ok(PublicKey::Unsupported(format!("key type {}", spki.algorithm.algorithm.to_id_string()))),
+        }
+    }
+
+    /// The key of a PUBLICKEY value: DER RSAPublicKey, or an uncompressed EC point.
+    pub fn from_record_key(value: &[u8]) -> Result<Self, String> {
+        if let Ok(k) = RsaPublicKey::from_pkcs1_der(value) {
+            return Ok(PublicKey::Rsa(k));
+        }
+        match (value.first(), value.len()) {
+            (Some(4), 65) => Ok(PublicKey::P256(value.to_vec())),
+            (Some(4), 97) => Ok(PublicKey::P384(value.to_vec())),
+            _ => Err("PUBLICKEY is neither an RSA key nor a P-256/P-384 point".into()),
+        }
+    }
+
+    /// The key of a record: from its certificate, else from its PUBLICKEY tag.
+    pub fn from_record(r: &Record<'_>) -> Result<Self, String> {
+        match (r.certificate_der(), r.public_key()) {
+            (Some(der), _) => Self::from_certificate(der),
+            (None, Some(k)) => Self::from_record_key(k),
+            (None, None) => Err("the record carries neither a certificate nor a public key".into()),
+        }
+    }
+
+    /// Key size in bits (RSA modulus, EC curve size).
+    pub fn bits(&self) -> Option<usize> {
+        match self {
+            PublicKey::Rsa(k) => Some(k.n().bits()),
+            PublicKey::P256(_) => Some(256),
+            PublicKey::P384(_) => Some(384),
+            PublicKey::Unsupported(_) => None,
+        }
+    }
+}
+
+/// Why a signature check did not pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    /// The signature is wrong for these bytes and this key.
+    Invalid(String),
+    /// The digest or key type cannot be checked here.
+    Unsupported(String),
+}
+
+/// Checks `signature` over the concatenation of `parts`: RSA PKCS#1 v1.5 for RSA keys,
+/// ECDSA (DER or fixed-size signature) for P-256/P-384.
+pub fn check_signature(key: &PublicKey, digest: Digest, parts: &[&[u8]], signature: &[u8]) -> Result<(), CheckError> {
+    match key {
+        PublicKey::Rsa(k) => {
+            let hashed = digest_parts(digest, parts).ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
+            let scheme = match digest {
+                Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
+                Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
+                _ => Pkcs1v15Sign::new::<sha2::Sha512>(),
+            };
+            if signature.len() != k.size() {
+                return Err(CheckError::Invalid(format!(
+                    "signature is {} bytes, the {}-bit key needs {}",
+                    signature.len(),
+                    k.n().bits(),
+                    k.size()
+                )));
+            }
+            k.verify(scheme, &hashed, signature)
+                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
+        }
+        PublicKey::P256(point) => {
+            use p256::ecdsa::signature::hazmat::PrehashVerifier;
+            let hashed = digest_parts(digest, parts).ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
+            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| CheckError::Invalid("bad P-256 point".into()))?;
+            let sig = p256::ecdsa::Signature::from_der(signature)
+                .or_else(|_| p256::ecdsa::Signature::from_slice(signature))
+                .map_err(|_| CheckError::Invalid("malformed ECDSA signature".into()))?;
+            vk.verify_prehash(&hashed, &sig)
+                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
+        }
+        PublicKey::P384(point) => {
+            use p384::ecdsa::signature::hazmat::PrehashVerifier;
+            let hashed = digest_parts(digest, parts).ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
+            let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| CheckError::Invalid("bad P-384 point".into()))?;
+            let sig = p384::ecdsa::Signature::from_der(signature)
+                .or_else(|_| p384::ecdsa::Signature::from_slice(signature))
+                .map_err(|_| CheckError::Invalid("malformed ECDSA signature".into()))?;
+            vk.verify_prehash(&hashed, &sig)
+                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
+        }
+        PublicKey::Unsupported(what) => Err(CheckError::Unsupported(what.clone())),
+    }
+}

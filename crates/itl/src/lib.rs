@@ -1,0 +1,44 @@
+//! Zero-copy reader, writer and verifier for Cisco Unified CM trust lists: the ITL
+//! (`ITLFile.tlv`, `ITLSEP<MAC>.tlv`) and the CTL (`CTLFile.tlv`).
+//!
+//! Layers, each depending only on those above it:
+//! - [`tlv`]: the TLV reader (nom, borrowed slices);
+//! - [`Header`], [`Record`], [`TrustList`]: typed views over the TLVs;
+//! - [`build`]: lays out and signs a file as CUCM does;
+//! - [`verify`]: which token signed a file, and whether the signature holds;
+//! - [`show`] and [`json`]: CUCM's `show itl` / `show ctl` text and a JSON model.
+//!
+//! ```
+//! # fn main() -> Result<(), itl::Error> {
+//! let bytes = include_bytes!("../../../testdata/itl-11x-cm-sha1.tlv");
+//! let list = itl::TrustList::parse(bytes)?;
+//! let verdict = itl::verify::verify(&list);
+//! assert!(verdict.is_valid());
+//! print!("{}", itl::show::Show::new(&list, &verdict));
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+#![doc(test(attr(deny(warnings))))]
+
+pub mod build;
+mod error;
+pub mod hash;
+mod header;
+pub mod json;
+pub mod key;
+mod record;
+mod role;
+pub mod show;
+pub mod tag;
+pub mod text;
+pub mod tlv;
+mod trustlist;
+pub mod verify;
+
+pub use error::{Error, Result};
+pub use header::Header;
+pub use record::Record;
+pub use role::{Digest, Role};
+pub use trustlist::{Kind, Mode, TrustList};

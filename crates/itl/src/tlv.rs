@@ -1,0 +1,254 @@
+//! The TLV reader: one byte of tag, two bytes of big-endian length, then the value.
+//!
+//! This layer knows nothing of certificates or of what a tag means beyond two facts the
+//! format forces on every reader: PADDING (tag 13) in the header is a lone byte, and the
+//! header containers (tags 3, 7, 9) are descended into rather than skipped.
+
+use nom::number::complete::{be_u16, u8 as nom_u8};
+use nom::Parser;
+
+use crate::error::{Error, Result};
+use crate::tag;
+
+/// One TLV, borrowed from the input buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tlv<'a> {
+    /// The tag byte.
+    pub tag: u8,
+    /// Offset of the tag byte from the start of the file.
+    pub offset: usize,
+    /// The value. For a header container it spans the nested TLVs.
+    pub value: &'a [u8],
+}
+
+impl<'a> Tlv<'a> {
+    /// The declared length (the size of [`Tlv::value`]).
+    pub fn len(&self) -> usize {
+        self.value.len()
+    }
+
+    /// Whether the value is empty.
+    pub fn is_empty(&self) -> bool {
+        self.value.is_empty()
+    }
+
+    /// Offset one past the last byte of the value.
+    pub fn end(&self) -> usize {
+        self.offset + 3 + self.value.len()
+    }
+
+    /// The value as a big-endian u16, if it is exactly 2 bytes.
+    pub fn as_u16(&self) -> Option<u16> {
+        <[u8; 2]>::try_from(self.value).ok().map(u16::from_be_bytes)
+    }
+
+    /// The value as a big-endian u32, if it is exactly 4 bytes.
+    pub fn as_u32(&self) -> Option<u32> {
+        <[u8; 4]>::try_from(self.value).ok().map(u32::from_be_bytes)
+    }
+
+    /// The value as one byte, if it is exactly 1 byte.
+    pub fn as_u8(&self) -> Option<u8> {
+        match self.value {
+            [b] => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The value up to (not including) its first NUL byte.
+    pub fn c_bytes(&self) -> &'a [u8] {
+        let v = self.value;
+        match v.iter().position(|&b| b == 0) {
+            Some(n) => &v[..n],
+            None => v,
+        }
+    }
+
+    /// The value as a NUL-terminated UTF-8 string, without the NUL.
+    pub fn as_str(&self, name: &'static str) -> Result<&'a str> {
+        core::str::from_utf8(self.c_bytes()).map_err(|_| Error::BadUtf8 {
+            offset: self.offset,
+            tag: self.tag,
+            name,
+        })
+    }
+}
+
+/// An element of the header: a TLV or one padding byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item<'a> {
+    /// A TLV (for containers, the value spans the nested TLVs that follow).
+    Tlv(Tlv<'a>),
+    /// One PADDING byte (tag 13, no length) at this offset.
+    Padding(usize),
+}
+
+/// nom parser of a tag and a length.
+fn tag_and_length(i: &[u8]) -> nom::IResult<&[u8], (u8, u16)> {
+    (nom_u8, be_u16).parse(i)
+}
+
+/// Reads the TLV starting at `pos` in `file`, which must end by `end`.
+///
+/// `within` names what `end` is the end of, for the error message.
+pub fn read_tlv<'a>(file: &'a [u8], pos: usize, end: usize, within: &'static str) -> Result<Tlv<'a>> {
+    let end = end.min(file.len());
+    let rest = file.get(pos..end).unwrap_or(&[]);
+    let (after, (t, len)) = tag_and_length(rest).map_err(|_| Error::Truncated {
+        offset: pos,
+        tag: rest.first().copied(),
+        what: "TLV header",
+        needed: 3,
+        available: rest.len(),
+    })?;
+    let len = usize::from(len);
+    let taken: nom::IResult<&[u8], &[u8]> = nom::bytes::complete::take(len).parse(after);
+    match taken {
+        Ok((_, value)) => Ok(Tlv { tag: t, offset: pos, value }),
+        Err(_) => Err(Error::LengthOverrun {
+            offset: pos,
+            tag: t,
+            length: len,
+            container: within,
+            available: after.len(),
+        }),
+    }
+}
+
+/// Iterator over the elements of a header region, descending into containers.
+///
+/// Yields containers, then their nested TLVs, in file order; PADDING bytes come out as
+/// [`Item::Padding`]. Stops at the first error.
+#[derive(Debug, Clone)]
+pub struct HeaderItems<'a> {
+    file: &'a [u8],
+    pos: usize,
+    end: usize,
+    failed: bool,
+}
+
+impl<'a> HeaderItems<'a> {
+    /// Iterates the bytes `[start, end)` of `file`.
+    pub fn new(file: &'a [u8], start: usize, end: usize) -> Self {
+        HeaderItems { file, pos: start, end: end.min(file.len()), failed: false }
+    }
+
+    /// Offset of the next element.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+}
+
+impl<'a> Iterator for HeaderItems<'a> {
+    type Item = Result<Item<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.pos >= self.end {
+            return None;
+        }
+        if self.file[self.pos] == tag::PADDING {
+            let at = self.pos;
+            self.pos += 1;
+            return Some(Ok(Item::Padding(at)));
+        }
+        match read_tlv(self.file, self.pos, self.end, "header") {
+            Ok(t) => {
+                self.pos = if tag::is_container(t.tag) { t.offset + 3 } else { t.end() };
+                Some(Ok(Item::Tlv(t)))
+            }
+            Err(e) => {
+                self.failed = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Iterator over the TLVs of one record region (no containers, no padding).
+#[derive(Debug, Clone)]
+pub struct RecordTlvs<'a> {
+    data: &'a [u8],
+    base: usize,
+    pos: usize,
+    end: usize,
+    failed: bool,
+}
+
+impl<'a> RecordTlvs<'a> {
+    /// Iterates the bytes `[start, end)` of `file`.
+    pub fn new(file: &'a [u8], start: usize, end: usize) -> Self {
+        RecordTlvs { data: file, base: 0, pos: start, end: end.min(file.len()), failed: false }
+    }
+
+    /// Iterates the first `len` bytes of `data`, which sits at offset `base` of its file;
+    /// offsets come out relative to the file.
+    pub fn with_base(data: &'a [u8], base: usize, len: usize) -> Self {
+        RecordTlvs { data, base, pos: 0, end: len.min(data.len()), failed: false }
+    }
+
+    /// Offset (in the file) of the next TLV.
+    pub fn position(&self) -> usize {
+        self.base + self.pos
+    }
+}
+
+impl<'a> Iterator for RecordTlvs<'a> {
+    type Item = Result<Tlv<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.pos >= self.end {
+            return None;
+        }
+        match read_tlv(self.data, self.pos, self.end, "record") {
+            Ok(mut t) => {
+                self.pos = t.end();
+                t.offset += self.base;
+                Some(Ok(t))
+            }
+            Err(mut e) => {
+                self.failed = true;
+                e.shift(self.base);
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tag_length_value() {
+        let b = [4u8, 0, 3, b'a', b'b', 0, 9];
+        let t = read_tlv(&b, 0, b.len(), "file").unwrap();
+        assert_eq!((t.tag, t.offset, t.value), (4, 0, &b"ab\0"[..]));
+        assert_eq!(t.as_str("X").unwrap(), "ab");
+        assert_eq!(t.end(), 6);
+    }
+
+    #[test]
+    fn overrun_and_truncation_are_located() {
+        let b = [4u8, 0, 9, 1];
+        assert!(matches!(
+            read_tlv(&b, 0, 4, "record"),
+            Err(Error::LengthOverrun { offset: 0, tag: 4, length: 9, container: "record", available: 1 })
+        ));
+        assert!(matches!(
+            read_tlv(&b, 2, 4, "record"),
+            Err(Error::Truncated { offset: 2, tag: Some(9), .. })
+        ));
+    }
+
+    #[test]
+    fn header_descends_containers_and_reads_padding() {
+        // SIGNERID container of 4 bytes holding SIGNERNAME "a\0"; then two padding bytes.
+        let b = [3u8, 0, 5, 4, 0, 2, b'a', 0, 13, 13];
+        let items: Vec<_> = HeaderItems::new(&b, 0, b.len()).collect::<Result<_>>().unwrap();
+        assert_eq!(items.len(), 4);
+        assert!(matches!(items[0], Item::Tlv(Tlv { tag: 3, offset: 0, .. })));
+        assert!(matches!(items[1], Item::Tlv(Tlv { tag: 4, offset: 3, .. })));
+        assert_eq!(items[2], Item::Padding(8));
+        assert_eq!(items[3], Item::Padding(9));
+    }
+}

@@ -1,0 +1,188 @@
+//! A whole trust list: header, records, and what the parser had to say about them.
+
+use crate::error::{Error, Result};
+use crate::header::{parse_header, Header};
+use crate::record::{parse_record, Next, Record};
+use crate::tlv::Item;
+
+/// How strictly to read a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Reject anything CUCM would not write: trailing bytes, containers whose contents do
+    /// not add up, duplicate tags, bad UTF-8 in names, missing mandatory header tags.
+    #[default]
+    Strict,
+    /// Recover from those faults and report them in [`TrustList::warnings`]. Faults that
+    /// leave nothing to read (a header that cannot be parsed) are still errors.
+    Lenient,
+}
+
+/// Collects the faults that lenient mode forgives.
+#[derive(Debug)]
+pub(crate) struct Sink {
+    mode: Mode,
+    pub(crate) warnings: Vec<Error>,
+}
+
+impl Sink {
+    pub(crate) fn new(mode: Mode) -> Self {
+        Sink { mode, warnings: Vec::new() }
+    }
+
+    /// `Ok(true)` when `r` is fine, `Ok(false)` when it is a forgiven fault, `Err` in strict mode.
+    pub(crate) fn check(&mut self, r: Result<()>) -> Result<bool> {
+        match (r, self.mode) {
+            (Ok(()), _) => Ok(true),
+            (Err(e), Mode::Strict) => Err(e),
+            (Err(e), Mode::Lenient) => {
+                self.warnings.push(e);
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// Which kind of trust list a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Identity (Initial) Trust List, `ITLFile.tlv` / `ITLSEP<MAC>.tlv`.
+    Itl,
+    /// Certificate Trust List, `CTLFile.tlv` / `CTLSEP<MAC>.tlv`.
+    Ctl,
+}
+
+impl Kind {
+    /// `ITL` or `CTL`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Itl => "ITL",
+            Kind::Ctl => "CTL",
+        }
+    }
+
+    /// The kind a file name suggests (`CTL…` or `ITL…`, any case, any folder).
+    pub fn from_file_name(name: &str) -> Option<Kind> {
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let head = base.get(..3)?;
+        if head.eq_ignore_ascii_case("CTL") {
+            Some(Kind::Ctl)
+        } else if head.eq_ignore_ascii_case("ITL") {
+            Some(Kind::Itl)
+        } else {
+            None
+        }
+    }
+}
+
+/// A parsed ITL or CTL file, borrowing the input buffer.
+///
+/// ```
+/// # fn main() -> Result<(), itl::Error> {
+/// let bytes = include_bytes!("../../../testdata/itl-11x-cm-sha1.tlv");
+/// let list = itl::TrustList::parse(bytes)?;
+/// assert_eq!(list.header.version(), Some((1, 2)));
+/// for r in &list.records {
+///     println!("{} {:?}", r.role().map(|x| x.to_string()).unwrap_or_default(), r.subject());
+/// }
+/// assert_eq!(list.to_bytes(), bytes);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustList<'a> {
+    raw: &'a [u8],
+    /// The header.
+    pub header: Header<'a>,
+    /// The records, in file order.
+    pub records: Vec<Record<'a>>,
+    /// Bytes after the last record that are not a record (lenient mode only).
+    pub trailing: &'a [u8],
+    /// Faults forgiven in lenient mode (always empty in strict mode).
+    pub warnings: Vec<Error>,
+}
+
+impl<'a> TrustList<'a> {
+    /// Parses `bytes` in strict mode.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self> {
+        Self::parse_with(bytes, Mode::Strict)
+    }
+
+    /// Parses `bytes` in the given mode.
+    pub fn parse_with(bytes: &'a [u8], mode: Mode) -> Result<Self> {
+        let mut sink = Sink::new(mode);
+        let header = parse_header(bytes, &mut sink)?;
+        let mut records = Vec::with_capacity(((bytes.len() - header.length()) / 512).min(64));
+        let mut pos = header.length();
+        let mut trailing: &[u8] = &[];
+        while pos < bytes.len() {
+            match parse_record(bytes, pos, &mut sink)? {
+                Next::Record(r) => {
+                    pos += r.raw.len();
+                    records.push(r);
+                }
+                Next::Trailing => {
+                    trailing = &bytes[pos..];
+                    break;
+                }
+            }
+        }
+        Ok(TrustList { raw: bytes, header, records, trailing, warnings: sink.warnings })
+    }
+
+    /// The whole input buffer.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// ITL or CTL: from the header FILENAME, else from `file_name`, else ITL.
+    pub fn kind(&self, file_name: Option<&str>) -> Kind {
+        self.header
+            .file_name()
+            .and_then(Kind::from_file_name)
+            .or_else(|| file_name.and_then(Kind::from_file_name))
+            .unwrap_or(Kind::Itl)
+    }
+
+    /// The signed bytes, as the two slices before and after the SIGNATURE TLV
+    /// (tag, length and value cut out). `None` when the header has no signature.
+    pub fn signed_parts(&self) -> Option<(&'a [u8], &'a [u8])> {
+        let s = self.header.signature?;
+        Some((&self.raw[..s.offset], &self.raw[s.end()..]))
+    }
+
+    /// Writes the file back from its parsed elements: the header TLVs and padding in
+    /// order, then every record's TLVs, then any trailing bytes. For a parsed file this
+    /// gives the input bytes again.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.raw.len());
+        put_tlv(&mut out, self.header.version.tag, self.header.version.value);
+        put_tlv(&mut out, self.header.header_length.tag, self.header.header_length.value);
+        for item in self.header.items() {
+            match item {
+                Ok(Item::Padding(_)) => out.push(crate::tag::PADDING),
+                Ok(Item::Tlv(t)) if crate::tag::is_container(t.tag) => put_len(&mut out, t.tag, t.len()),
+                Ok(Item::Tlv(t)) => put_tlv(&mut out, t.tag, t.value),
+                Err(_) => break,
+            }
+        }
+        for r in &self.records {
+            for t in r.tlvs().flatten() {
+                put_tlv(&mut out, t.tag, t.value);
+            }
+            out.extend_from_slice(r.tail);
+        }
+        out.extend_from_slice(self.trailing);
+        out
+    }
+}
+
+fn put_len(out: &mut Vec<u8>, tag: u8, len: usize) {
+    out.push(tag);
+    out.extend_from_slice(&u16::try_from(len).unwrap_or(u16::MAX).to_be_bytes());
+}
+
+/// Appends one TLV (values longer than 65535 bytes cannot be encoded and are cut).
+pub(crate) fn put_tlv(out: &mut Vec<u8>, tag: u8, value: &[u8]) {
+    let value = &value[..value.len().min(usize::from(u16::MAX))];
+    put_len(out, tag, value.len());
+    out.extend_from_slice(value);
+}

@@ -1,0 +1,244 @@
+//! Which token signed a trust list, and whether its signature holds.
+//!
+//! Verification never prints and never judges the file's structure: it takes a parsed
+//! [`TrustList`] and returns a [`Verification`]. The signed bytes are the whole file with
+//! the SIGNATURE TLV (tag, length and value) cut out; the key is that of the record the
+//! header names as signer, or of an outside [`Anchor`].
+
+use core::fmt;
+
+use crate::key::{check_signature, CheckError, PublicKey};
+use crate::record::Record;
+use crate::role::{Digest, Role};
+use crate::text;
+use crate::trustlist::TrustList;
+
+/// Outcome of a signature check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// The signature verifies under the signer's key.
+    Valid,
+    /// It does not (or there is none).
+    Invalid,
+    /// No record (or anchor) matches the header's signer.
+    SignerNotFound,
+    /// The digest or key type cannot be checked by this library.
+    Unsupported,
+}
+
+impl Status {
+    /// `valid`, `invalid`, `signer-not-found` or `unsupported`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Invalid => "invalid",
+            Status::SignerNotFound => "signer-not-found",
+            Status::Unsupported => "unsupported",
+        }
+    }
+}
+
+/// What kind of token signed the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Token {
+    /// The cluster's ITLRecovery key (CUCM 12+, or after `utils itl reset`).
+    ItlRecovery,
+    /// The TFTP node's CallManager certificate (CUCM 8.x–11.5 ITLs, 10.x tokenless CTLs).
+    CallManager,
+    /// A hardware USB eToken (`SAST-ADN…`, issued by Cisco Manufacturing CA).
+    EToken,
+    /// Any other SAST record.
+    Sast,
+    /// No record matches the header signer.
+    Unknown,
+}
+
+impl Token {
+    /// `ITLRecovery`, `CallManager`, `eToken`, `SAST` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Token::ItlRecovery => "ITLRecovery",
+            Token::CallManager => "CallManager",
+            Token::EToken => "eToken",
+            Token::Sast => "SAST",
+            Token::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The verdict on a trust list's signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// Valid, invalid, signer not found, unsupported.
+    pub status: Status,
+    /// The record (1-based) that signed, when one matches the header signer.
+    pub signer_record: Option<usize>,
+    /// The kind of token that signed.
+    pub token: Token,
+    /// The digest named by the header.
+    pub digest: Option<Digest>,
+    /// Why the status is not `valid`; `None` when it is.
+    pub reason: Option<String>,
+}
+
+impl Verification {
+    /// Whether the signature verifies.
+    pub fn is_valid(&self) -> bool {
+        self.status == Status::Valid
+    }
+
+    /// Whether the digest is SHA-1: it verifies, but is legacy.
+    pub fn is_legacy_digest(&self) -> bool {
+        self.digest == Some(Digest::Sha1)
+    }
+}
+
+/// A key the caller trusts instead of the file's own signer record.
+#[derive(Debug, Clone, Copy)]
+pub enum Anchor<'l, 'a> {
+    /// A DER certificate.
+    Certificate(&'l [u8]),
+    /// The SAST, TFTP, CCM and CCM+TFTP records of a trust list the phone already holds.
+    TrustList(&'l TrustList<'a>),
+}
+
+fn same_serial_issuer(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> bool {
+    r.serial() == Some(serial)
+        && match (issuer, r.issuer_name) {
+            (Some(i), Some(ri)) => ri.c_bytes() == i,
+            (Some(_), None) => false,
+            (None, _) => true,
+        }
+}
+
+/// Index (0-based) of the record that signed: the SAST record whose serial (and issuer,
+/// when the header has one) match the header; else any record with that serial and issuer.
+pub fn find_signer(list: &TrustList<'_>) -> Option<usize> {
+    let serial = list.header.serial()?;
+    let issuer = list.header.ca_name.map(|t| t.c_bytes());
+    let matches = |r: &Record<'_>| same_serial_issuer(r, serial, issuer);
+    list.records
+        .iter()
+        .position(|r| r.role() == Some(Role::SAST) && matches(r))
+        .or_else(|| list.records.iter().position(|r| matches(r)))
+}
+
+/// The token kind of the signer record `idx` (0-based), by the rules of `cli.md`.
+pub fn token_of(list: &TrustList<'_>, idx: Option<usize>) -> Token {
+    let Some(r) = idx.and_then(|i| list.records.get(i)) else {
+        return Token::Unknown;
+    };
+    let subject = r.subject().or_else(|| list.header.signer_name()).unwrap_or("");
+    let cn = text::common_name(subject).unwrap_or("");
+    if cn.len() >= 11 && cn[..11].eq_ignore_ascii_case("ITLRECOVERY") {
+        return Token::ItlRecovery;
+    }
+    if let Some(serial) = r.serial() {
+        let issuer = r.issuer_name.map(|t| t.c_bytes());
+        if list
+            .records
+            .iter()
+            .any(|o| o.role().is_some_and(Role::is_call_manager) && same_serial_issuer(o, serial, issuer))
+        {
+            return Token::CallManager;
+        }
+    }
+    let issuer = r.issuer().unwrap_or("");
+    if issuer.to_ascii_lowercase().contains("cisco manufacturing ca") && cn.to_ascii_uppercase().starts_with("SAST-ADN") {
+        return Token::EToken;
+    }
+    Token::Sast
+}
+
+fn verdict(status: Status, signer: Option<usize>, token: Token, digest: Option<Digest>, reason: Option<String>) -> Verification {
+    Verification { status, signer_record: signer.map(|i| i + 1), token, digest, reason }
+}
+
+/// Verifies `list` against its own signer record.
+pub fn verify(list: &TrustList<'_>) -> Verification {
+    let idx = find_signer(list);
+    let token = token_of(list, idx);
+    let digest = list.header.digest();
+    let Some(i) = idx else {
+        let who = format!(
+            "{} / {}",
+            list.header.signer_name().unwrap_or("(no name)"),
+            list.header.serial_text().unwrap_or_else(|| "(no serial)".into())
+        );
+        return verdict(Status::SignerNotFound, None, token, digest, Some(format!("no record matches the signer {who}")));
+    };
+    match PublicKey::from_record(&list.records[i]) {
+        Ok(key) => check(list, &key, Some(i), token),
+        Err(e) => verdict(Status::Invalid, Some(i), token, digest, Some(format!("record #{}: {e}", i + 1))),
+    }
+}
+
+/// Verifies `list` against a key the caller trusts, not against the file's own record.
+pub fn verify_with_anchor(list: &TrustList<'_>, anchor: Anchor<'_, '_>) -> Verification {
+    let idx = find_signer(list);
+    let token = token_of(list, idx);
+    let digest = list.header.digest();
+    match anchor {
+        Anchor::Certificate(der) => match PublicKey::from_certificate(der) {
+            Ok(key) => check(list, &key, idx, token),
+            Err(e) => verdict(Status::Unsupported, idx, token, digest, Some(format!("anchor: {e}"))),
+        },
+        Anchor::TrustList(held) => {
+            let Some(serial) = list.header.serial() else {
+                return verdict(Status::Invalid, idx, token, digest, Some("the header names no signer serial".into()));
+            };
+            let issuer = list.header.ca_name.map(|t| t.c_bytes());
+            let mut last = None;
+            for r in held.records.iter().filter(|r| {
+                r.role().is_some_and(|ro| ro == Role::SAST || ro.is_call_manager()) && same_serial_issuer(r, serial, issuer)
+            }) {
+                let v = match PublicKey::from_record(r) {
+                    Ok(key) => check(list, &key, idx, token),
+                    Err(e) => verdict(Status::Invalid, idx, token, digest, Some(e)),
+                };
+                if v.is_valid() {
+                    return v;
+                }
+                last = Some(v);
+            }
+            last.unwrap_or_else(|| {
+                verdict(
+                    Status::SignerNotFound,
+                    idx,
+                    token,
+                    digest,
+                    Some(format!(
+                        "the anchor trust list holds no SAST/TFTP record for the signer {} / {}",
+                        list.header.signer_name().unwrap_or("(no name)"),
+                        text::colon_hex(serial)
+                    )),
+                )
+            })
+        }
+    }
+}
+
+/// Checks the file's signature with `key`.
+pub fn check(list: &TrustList<'_>, key: &PublicKey, idx: Option<usize>, token: Token) -> Verification {
+    let digest = list.header.digest();
+    let (Some((before, after)), Some(sig)) = (list.signed_parts(), list.header.signature_bytes()) else {
+        return verdict(Status::Invalid, idx, token, digest, Some("the header has no SIGNATURE".into()));
+    };
+    let Some(d) = digest else {
+        return verdict(Status::Invalid, idx, token, digest, Some("the header has no DIGESTALGORTITHM".into()));
+    };
+    if let crate::Digest::Unknown(n) = d {
+        return verdict(Status::Unsupported, idx, token, digest, Some(format!("unknown digest code {n}")));
+    }
+    match check_signature(key, d, &[before, after], sig) {
+        Ok(()) => verdict(Status::Valid, idx, token, digest, None),
+        Err(CheckError::Invalid(why)) => verdict(Status::Invalid, idx, token, digest, Some(why)),
+        Err(CheckError::Unsupported(why)) => verdict(Status::Unsupported, idx, token, digest, Some(why)),
+    }
+}
