@@ -55,8 +55,15 @@ pub fn cucm_name(name: &X509Name<'_>) -> String {
             let key = x509_parser::objects::oid2abbrev(attr.attr_type(), reg)
                 .map(str::to_owned)
                 .unwrap_or_else(|_| attr.attr_type().to_id_string());
-            let key = if key == "commonName" { "CN".to_owned() } else { key };
-            let value = attr.as_str().map(str::to_owned).unwrap_or_else(|_| hex::encode(attr.as_slice()));
+            let key = if key == "commonName" {
+                "CN".to_owned()
+            } else {
+                key
+            };
+            let value = attr
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|_| hex::encode(attr.as_slice()));
             parts.push(format!("{key}={value}"));
         }
     }
@@ -65,7 +72,11 @@ pub fn cucm_name(name: &X509Name<'_>) -> String {
 
 /// A DER INTEGER's content bytes as an unsigned magnitude (the sign byte dropped).
 pub fn serial_bytes(raw: &[u8]) -> Vec<u8> {
-    let skip = raw.iter().take_while(|&&b| b == 0).count().min(raw.len().saturating_sub(1));
+    let skip = raw
+        .iter()
+        .take_while(|&&b| b == 0)
+        .count()
+        .min(raw.len().saturating_sub(1));
     raw[skip..].to_vec()
 }
 
@@ -170,18 +181,23 @@ impl RecordBuilder {
 
     /// CERTHASH and HASH ALGORITHM.
     pub fn cert_hash(self, digest: Digest, hash: &[u8]) -> Self {
-        self.tlv(tag::CERT_HASH, hash).tlv(tag::HASH_ALGORITHM, &[digest.code()])
+        self.tlv(tag::CERT_HASH, hash)
+            .tlv(tag::HASH_ALGORITHM, &[digest.code()])
     }
 
     /// The record bytes, RECORDLENGTH first.
     pub fn encode(&self) -> Result<Vec<u8>> {
         let len = 5 + self.tlvs.iter().map(|(_, v)| 3 + v.len()).sum::<usize>();
-        let len16 = u16::try_from(len).map_err(|_| Error::Crypto(format!("record of {len} bytes exceeds 65535")))?;
+        let len16 = u16::try_from(len)
+            .map_err(|_| Error::Crypto(format!("record of {len} bytes exceeds 65535")))?;
         let mut out = Vec::with_capacity(len);
         put_tlv(&mut out, tag::RECORD_LENGTH, &len16.to_be_bytes());
         for (t, v) in &self.tlvs {
             if v.len() > usize::from(u16::MAX) {
-                return Err(Error::Crypto(format!("tag {t} value of {} bytes exceeds 65535", v.len())));
+                return Err(Error::Crypto(format!(
+                    "tag {t} value of {} bytes exceeds 65535",
+                    v.len()
+                )));
             }
             put_tlv(&mut out, *t, v);
         }
@@ -237,7 +253,11 @@ impl Builder {
         }
         let id_len = 3 * 3 + name.len() + signer.serial.len() + issuer.len();
         pre.push(tag::SIGNER_ID);
-        pre.extend_from_slice(&u16::try_from(id_len).map_err(|_| Error::Crypto("signer names too long".into()))?.to_be_bytes());
+        pre.extend_from_slice(
+            &u16::try_from(id_len)
+                .map_err(|_| Error::Crypto("signer names too long".into()))?
+                .to_be_bytes(),
+        );
         put_tlv(&mut pre, tag::SIGNER_NAME, &name);
         put_tlv(&mut pre, tag::SERIAL_NUMBER, &signer.serial);
         put_tlv(&mut pre, tag::CA_NAME, &issuer);
@@ -245,7 +265,11 @@ impl Builder {
         put_tlv(&mut pre, tag::DIGEST_ALGORITHM, &[self.digest.code()]);
         pre.extend_from_slice(&[tag::SIGNATURE_ALGO_INFO, 0, 8]);
         put_tlv(&mut pre, tag::SIGNATURE_ALGORITHM, &[0]);
-        put_tlv(&mut pre, tag::SIGNATURE_MODULUS, &[modulus_code(signature_len)]);
+        put_tlv(
+            &mut pre,
+            tag::SIGNATURE_MODULUS,
+            &[modulus_code(signature_len)],
+        );
         let mut post = Vec::new();
         put_tlv(&mut post, tag::FILENAME, &c_string(&self.filename));
         put_tlv(&mut post, tag::TIMESTAMP, &self.timestamp.to_be_bytes());
@@ -253,7 +277,8 @@ impl Builder {
             post.push(tag::PADDING);
         }
         let total = pre.len() + 3 + signature_len + post.len();
-        let total = u16::try_from(total).map_err(|_| Error::Crypto(format!("header of {total} bytes exceeds 65535")))?;
+        let total = u16::try_from(total)
+            .map_err(|_| Error::Crypto(format!("header of {total} bytes exceeds 65535")))?;
         pre[8..10].copy_from_slice(&total.to_be_bytes());
         Ok((pre, post))
     }
@@ -277,7 +302,10 @@ impl Builder {
         signed.extend_from_slice(&body);
         let sig = sign(&signed)?;
         if sig.len() != signature_len {
-            return Err(Error::Crypto(format!("signature is {} bytes, expected {signature_len}", sig.len())));
+            return Err(Error::Crypto(format!(
+                "signature is {} bytes, expected {signature_len}",
+                sig.len()
+            )));
         }
         let mut out = pre;
         put_tlv(&mut out, tag::SIGNATURE, &sig);
@@ -295,13 +323,15 @@ impl Builder {
 
 /// Signs the concatenation of `parts` with RSA PKCS#1 v1.5 under `digest`.
 pub fn sign_rsa(key: &RsaPrivateKey, digest: Digest, parts: &[&[u8]]) -> Result<Vec<u8>> {
-    let hashed = digest_parts(digest, parts).ok_or_else(|| Error::Crypto(format!("cannot sign with digest {digest}")))?;
+    let hashed = digest_parts(digest, parts)
+        .ok_or_else(|| Error::Crypto(format!("cannot sign with digest {digest}")))?;
     let scheme = match digest {
         Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
         Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
         _ => Pkcs1v15Sign::new::<sha2::Sha512>(),
     };
-    key.sign(scheme, &hashed).map_err(|e| Error::Crypto(format!("RSA signing failed: {e}")))
+    key.sign(scheme, &hashed)
+        .map_err(|e| Error::Crypto(format!("RSA signing failed: {e}")))
 }
 
 /// SIGNATUREMODULUS code for a signature length: 0..3 for 512..4096 bits.

@@ -27,21 +27,33 @@ pub enum PublicKey {
 impl PublicKey {
     /// The key of a DER certificate.
     pub fn from_certificate(der: &[u8]) -> Result<Self, String> {
-        let (_, cert) = X509Certificate::from_der(der).map_err(|e| format!("cannot decode the certificate: {e}"))?;
+        let (_, cert) = X509Certificate::from_der(der)
+            .map_err(|e| format!("cannot decode the certificate: {e}"))?;
         let spki = cert.public_key();
         match spki.parsed() {
             Ok(SpkiKey::RSA(_)) => RsaPublicKey::from_pkcs1_der(&spki.subject_public_key.data)
                 .map(PublicKey::Rsa)
                 .map_err(|e| format!("cannot use the certificate's RSA key: {e}")),
             Ok(SpkiKey::EC(point)) => {
-                let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
+                let curve = spki
+                    .algorithm
+                    .parameters
+                    .as_ref()
+                    .and_then(|p| p.as_oid().ok())
+                    .map(|o| o.to_id_string());
                 Ok(match curve.as_deref() {
                     Some("1.2.840.10045.3.1.7") => PublicKey::P256(point.data().to_vec()),
                     Some("1.3.132.0.34") => PublicKey::P384(point.data().to_vec()),
-                    other => PublicKey::Unsupported(format!("EC key on curve {}", other.unwrap_or("(none)"))),
+                    other => PublicKey::Unsupported(format!(
+                        "EC key on curve {}",
+                        other.unwrap_or("(none)")
+                    )),
                 })
             }
-            Ok(_) | Err(_) => Ok(PublicKey::Unsupported(format!("key type {}", spki.algorithm.algorithm.to_id_string()))),
+            Ok(_) | Err(_) => Ok(PublicKey::Unsupported(format!(
+                "key type {}",
+                spki.algorithm.algorithm.to_id_string()
+            ))),
         }
     }
 
@@ -88,10 +100,16 @@ pub enum CheckError {
 
 /// Checks `signature` over the concatenation of `parts`: RSA PKCS#1 v1.5 for RSA keys,
 /// ECDSA (DER or fixed-size signature) for P-256/P-384.
-pub fn check_signature(key: &PublicKey, digest: Digest, parts: &[&[u8]], signature: &[u8]) -> Result<(), CheckError> {
+pub fn check_signature(
+    key: &PublicKey,
+    digest: Digest,
+    parts: &[&[u8]],
+    signature: &[u8],
+) -> Result<(), CheckError> {
     match key {
         PublicKey::Rsa(k) => {
-            let hashed = digest_parts(digest, parts).ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
+            let hashed = digest_parts(digest, parts)
+                .ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
             let scheme = match digest {
                 Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
                 Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
@@ -105,28 +123,35 @@ pub fn check_signature(key: &PublicKey, digest: Digest, parts: &[&[u8]], signatu
                     k.size()
                 )));
             }
-            k.verify(scheme, &hashed, signature)
-                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
+            k.verify(scheme, &hashed, signature).map_err(|_| {
+                CheckError::Invalid("the signature does not match the signed bytes".into())
+            })
         }
         PublicKey::P256(point) => {
             use p256::ecdsa::signature::hazmat::PrehashVerifier;
-            let hashed = digest_parts(digest, parts).ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
-            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| CheckError::Invalid("bad P-256 point".into()))?;
+            let hashed = digest_parts(digest, parts)
+                .ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
+            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map_err(|_| CheckError::Invalid("bad P-256 point".into()))?;
             let sig = p256::ecdsa::Signature::from_der(signature)
                 .or_else(|_| p256::ecdsa::Signature::from_slice(signature))
                 .map_err(|_| CheckError::Invalid("malformed ECDSA signature".into()))?;
-            vk.verify_prehash(&hashed, &sig)
-                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
+            vk.verify_prehash(&hashed, &sig).map_err(|_| {
+                CheckError::Invalid("the signature does not match the signed bytes".into())
+            })
         }
         PublicKey::P384(point) => {
             use p384::ecdsa::signature::hazmat::PrehashVerifier;
-            let hashed = digest_parts(digest, parts).ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
-            let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| CheckError::Invalid("bad P-384 point".into()))?;
+            let hashed = digest_parts(digest, parts)
+                .ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
+            let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map_err(|_| CheckError::Invalid("bad P-384 point".into()))?;
             let sig = p384::ecdsa::Signature::from_der(signature)
                 .or_else(|_| p384::ecdsa::Signature::from_slice(signature))
                 .map_err(|_| CheckError::Invalid("malformed ECDSA signature".into()))?;
-            vk.verify_prehash(&hashed, &sig)
-                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
+            vk.verify_prehash(&hashed, &sig).map_err(|_| {
+                CheckError::Invalid("the signature does not match the signed bytes".into())
+            })
         }
         PublicKey::Unsupported(what) => Err(CheckError::Unsupported(what.clone())),
     }

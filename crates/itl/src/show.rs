@@ -1,1 +1,282 @@
-//! show.
+//! CUCM's `show itl` / `show ctl` text, as a [`Display`](core::fmt::Display) wrapper.
+//!
+//! Every wording and layout choice of that text lives here (see `decisions.md`): TABs laid
+//! out for 8-column tab stops, tag numbers in the BYTEPOS column, names without their NUL,
+//! the signature dumped 8 bytes a line in 4-column cells, no trailing whitespace.
+
+use core::fmt::{self, Display, Formatter, Write as _};
+
+use crate::error::Error;
+use crate::hash::{sha1, Checksums};
+use crate::record::Record;
+use crate::role::{Digest, Role};
+use crate::tag;
+use crate::text;
+use crate::tlv::{Item, Tlv};
+use crate::trustlist::{Kind, TrustList};
+use crate::verify::{Status, Verification};
+
+/// Renders a parsed trust list as CUCM's `show itl` (or `show ctl`) prints it.
+#[derive(Debug, Clone)]
+pub struct Show<'l, 'a> {
+    list: &'l TrustList<'a>,
+    verification: &'l Verification,
+    kind: Kind,
+    modified: Option<String>,
+    error: Option<&'l Error>,
+}
+
+impl<'l, 'a> Show<'l, 'a> {
+    /// The text for `list` with its verdict; the kind comes from the header FILENAME.
+    pub fn new(list: &'l TrustList<'a>, verification: &'l Verification) -> Self {
+        Show {
+            list,
+            verification,
+            kind: list.kind(None),
+            modified: None,
+            error: None,
+        }
+    }
+
+    /// Sets ITL or CTL wording.
+    pub fn kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The "last modified" date text (CUCM prints the file's mtime, e.g.
+    /// `Wed Feb 26 10:24:27 PST 2014`); without it the line is left out.
+    pub fn modified(mut self, modified: Option<String>) -> Self {
+        self.modified = modified;
+        self
+    }
+
+    /// Ends the text with `Error parsing the ITL File: …` instead of the verdict: for a list
+    /// read in lenient mode from a file that strict mode rejects.
+    pub fn parse_error(mut self, error: Option<&'l Error>) -> Self {
+        self.error = error;
+        self
+    }
+}
+
+/// The checksum block, length and modified line; what `show` prints even when the header
+/// cannot be read.
+pub fn preamble(
+    f: &mut dyn fmt::Write,
+    bytes: &[u8],
+    kind: Kind,
+    modified: Option<&str>,
+) -> fmt::Result {
+    let k = kind.as_str();
+    let c = Checksums::of(bytes);
+    writeln!(f, "The checksum value of the {k} file:")?;
+    writeln!(f, "{}(MD5)", hex::encode(c.md5))?;
+    writeln!(f, "{}(SHA1)", hex::encode(c.sha1))?;
+    writeln!(f)?;
+    writeln!(f, "Length of {k} file: {}", bytes.len())?;
+    if let Some(m) = modified {
+        writeln!(f, "The {k} File was last modified on {m}")?;
+    }
+    writeln!(f)?;
+    writeln!(f, "\tParse {k} File")?;
+    writeln!(f, "\t----------------")?;
+    writeln!(f)
+}
+
+/// The closing line for a file that could not be parsed.
+pub fn parse_error_line(f: &mut dyn fmt::Write, kind: Kind, error: &Error) -> fmt::Result {
+    writeln!(
+        f,
+        "Error parsing the {} File: {}.",
+        kind.as_str(),
+        error.located()
+    )
+}
+
+const TABLE_HEAD: &str = "BYTEPOS\tTAG\t\tLENGTH\tVALUE\n-------\t---\t\t------\t-----\n";
+
+/// One table row: `<tag>\t<NAME>\t[\t]<LENGTH>[\t<VALUE>]`.
+fn row(
+    f: &mut Formatter<'_>,
+    t: &Tlv<'_>,
+    name: &str,
+    length: usize,
+    value: Option<&dyn Display>,
+) -> fmt::Result {
+    let pad = if name.len() < 8 { "\t" } else { "" };
+    write!(f, "{}\t{name}\t{pad}{length}", t.tag)?;
+    if let Some(v) = value {
+        let mut s = String::new();
+        let _ = write!(s, "{v}");
+        let s = s.trim_end();
+        if !s.is_empty() {
+            write!(f, "\t{s}")?;
+        }
+    }
+    writeln!(f)
+}
+
+/// A name as stored, up to its NUL, with invalid UTF-8 replaced.
+fn name_text<'b>(t: &Tlv<'b>) -> std::borrow::Cow<'b, str> {
+    String::from_utf8_lossy(t.c_bytes())
+}
+
+fn signature_dump(f: &mut Formatter<'_>, sig: &[u8]) -> fmt::Result {
+    for chunk in sig.chunks(8) {
+        let mut line = String::with_capacity(32);
+        for b in chunk {
+            let _ = write!(line, "{b:<4x}");
+        }
+        writeln!(f, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn header_rows(f: &mut Formatter<'_>, list: &TrustList<'_>) -> fmt::Result {
+    for item in list.header.items() {
+        let t = match item {
+            Ok(Item::Tlv(t)) => t,
+            Ok(Item::Padding(_)) => continue,
+            Err(_) => break,
+        };
+        let Some(name) = tag::header_name(t.tag) else {
+            row(f, &t, "UNKNOWN", t.len(), None)?;
+            continue;
+        };
+        match t.tag {
+            tag::SIGNER_ID | tag::SIGNATURE_INFO | tag::SIGNATURE_ALGO_INFO => {
+                row(f, &t, name, 2, Some(&t.len()))?
+            }
+            tag::SIGNER_NAME | tag::CA_NAME => row(f, &t, name, t.len(), Some(&name_text(&t)))?,
+            tag::SERIAL_NUMBER => row(f, &t, name, t.len(), Some(&text::colon_hex(t.value)))?,
+            tag::SIGNATURE => {
+                row(f, &t, name, t.len(), None)?;
+                signature_dump(f, t.value)?;
+            }
+            tag::SIGNER_VERSION => match t.value {
+                [a, b] => row(f, &t, name, t.len(), Some(&format_args!("{a}.{b}")))?,
+                _ => row(f, &t, name, t.len(), None)?,
+            },
+            _ => row(f, &t, name, t.len(), None)?,
+        }
+    }
+    Ok(())
+}
+
+fn record_rows(f: &mut Formatter<'_>, r: &Record<'_>) -> fmt::Result {
+    for t in r.tlvs() {
+        let Ok(t) = t else { break };
+        let Some(name) = tag::record_name(t.tag) else {
+            row(f, &t, "UNKNOWN", t.len(), None)?;
+            continue;
+        };
+        match t.tag {
+            tag::RECORD_LENGTH => row(
+                f,
+                &t,
+                name,
+                t.len(),
+                t.as_u16().as_ref().map(|v| v as &dyn Display),
+            )?,
+            tag::DNS_NAME | tag::SUBJECT_NAME | tag::ISSUER_NAME => {
+                row(f, &t, name, t.len(), Some(&name_text(&t)))?
+            }
+            tag::FUNCTION => row(
+                f,
+                &t,
+                name,
+                t.len(),
+                t.as_u16().map(Role).as_ref().map(|v| v as &dyn Display),
+            )?,
+            tag::RECORD_SERIAL_NUMBER => {
+                row(f, &t, name, t.len(), Some(&text::colon_hex(t.value)))?
+            }
+            tag::CERTIFICATE => {
+                let h = text::spaced_hex(&sha1(t.value));
+                row(
+                    f,
+                    &t,
+                    name,
+                    t.len(),
+                    Some(&format_args!("{h} (SHA1 Hash HEX)")),
+                )?
+            }
+            tag::CERT_HASH => row(f, &t, name, t.len(), Some(&text::spaced_hex(t.value)))?,
+            tag::HASH_ALGORITHM => row(
+                f,
+                &t,
+                name,
+                t.len(),
+                t.as_u8()
+                    .map(Digest::from_code)
+                    .as_ref()
+                    .map(|v| v as &dyn Display),
+            )?,
+            _ => row(f, &t, name, t.len(), None)?,
+        }
+    }
+    Ok(())
+}
+
+impl Display for Show<'_, '_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let list = self.list;
+        let k = self.kind.as_str();
+        preamble(f, list.raw(), self.kind, self.modified.as_deref())?;
+        match list.header.version() {
+            Some((a, b)) => writeln!(f, "Version:\t{a}.{b}")?,
+            None => writeln!(f, "Version:\t{}", hex::encode(list.header.version.value))?,
+        }
+        writeln!(f, "HeaderLength:\t{} (BYTES)", list.header.length())?;
+        writeln!(f)?;
+        f.write_str(TABLE_HEAD)?;
+        header_rows(f, list)?;
+        for (i, r) in list.records.iter().enumerate() {
+            writeln!(f)?;
+            writeln!(f, "\t{k} Record #:{}", i + 1)?;
+            writeln!(f, "\t----")?;
+            f.write_str(TABLE_HEAD)?;
+            record_rows(f, r)?;
+            if r.role() == Some(Role::SAST) {
+                let used = if self.verification.signer_record == Some(i + 1) {
+                    "was"
+                } else {
+                    "was not"
+                };
+                writeln!(f, "This etoken {used} used to sign the {k} file.")?;
+            }
+        }
+        writeln!(f)?;
+        if let Some(e) = self.error {
+            return parse_error_line(f, self.kind, e);
+        }
+        match (self.verification.status, &self.verification.reason) {
+            (Status::Valid, _) => writeln!(f, "The {k} file was verified successfully."),
+            (_, Some(reason)) => writeln!(
+                f,
+                "The {k} file could not be verified: {}.",
+                reason.trim_end_matches('.')
+            ),
+            (_, None) => writeln!(f, "The {k} file could not be verified."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Dump<'a>(&'a [u8]);
+    impl Display for Dump<'_> {
+        fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+            signature_dump(f, self.0)
+        }
+    }
+
+    #[test]
+    fn signature_dump_matches_cucm_10_5_cells() {
+        // First line of the 118893 sample's dump: `bf  5   f2  74 …` style cells.
+        let s = Dump(&[0x8f, 0xd4, 0x00, 0xcb, 0xa8, 0x23, 0xbc, 0xb0, 0x0f]).to_string();
+        assert_eq!(s, "8f  d4  0   cb  a8  23  bc  b0\nf\n");
+    }
+}

@@ -1,0 +1,194 @@
+//! The commands: each reads its files, calls the library and prints.
+
+use itl::json::{FileErrorJson, HashJson, ShowJson, VerificationJson};
+use itl::show::Show;
+use itl::verify::{verify, verify_with_anchor, Anchor};
+use itl::{Mode, TrustList};
+
+use crate::input::{self, fail, read, FAILED, NEGATIVE, OK};
+
+/// `itlctl show FILE [--json]`.
+pub fn show(path: &str, json: bool) -> u8 {
+    let Some(inp) = read(path) else { return FAILED };
+    let modified = inp.modified.and_then(input::cucm_date);
+    match TrustList::parse(&inp.bytes) {
+        Ok(list) => {
+            let kind = list.kind(Some(path));
+            let v = verify(&list);
+            if json {
+                println!(
+                    "{}",
+                    itl::json::to_string(&ShowJson::new(path, kind, &list, &v))
+                );
+            } else {
+                print!("{}", Show::new(&list, &v).kind(kind).modified(modified));
+            }
+            if v.is_valid() {
+                OK
+            } else {
+                fail(
+                    path,
+                    &format!(
+                        "signature {}: {}",
+                        v.status.as_str(),
+                        v.reason.as_deref().unwrap_or("")
+                    ),
+                );
+                NEGATIVE
+            }
+        }
+        Err(e) => {
+            if json {
+                println!("{}", itl::json::to_string(&FileErrorJson::new(path, &e)));
+            } else {
+                let kind = itl::Kind::from_file_name(path).unwrap_or(itl::Kind::Itl);
+                match TrustList::parse_with(&inp.bytes, Mode::Lenient) {
+                    Ok(list) => {
+                        let kind = list.kind(Some(path));
+                        let v = verify(&list);
+                        print!(
+                            "{}",
+                            Show::new(&list, &v)
+                                .kind(kind)
+                                .modified(modified)
+                                .parse_error(Some(&e))
+                        );
+                    }
+                    Err(_) => {
+                        let mut s = String::new();
+                        let _ = itl::show::preamble(&mut s, &inp.bytes, kind, modified.as_deref());
+                        let _ = itl::show::parse_error_line(&mut s, kind, &e);
+                        print!("{s}");
+                    }
+                }
+            }
+            fail(path, &e.located());
+            FAILED
+        }
+    }
+}
+
+/// Loads the `--anchor`: a trust list, or a PEM/DER certificate.
+fn load_anchor(path: &str) -> Result<(Vec<u8>, bool), String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read: {e}; check the path and permissions"))?;
+    if TrustList::parse_with(&bytes, Mode::Lenient).is_ok() {
+        return Ok((bytes, true));
+    }
+    if bytes.starts_with(b"-----BEGIN") {
+        let (_, pem) = x509_parser::pem::parse_x509_pem(&bytes).map_err(|e| {
+            format!("not a PEM certificate ({e}); give a certificate or a trust list")
+        })?;
+        return Ok((pem.contents, false));
+    }
+    Ok((bytes, false))
+}
+
+/// `itlctl verify FILE... [--json] [--anchor CERT_OR_TLV]`.
+pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
+    let anchor = match anchor.map(load_anchor).transpose() {
+        Ok(a) => a,
+        Err(e) => {
+            fail(anchor.unwrap_or(""), &e);
+            return FAILED;
+        }
+    };
+    let anchor_list = anchor
+        .as_ref()
+        .filter(|a| a.1)
+        .and_then(|a| TrustList::parse_with(&a.0, Mode::Lenient).ok());
+    let mut code = OK;
+    let mut out = Vec::new();
+    for path in paths {
+        let Some(inp) = read(path) else {
+            code = code.max(FAILED);
+            continue;
+        };
+        let list = match TrustList::parse(&inp.bytes) {
+            Ok(l) => l,
+            Err(e) => {
+                fail(path, &e.located());
+                if json {
+                    out.push(
+                        serde_json::to_value(FileErrorJson::new(path, &e)).unwrap_or_default(),
+                    );
+                } else {
+                    println!("{path}: INVALID: {}", e.located());
+                }
+                code = code.max(FAILED);
+                continue;
+            }
+        };
+        let v = match (&anchor, &anchor_list) {
+            (_, Some(held)) => verify_with_anchor(&list, Anchor::TrustList(held)),
+            (Some((der, false)), None) => verify_with_anchor(&list, Anchor::Certificate(der)),
+            _ => verify(&list),
+        };
+        let j = VerificationJson::new(&list, &v, Some(path));
+        if !v.is_valid() {
+            code = code.max(NEGATIVE);
+        }
+        if json {
+            out.push(serde_json::to_value(&j).unwrap_or_default());
+        } else if v.is_valid() {
+            let record = v
+                .signer_record
+                .map(|n| format!("record #{n}"))
+                .unwrap_or_else(|| "anchor".into());
+            println!(
+                "{path}: valid, signed by {} ({}, serial {}, {record}, {})",
+                v.token,
+                j.signer.as_deref().unwrap_or("?"),
+                j.serial.as_deref().unwrap_or("?"),
+                j.digest.as_deref().unwrap_or("?"),
+            );
+            if v.is_legacy_digest() {
+                fail(path, "note: signed with SHA-1, which is legacy; CUCM can sign with SHA-512 (enterprise parameter TFTP File Signature Algorithm)");
+            }
+        } else {
+            println!(
+                "{path}: INVALID: {}",
+                v.reason.as_deref().unwrap_or(v.status.as_str())
+            );
+        }
+    }
+    if json {
+        println!("{}", itl::json::to_string(&out));
+    }
+    code
+}
+
+/// `itlctl hash FILE... [--json]`.
+pub fn hash(paths: &[String], json: bool) -> u8 {
+    let mut code = OK;
+    let mut out = Vec::new();
+    for path in paths {
+        let Some(inp) = read(path) else {
+            code = FAILED;
+            continue;
+        };
+        let c = itl::hash::Checksums::of(&inp.bytes);
+        if json {
+            out.push(HashJson {
+                file: path.clone(),
+                checksums: itl::json::ChecksumsJson::of(&inp.bytes),
+            });
+            continue;
+        }
+        println!("{path}:");
+        let rows: [(&str, &[u8]); 4] = [
+            ("MD5", &c.md5),
+            ("SHA1", &c.sha1),
+            ("SHA256", &c.sha256),
+            ("SHA512", &c.sha512),
+        ];
+        for (name, d) in rows {
+            println!("  {name:<7}{}", hex::encode(d));
+            println!("  {:<7}{}", "", itl::text::spaced_hex(d));
+        }
+    }
+    if json {
+        println!("{}", itl::json::to_string(&out));
+    }
+    code
+}
