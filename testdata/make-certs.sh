@@ -58,3 +58,12 @@ self big4096 4096 4096AB "/CN=ITLRECOVERY_big.example.com/OU=UC/O=Example"
 for i in $(seq -w 1 38); do
   self "node$i" 2048 "10$i" "/CN=node$i.example.com/OU=UC/O=Example"
 done
+
+# An ECDSA P-256 signer (certutils accepts EC records; CUCM's use of them is unknown).
+if [ ! -f ec256.pem ]; then
+  openssl ecparam -name prime256v1 -genkey -noout -out ec256.sec1
+  openssl pkcs8 -topk8 -nocrypt -in ec256.sec1 -out ec256.key && rm ec256.sec1
+  openssl req -x509 -new -key ec256.key -subj "/CN=ecsast.example.com/O=Example" -set_serial 0x0EC256 \
+    -days 3650 -sha256 -outform DER -out ec256.der
+  openssl x509 -inform DER -in ec256.der -out ec256.pem
+fi
