@@ -169,6 +169,23 @@ pub fn build_all() -> Vec<(&'static str, Vec<u8>)> {
         "itl-39-records.tlv",
         sign(itl(big, Digest::Sha256), "big4096"),
     ));
+    out.push((
+        "itl-2048-sha1.tlv",
+        sign(
+            itl(
+                vec![
+                    rec(Role::SAST, "cm12pub", b"\0\0"),
+                    rec(Role::TFTP, "cm12pub", b"\0\0"),
+                    hashed(Role::CAPF, "capf12"),
+                    hashed(Role::TVS, "tvs12pub"),
+                    rec(Role::SAST, "itlrec12", b"\0\0"),
+                    hashed(Role::TVS, "tvs10sub"),
+                ],
+                Digest::Sha1,
+            ),
+            "cm12pub",
+        ),
+    ));
     let mut unknown = seed004_records();
     unknown[1] = unknown[1].clone().tlv(42, b"from a newer release");
     out.push((
