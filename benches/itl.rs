@@ -12,7 +12,9 @@ fn parse(c: &mut Criterion) {
     let b = fixture("itl-39-records.tlv");
     let mut g = c.benchmark_group("parse");
     g.throughput(Throughput::Bytes(b.len() as u64));
-    g.bench_function("itl-39-records strict", |x| x.iter(|| itl::TrustList::parse(black_box(&b)).unwrap()));
+    g.bench_function("itl-39-records strict", |x| {
+        x.iter(|| itl::TrustList::parse(black_box(&b)).unwrap())
+    });
     g.bench_function("itl-39-records lenient", |x| {
         x.iter(|| itl::TrustList::parse_with(black_box(&b), itl::Mode::Lenient).unwrap())
     });
@@ -32,14 +34,33 @@ fn verify(c: &mut Criterion) {
     // The bare RSA-2048 PKCS#1 v1.5 verify, to compare with `openssl speed rsa2048`.
     let l = itl::TrustList::parse(&b).unwrap();
     let key = match itl::key::PublicKey::from_record(&l.records[0]).unwrap() {
-        itl::key::PublicKey::Rsa(k) => k,
+        itl::key::PublicKey::Rsa { der, .. } => {
+            use rsa::pkcs1::DecodeRsaPublicKey;
+            rsa::RsaPublicKey::from_pkcs1_der(&der).unwrap()
+        }
         _ => unreachable!(),
     };
     let (before, after) = l.signed_parts().unwrap();
     let hashed = itl::hash::digest_parts(itl::Digest::Sha1, &[before, after]).unwrap();
     let sig = l.header.signature_bytes().unwrap().to_vec();
     g.bench_function("rsa crate: RSA-2048 verify only", |x| {
-        x.iter(|| key.verify(rsa::pkcs1v15::Pkcs1v15Sign::new::<sha1::Sha1>(), black_box(&hashed), &sig).unwrap())
+        x.iter(|| {
+            key.verify(
+                rsa::pkcs1v15::Pkcs1v15Sign::new::<sha1::Sha1>(),
+                black_box(&hashed),
+                &sig,
+            )
+            .unwrap()
+        })
+    });
+    let (before, after) = l.signed_parts().unwrap();
+    let data = [before, after].concat();
+    g.bench_function("sha1 of the signed bytes", |x| {
+        x.iter(|| itl::hash::digest_parts(itl::Digest::Sha1, &[black_box(&data)]))
+    });
+    let cert = l.records[0].certificate_der().unwrap();
+    g.bench_function("key from certificate", |x| {
+        x.iter(|| itl::key::PublicKey::from_certificate(black_box(cert)).unwrap())
     });
     g.finish();
 }
@@ -48,7 +69,9 @@ fn show(c: &mut Criterion) {
     let b = fixture("itl-11x-cm-sha1.tlv");
     let l = itl::TrustList::parse(&b).unwrap();
     let v = itl::verify::verify(&l);
-    c.bench_function("show itl-11x-cm-sha1", |x| x.iter(|| itl::show::Show::new(black_box(&l), &v).to_string()));
+    c.bench_function("show itl-11x-cm-sha1", |x| {
+        x.iter(|| itl::show::Show::new(black_box(&l), &v).to_string())
+    });
 }
 
 criterion_group!(benches, parse, verify, show);

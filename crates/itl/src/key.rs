@@ -4,7 +4,8 @@ use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs1v15::Pkcs1v15Sign;
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
-use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::certificate::X509CertificateParser;
+use x509_parser::nom::Parser as _;
 use x509_parser::public_key::PublicKey as SpkiKey;
 
 use crate::hash::digest_parts;
@@ -14,8 +15,13 @@ use crate::role::Digest;
 /// A key a signature can be checked with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PublicKey {
-    /// RSA.
-    Rsa(RsaPublicKey),
+    /// RSA, as its DER RSAPublicKey encoding and modulus size.
+    Rsa {
+        /// DER `RSAPublicKey` (PKCS#1).
+        der: Vec<u8>,
+        /// Modulus size in bits.
+        bits: usize,
+    },
     /// ECDSA P-256, SEC1 point.
     P256(Vec<u8>),
     /// ECDSA P-384, SEC1 point.
@@ -27,13 +33,23 @@ pub enum PublicKey {
 impl PublicKey {
     /// The key of a DER certificate.
     pub fn from_certificate(der: &[u8]) -> Result<Self, String> {
-        let (_, cert) = X509Certificate::from_der(der)
+        let (_, cert) = X509CertificateParser::new()
+            .with_deep_parse_extensions(false)
+            .parse(der)
             .map_err(|e| format!("cannot decode the certificate: {e}"))?;
         let spki = cert.public_key();
         match spki.parsed() {
-            Ok(SpkiKey::RSA(_)) => RsaPublicKey::from_pkcs1_der(&spki.subject_public_key.data)
-                .map(PublicKey::Rsa)
-                .map_err(|e| format!("cannot use the certificate's RSA key: {e}")),
+            Ok(SpkiKey::RSA(k)) => {
+                let n = k.modulus;
+                let n = &n[n.iter().take_while(|&&b| b == 0).count()..];
+                let bits = n
+                    .first()
+                    .map_or(0, |b| n.len() * 8 - b.leading_zeros() as usize);
+                Ok(PublicKey::Rsa {
+                    der: spki.subject_public_key.data.to_vec(),
+                    bits,
+                })
+            }
             Ok(SpkiKey::EC(point)) => {
                 let curve = spki
                     .algorithm
@@ -60,7 +76,10 @@ impl PublicKey {
     /// The key of a PUBLICKEY value: DER RSAPublicKey, or an uncompressed EC point.
     pub fn from_record_key(value: &[u8]) -> Result<Self, String> {
         if let Ok(k) = RsaPublicKey::from_pkcs1_der(value) {
-            return Ok(PublicKey::Rsa(k));
+            return Ok(PublicKey::Rsa {
+                der: value.to_vec(),
+                bits: k.n().bits(),
+            });
         }
         match (value.first(), value.len()) {
             (Some(4), 65) => Ok(PublicKey::P256(value.to_vec())),
@@ -81,7 +100,7 @@ impl PublicKey {
     /// Key size in bits (RSA modulus, EC curve size).
     pub fn bits(&self) -> Option<usize> {
         match self {
-            PublicKey::Rsa(k) => Some(k.n().bits()),
+            PublicKey::Rsa { bits, .. } => Some(*bits),
             PublicKey::P256(_) => Some(256),
             PublicKey::P384(_) => Some(384),
             PublicKey::Unsupported(_) => None,
@@ -107,7 +126,20 @@ pub fn check_signature(
     signature: &[u8],
 ) -> Result<(), CheckError> {
     match key {
-        PublicKey::Rsa(k) => {
+        PublicKey::Rsa { der, bits } => {
+            let size = bits.div_ceil(8);
+            if signature.len() != size {
+                return Err(CheckError::Invalid(format!(
+                    "signature is {} bytes, the {bits}-bit key needs {size}",
+                    signature.len()
+                )));
+            }
+            #[cfg(any(feature = "ring", feature = "aws-lc"))]
+            if let Some(r) = fast_rsa(der, *bits, digest, parts, signature) {
+                return r;
+            }
+            let k = RsaPublicKey::from_pkcs1_der(der)
+                .map_err(|e| CheckError::Unsupported(format!("RSA key: {e}")))?;
             let hashed = digest_parts(digest, parts)
                 .ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
             let scheme = match digest {
@@ -115,14 +147,6 @@ pub fn check_signature(
                 Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
                 _ => Pkcs1v15Sign::new::<sha2::Sha512>(),
             };
-            if signature.len() != k.size() {
-                return Err(CheckError::Invalid(format!(
-                    "signature is {} bytes, the {}-bit key needs {}",
-                    signature.len(),
-                    k.n().bits(),
-                    k.size()
-                )));
-            }
             k.verify(scheme, &hashed, signature).map_err(|_| {
                 CheckError::Invalid("the signature does not match the signed bytes".into())
             })
@@ -155,4 +179,42 @@ pub fn check_signature(
         }
         PublicKey::Unsupported(what) => Err(CheckError::Unsupported(what.clone())),
     }
+}
+
+#[cfg(feature = "aws-lc")]
+use aws_lc_rs::signature as rs;
+#[cfg(all(feature = "ring", not(feature = "aws-lc")))]
+use ring::signature as rs;
+
+/// RSA PKCS#1 v1.5 with the faster backend (AWS-LC or ring), for the key sizes and digests
+/// it accepts (1024 to 8192 bits; SHA-1, SHA-256, SHA-512). `None` hands the check back to
+/// the portable `rsa` crate.
+#[cfg(any(feature = "ring", feature = "aws-lc"))]
+fn fast_rsa(
+    der: &[u8],
+    bits: usize,
+    digest: Digest,
+    parts: &[&[u8]],
+    signature: &[u8],
+) -> Option<Result<(), CheckError>> {
+    if !(1024..=8192).contains(&bits) {
+        return None;
+    }
+    let alg: &'static rs::RsaParameters = match digest {
+        Digest::Sha1 => &rs::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+        Digest::Sha256 => &rs::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+        Digest::Sha512 => &rs::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+        Digest::Unknown(_) => return None,
+    };
+    let msg: std::borrow::Cow<'_, [u8]> = match parts {
+        [one] => (*one).into(),
+        _ => parts.concat().into(),
+    };
+    Some(
+        rs::UnparsedPublicKey::new(alg, der)
+            .verify(&msg, signature)
+            .map_err(|_| {
+                CheckError::Invalid("the signature does not match the signed bytes".into())
+            }),
+    )
 }

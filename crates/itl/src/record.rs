@@ -129,15 +129,13 @@ impl<'a> Record<'a> {
     }
 }
 
-/// What reading one record gave.
-pub(crate) enum Next<'a> {
-    Record(Record<'a>),
-    /// The bytes from here on are not a record (lenient mode): keep them as trailing bytes.
-    Trailing,
-}
-
-/// Reads the record at `pos` of `file`.
-pub(crate) fn parse_record<'a>(file: &'a [u8], pos: usize, sink: &mut Sink) -> Result<Next<'a>> {
+/// Reads the record at `pos` of `file`; `None` when the bytes from there on are not a
+/// record and lenient mode keeps them as trailing bytes.
+pub(crate) fn parse_record<'a>(
+    file: &'a [u8],
+    pos: usize,
+    sink: &mut Sink,
+) -> Result<Option<Record<'a>>> {
     let left = file.len() - pos;
     let start = if left < 5 {
         Err(Error::TrailingBytes {
@@ -171,7 +169,7 @@ pub(crate) fn parse_record<'a>(file: &'a [u8], pos: usize, sink: &mut Sink) -> R
         Ok(x) => x,
         Err(e) => {
             sink.check(Err(e))?;
-            return Ok(Next::Trailing);
+            return Ok(None);
         }
     };
     let mut end = pos + declared;
@@ -277,5 +275,5 @@ pub(crate) fn parse_record<'a>(file: &'a [u8], pos: usize, sink: &mut Sink) -> R
             *slot = Some(t);
         }
     }
-    Ok(Next::Record(r))
+    Ok(Some(r))
 }

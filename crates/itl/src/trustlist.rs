@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::header::{parse_header, Header};
-use crate::record::{parse_record, Next, Record};
+use crate::record::{parse_record, Record};
 use crate::tlv::Item;
 
 /// How strictly to read a file.
@@ -118,11 +118,11 @@ impl<'a> TrustList<'a> {
         let mut trailing: &[u8] = &[];
         while pos < bytes.len() {
             match parse_record(bytes, pos, &mut sink)? {
-                Next::Record(r) => {
+                Some(r) => {
                     pos += r.raw.len();
                     records.push(r);
                 }
-                Next::Trailing => {
+                None => {
                     trailing = &bytes[pos..];
                     break;
                 }

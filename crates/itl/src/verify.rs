@@ -126,7 +126,7 @@ pub fn find_signer(list: &TrustList<'_>) -> Option<usize> {
     list.records
         .iter()
         .position(|r| r.role() == Some(Role::SAST) && matches(r))
-        .or_else(|| list.records.iter().position(|r| matches(r)))
+        .or_else(|| list.records.iter().position(matches))
 }
 
 /// The token kind of the signer record `idx` (0-based), by the rules of `cli.md`.
