@@ -1,4 +1,4 @@
-//! CUCM's `show itl` / `show ctl` text, as a [`Display`](core::fmt::Display) wrapper.
+//! CUCM's `show itl` / `show ctl` text, as a [`Display`] wrapper.
 //!
 //! Every wording and layout choice of that text lives here (see `decisions.md`): TABs laid
 //! out for 8-column tab stops, tag numbers in the BYTEPOS column, names without their NUL,

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 fn replay(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     let mut n = 0;
     for e in entries.flatten() {
         let p = e.path();
@@ -12,7 +14,8 @@ fn replay(dir: &Path) -> usize {
             n += replay(&p);
             continue;
         }
-        if p.extension().is_some_and(|x| x == "md") || p.file_name().is_some_and(|f| f == "README") {
+        if p.extension().is_some_and(|x| x == "md") || p.file_name().is_some_and(|f| f == "README")
+        {
             continue;
         }
         let data = std::fs::read(&p).unwrap();

@@ -31,7 +31,7 @@ enum Command {
     },
     /// Check the signature of one or more trust lists and say which token signed each.
     Verify {
-        /// The files (for example every ITLSEP<MAC>.tlv of a TFTP folder).
+        /// The files (for example every `ITLSEP<MAC>.tlv` of a TFTP folder).
         #[arg(required = true)]
         files: Vec<String>,
         /// Print a JSON array.
