@@ -12,9 +12,7 @@ fn parse(c: &mut Criterion) {
     let b = fixture("itl-39-records.tlv");
     let mut g = c.benchmark_group("parse");
     g.throughput(Throughput::Bytes(b.len() as u64));
-    g.bench_function("itl-39-records strict", |x| {
-        x.iter(|| itl::TrustList::parse(black_box(&b)).unwrap())
-    });
+    g.bench_function("itl-39-records strict", |x| x.iter(|| itl::TrustList::parse(black_box(&b)).unwrap()));
     g.bench_function("itl-39-records lenient", |x| {
         x.iter(|| itl::TrustList::parse_with(black_box(&b), itl::Mode::Lenient).unwrap())
     });
@@ -44,14 +42,7 @@ fn verify(c: &mut Criterion) {
     let hashed = itl::hash::digest_parts(itl::Digest::Sha1, &[before, after]).unwrap();
     let sig = l.header.signature_bytes().unwrap().to_vec();
     g.bench_function("rsa crate: RSA-2048 verify only", |x| {
-        x.iter(|| {
-            key.verify(
-                rsa::pkcs1v15::Pkcs1v15Sign::new::<sha1::Sha1>(),
-                black_box(&hashed),
-                &sig,
-            )
-            .unwrap()
-        })
+        x.iter(|| key.verify(rsa::pkcs1v15::Pkcs1v15Sign::new::<sha1::Sha1>(), black_box(&hashed), &sig).unwrap())
     });
     let (before, after) = l.signed_parts().unwrap();
     let data = [before, after].concat();
@@ -69,9 +60,7 @@ fn show(c: &mut Criterion) {
     let b = fixture("itl-11x-cm-sha1.tlv");
     let l = itl::TrustList::parse(&b).unwrap();
     let v = itl::verify::verify(&l);
-    c.bench_function("show itl-11x-cm-sha1", |x| {
-        x.iter(|| itl::show::Show::new(black_box(&l), &v).to_string())
-    });
+    c.bench_function("show itl-11x-cm-sha1", |x| x.iter(|| itl::show::Show::new(black_box(&l), &v).to_string()));
 }
 
 criterion_group!(benches, parse, verify, show);

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::hash::digest_parts;
 use crate::role::{Digest, Role};
 use crate::tag;
-use crate::trustlist::{put_tlv, Kind};
+use crate::trustlist::{put_tlv, Kind, TrustList};
 
 /// The signer fields of a header: certificate subject, serial number and issuer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,15 +55,8 @@ pub fn cucm_name(name: &X509Name<'_>) -> String {
             let key = x509_parser::objects::oid2abbrev(attr.attr_type(), reg)
                 .map(str::to_owned)
                 .unwrap_or_else(|_| attr.attr_type().to_id_string());
-            let key = if key == "commonName" {
-                "CN".to_owned()
-            } else {
-                key
-            };
-            let value = attr
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|_| hex::encode(attr.as_slice()));
+            let key = if key == "commonName" { "CN".to_owned() } else { key };
+            let value = attr.as_str().map(str::to_owned).unwrap_or_else(|_| hex::encode(attr.as_slice()));
             parts.push(format!("{key}={value}"));
         }
     }
@@ -72,11 +65,7 @@ pub fn cucm_name(name: &X509Name<'_>) -> String {
 
 /// A DER INTEGER's content bytes as an unsigned magnitude (the sign byte dropped).
 pub fn serial_bytes(raw: &[u8]) -> Vec<u8> {
-    let skip = raw
-        .iter()
-        .take_while(|&&b| b == 0)
-        .count()
-        .min(raw.len().saturating_sub(1));
+    let skip = raw.iter().take_while(|&&b| b == 0).count().min(raw.len().saturating_sub(1));
     raw[skip..].to_vec()
 }
 
@@ -181,23 +170,18 @@ impl RecordBuilder {
 
     /// CERTHASH and HASH ALGORITHM.
     pub fn cert_hash(self, digest: Digest, hash: &[u8]) -> Self {
-        self.tlv(tag::CERT_HASH, hash)
-            .tlv(tag::HASH_ALGORITHM, &[digest.code()])
+        self.tlv(tag::CERT_HASH, hash).tlv(tag::HASH_ALGORITHM, &[digest.code()])
     }
 
     /// The record bytes, RECORDLENGTH first.
     pub fn encode(&self) -> Result<Vec<u8>> {
         let len = 5 + self.tlvs.iter().map(|(_, v)| 3 + v.len()).sum::<usize>();
-        let len16 = u16::try_from(len)
-            .map_err(|_| Error::Crypto(format!("record of {len} bytes exceeds 65535")))?;
+        let len16 = u16::try_from(len).map_err(|_| Error::Crypto(format!("record of {len} bytes exceeds 65535")))?;
         let mut out = Vec::with_capacity(len);
         put_tlv(&mut out, tag::RECORD_LENGTH, &len16.to_be_bytes());
         for (t, v) in &self.tlvs {
             if v.len() > usize::from(u16::MAX) {
-                return Err(Error::Crypto(format!(
-                    "tag {t} value of {} bytes exceeds 65535",
-                    v.len()
-                )));
+                return Err(Error::Crypto(format!("tag {t} value of {} bytes exceeds 65535", v.len())));
             }
             put_tlv(&mut out, *t, v);
         }
@@ -254,9 +238,7 @@ impl Builder {
         let id_len = 3 * 3 + name.len() + signer.serial.len() + issuer.len();
         pre.push(tag::SIGNER_ID);
         pre.extend_from_slice(
-            &u16::try_from(id_len)
-                .map_err(|_| Error::Crypto("signer names too long".into()))?
-                .to_be_bytes(),
+            &u16::try_from(id_len).map_err(|_| Error::Crypto("signer names too long".into()))?.to_be_bytes(),
         );
         put_tlv(&mut pre, tag::SIGNER_NAME, &name);
         put_tlv(&mut pre, tag::SERIAL_NUMBER, &signer.serial);
@@ -265,11 +247,7 @@ impl Builder {
         put_tlv(&mut pre, tag::DIGEST_ALGORITHM, &[self.digest.code()]);
         pre.extend_from_slice(&[tag::SIGNATURE_ALGO_INFO, 0, 8]);
         put_tlv(&mut pre, tag::SIGNATURE_ALGORITHM, &[0]);
-        put_tlv(
-            &mut pre,
-            tag::SIGNATURE_MODULUS,
-            &[modulus_code(signature_len)],
-        );
+        put_tlv(&mut pre, tag::SIGNATURE_MODULUS, &[modulus_code(signature_len)]);
         let mut post = Vec::new();
         put_tlv(&mut post, tag::FILENAME, &c_string(&self.filename));
         put_tlv(&mut post, tag::TIMESTAMP, &self.timestamp.to_be_bytes());
@@ -277,8 +255,8 @@ impl Builder {
             post.push(tag::PADDING);
         }
         let total = pre.len() + 3 + signature_len + post.len();
-        let total = u16::try_from(total)
-            .map_err(|_| Error::Crypto(format!("header of {total} bytes exceeds 65535")))?;
+        let total =
+            u16::try_from(total).map_err(|_| Error::Crypto(format!("header of {total} bytes exceeds 65535")))?;
         pre[8..10].copy_from_slice(&total.to_be_bytes());
         Ok((pre, post))
     }
@@ -291,26 +269,35 @@ impl Builder {
         signature_len: usize,
         sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
     ) -> Result<Vec<u8>> {
-        let (pre, post) = self.header_parts(signer, signature_len)?;
         let mut body = Vec::new();
         for r in &self.records {
             body.extend_from_slice(&r.encode()?);
         }
+        self.build_over(signer, signature_len, &body, sign)
+    }
+
+    /// Like [`Builder::build_with`], with `body` (encoded records, or the payload of a
+    /// `.sgn` file) after the header instead of [`Builder::records`].
+    pub fn build_over(
+        &self,
+        signer: &SignerId,
+        signature_len: usize,
+        body: &[u8],
+        sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+    ) -> Result<Vec<u8>> {
+        let (pre, post) = self.header_parts(signer, signature_len)?;
         let mut signed = Vec::with_capacity(pre.len() + post.len() + body.len());
         signed.extend_from_slice(&pre);
         signed.extend_from_slice(&post);
-        signed.extend_from_slice(&body);
+        signed.extend_from_slice(body);
         let sig = sign(&signed)?;
         if sig.len() != signature_len {
-            return Err(Error::Crypto(format!(
-                "signature is {} bytes, expected {signature_len}",
-                sig.len()
-            )));
+            return Err(Error::Crypto(format!("signature is {} bytes, expected {signature_len}", sig.len())));
         }
         let mut out = pre;
         put_tlv(&mut out, tag::SIGNATURE, &sig);
         out.extend_from_slice(&post);
-        out.extend_from_slice(&body);
+        out.extend_from_slice(body);
         Ok(out)
     }
 
@@ -321,17 +308,88 @@ impl Builder {
     }
 }
 
+/// Reads an RSA private key from PEM (PKCS#8 or PKCS#1).
+pub fn load_private_key(pem: &str) -> Result<RsaPrivateKey> {
+    use rsa::pkcs1::DecodeRsaPrivateKey;
+    use rsa::pkcs8::DecodePrivateKey;
+    if pem.contains("BEGIN EC PRIVATE KEY") {
+        return Err(Error::Crypto("EC signing keys are not supported: give the RSA key of the signer".into()));
+    }
+    RsaPrivateKey::from_pkcs8_pem(pem)
+        .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
+        .map_err(|e| Error::Crypto(format!("not an RSA private key in PEM (PKCS#8 or PKCS#1): {e}")))
+}
+
+/// A certificate's DER bytes from PEM or DER input, checked to decode as X.509.
+pub fn load_certificate(bytes: &[u8]) -> Result<Vec<u8>> {
+    let der = if bytes.starts_with(b"-----BEGIN") {
+        x509_parser::pem::parse_x509_pem(bytes)
+            .map(|(_, p)| p.contents)
+            .map_err(|e| Error::Crypto(format!("not a PEM certificate: {e}")))?
+    } else {
+        bytes.to_vec()
+    };
+    parse_cert(&der)?;
+    Ok(der)
+}
+
+/// Whether `key` is the private key of the certificate `cert_der`.
+pub fn key_matches(key: &RsaPrivateKey, cert_der: &[u8]) -> bool {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    match crate::key::PublicKey::from_certificate(cert_der) {
+        Ok(crate::key::PublicKey::Rsa { der, .. }) => {
+            rsa::RsaPublicKey::from_pkcs1_der(&der).is_ok_and(|p| p == key.to_public_key())
+        }
+        _ => false,
+    }
+}
+
+/// Re-signs a trust list with another key whose certificate is one of its records, as
+/// `utils itl reset localkey` does with the ITLRecovery key: the header signer fields
+/// and signature change, the records stay byte-identical. `digest` defaults to the file's.
+pub fn resign(list: &TrustList<'_>, cert_der: &[u8], key: &RsaPrivateKey, digest: Option<Digest>) -> Result<Vec<u8>> {
+    let from_cert = SignerId::from_certificate(cert_der)?;
+    if !key_matches(key, cert_der) {
+        return Err(Error::Crypto("the private key does not belong to the certificate".into()));
+    }
+    let rec = list
+        .records
+        .iter()
+        .find(|r| r.certificate_der() == Some(cert_der))
+        .or_else(|| {
+            list.records.iter().find(|r| {
+                r.serial() == Some(from_cert.serial.as_slice()) && r.issuer() == Some(from_cert.issuer.as_str())
+            })
+        })
+        .ok_or_else(|| Error::Crypto(format!("no record of the file holds the certificate {}", from_cert.name)))?;
+    let signer = SignerId {
+        name: rec.subject().map(str::to_owned).unwrap_or(from_cert.name),
+        serial: rec.serial().map(<[u8]>::to_vec).unwrap_or(from_cert.serial),
+        issuer: rec.issuer().map(str::to_owned).unwrap_or(from_cert.issuer),
+    };
+    let h = &list.header;
+    let b = Builder {
+        version: h.version().unwrap_or((1, 2)),
+        signer_version: h.signer_version(),
+        digest: digest.or_else(|| h.digest()).unwrap_or(Digest::Sha1),
+        filename: h.file_name().unwrap_or("ITLFile.tlv").to_owned(),
+        timestamp: h.timestamp().unwrap_or(0),
+        records: Vec::new(),
+    };
+    let d = b.digest;
+    b.build_over(&signer, key.size(), &list.raw()[h.length()..], |data| sign_rsa(key, d, &[data]))
+}
+
 /// Signs the concatenation of `parts` with RSA PKCS#1 v1.5 under `digest`.
 pub fn sign_rsa(key: &RsaPrivateKey, digest: Digest, parts: &[&[u8]]) -> Result<Vec<u8>> {
-    let hashed = digest_parts(digest, parts)
-        .ok_or_else(|| Error::Crypto(format!("cannot sign with digest {digest}")))?;
+    let hashed =
+        digest_parts(digest, parts).ok_or_else(|| Error::Crypto(format!("cannot sign with digest {digest}")))?;
     let scheme = match digest {
         Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
         Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
         _ => Pkcs1v15Sign::new::<sha2::Sha512>(),
     };
-    key.sign(scheme, &hashed)
-        .map_err(|e| Error::Crypto(format!("RSA signing failed: {e}")))
+    key.sign(scheme, &hashed).map_err(|e| Error::Crypto(format!("RSA signing failed: {e}")))
 }
 
 /// SIGNATUREMODULUS code for a signature length: 0..3 for 512..4096 bits.

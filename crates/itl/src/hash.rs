@@ -62,19 +62,10 @@ mod tests {
         // FIPS 180 / RFC 1321 test vectors for "abc".
         let c = Checksums::of(b"abc");
         assert_eq!(hex::encode(c.md5), "900150983cd24fb0d6963f7d28e17f72");
-        assert_eq!(
-            hex::encode(c.sha1),
-            "a9993e364706816aba3e25717850c26c9cd0d89d"
-        );
-        assert_eq!(
-            hex::encode(c.sha256),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(hex::encode(c.sha1), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(hex::encode(c.sha256), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert!(hex::encode(c.sha512).starts_with("ddaf35a193617aba"));
-        assert_eq!(
-            digest_parts(Digest::Sha1, &[b"a", b"bc"]).unwrap(),
-            c.sha1.to_vec()
-        );
+        assert_eq!(digest_parts(Digest::Sha1, &[b"a", b"bc"]).unwrap(), c.sha1.to_vec());
         assert_eq!(digest_parts(Digest::Unknown(7), &[b"abc"]), None);
     }
 }

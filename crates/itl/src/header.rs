@@ -141,13 +141,7 @@ fn expect_len(t: &Tlv<'_>, name: &'static str, expected: usize) -> Result<()> {
     if t.len() == expected {
         Ok(())
     } else {
-        Err(Error::BadValueLength {
-            offset: t.offset,
-            tag: t.tag,
-            name,
-            length: t.len(),
-            expected,
-        })
+        Err(Error::BadValueLength { offset: t.offset, tag: t.tag, name, length: t.len(), expected })
     }
 }
 
@@ -155,27 +149,17 @@ fn expect_len(t: &Tlv<'_>, name: &'static str, expected: usize) -> Result<()> {
 pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header<'a>> {
     let version = read_tlv(file, 0, file.len(), "file")?;
     if version.tag != tag::VERSION {
-        return Err(Error::BadStart {
-            offset: 0,
-            tag: version.tag,
-        });
+        return Err(Error::BadStart { offset: 0, tag: version.tag });
     }
     sink.check(expect_len(&version, "VERSION", 2))?;
     let hl = read_tlv(file, version.end(), file.len(), "file")?;
     if hl.tag != tag::HEADER_LENGTH {
-        return Err(Error::BadStart {
-            offset: hl.offset,
-            tag: hl.tag,
-        });
+        return Err(Error::BadStart { offset: hl.offset, tag: hl.tag });
     }
     expect_len(&hl, "HEADERLENGTH", 2)?;
     let header_length = usize::from(hl.as_u16().unwrap_or(0));
     if header_length > file.len() || header_length < hl.end() {
-        return Err(Error::HeaderLength {
-            offset: hl.offset,
-            header_length,
-            file_length: file.len(),
-        });
+        return Err(Error::HeaderLength { offset: hl.offset, header_length, file_length: file.len() });
     }
     let raw = &file[..header_length];
     let mut h = Header {
@@ -216,11 +200,7 @@ pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header
                 Item::Tlv(t) => (t.offset, t.tag),
                 Item::Padding(o) => (o, tag::PADDING),
             };
-            sink.check(Err(Error::Inconsistent {
-                offset,
-                tag: t,
-                what: "container length",
-            }))?;
+            sink.check(Err(Error::Inconsistent { offset, tag: t, what: "container length" }))?;
             depth = 0;
         }
         let t = match item {
@@ -235,11 +215,7 @@ pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header
                 open[depth] = t.end();
                 depth += 1;
             } else {
-                sink.check(Err(Error::Inconsistent {
-                    offset: t.offset,
-                    tag: t.tag,
-                    what: "container nesting",
-                }))?;
+                sink.check(Err(Error::Inconsistent { offset: t.offset, tag: t.tag, what: "container nesting" }))?;
             }
         }
         let slot = match t.tag {
@@ -262,18 +238,12 @@ pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header
             }
         };
         if slot.is_some() {
-            sink.check(Err(Error::Inconsistent {
-                offset: t.offset,
-                tag: t.tag,
-                what: "duplicate header tag",
-            }))?;
+            sink.check(Err(Error::Inconsistent { offset: t.offset, tag: t.tag, what: "duplicate header tag" }))?;
             continue;
         }
         let name = tag::header_name(t.tag).unwrap_or("tag");
         let check = match t.tag {
-            tag::DIGEST_ALGORITHM | tag::SIGNATURE_ALGORITHM | tag::SIGNATURE_MODULUS => {
-                expect_len(&t, name, 1)
-            }
+            tag::DIGEST_ALGORITHM | tag::SIGNATURE_ALGORITHM | tag::SIGNATURE_MODULUS => expect_len(&t, name, 1),
             tag::TIMESTAMP => expect_len(&t, name, 4),
             tag::SIGNER_VERSION => expect_len(&t, name, 2),
             tag::SIGNER_NAME | tag::CA_NAME | tag::FILENAME => t.as_str(name).map(|_| ()),
@@ -291,11 +261,7 @@ pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header
     ] {
         if !present {
             let name = tag::header_name(t).unwrap_or("tag");
-            sink.check(Err(Error::MissingTag {
-                offset: header_length,
-                tag: t,
-                name,
-            }))?;
+            sink.check(Err(Error::MissingTag { offset: header_length, tag: t, name }))?;
         }
     }
     Ok(h)

@@ -119,11 +119,7 @@ impl RecordJson {
             ip_address: r.ip_address().map(|a| a.to_string()),
             unknown_tags: r
                 .unknown_tags()
-                .map(|t| UnknownTagJson {
-                    tag: t.tag,
-                    offset: t.offset,
-                    length: t.len(),
-                })
+                .map(|t| UnknownTagJson { tag: t.tag, offset: t.offset, length: t.len() })
                 .collect(),
         }
     }
@@ -165,9 +161,7 @@ impl VerificationJson {
             reason: v.reason.clone(),
             digest: v.digest.map(|d| d.json_name()),
             legacy_digest: v.is_legacy_digest(),
-            signer: rec
-                .and_then(|r| lossy(r.subject_name))
-                .or_else(|| lossy(list.header.signer_name)),
+            signer: rec.and_then(|r| lossy(r.subject_name)).or_else(|| lossy(list.header.signer_name)),
             serial: list.header.serial_text(),
         }
     }
@@ -222,22 +216,13 @@ impl ShowJson {
             version: h.version().map(|(a, b)| format!("{a}.{b}")),
             header_length: h.length(),
             signer_version: h.signer_version().map(|(a, b)| format!("{a}.{b}")),
-            signer: SignerJson {
-                name: lossy(h.signer_name),
-                serial: h.serial_text(),
-                issuer: lossy(h.ca_name),
-            },
+            signer: SignerJson { name: lossy(h.signer_name), serial: h.serial_text(), issuer: lossy(h.ca_name) },
             digest: h.digest().map(|d| d.json_name()),
             digest_code: h.digest_code(),
             signature_length: h.signature.map(|t| t.len()),
             filename: lossy(h.filename),
             timestamp: h.timestamp(),
-            records: list
-                .records
-                .iter()
-                .enumerate()
-                .map(|(i, r)| RecordJson::new(i + 1, r))
-                .collect(),
+            records: list.records.iter().enumerate().map(|(i, r)| RecordJson::new(i + 1, r)).collect(),
             verification: VerificationJson::new(list, v, None),
             warnings: list.warnings.iter().map(Error::located).collect(),
         }
@@ -271,12 +256,7 @@ impl FileErrorJson {
     pub fn new(file: &str, e: &Error) -> Self {
         FileErrorJson {
             file: file.to_owned(),
-            error: ErrorJson {
-                kind: e.kind(),
-                offset: e.offset(),
-                tag: e.tag(),
-                message: e.to_string(),
-            },
+            error: ErrorJson { kind: e.kind(), offset: e.offset(), tag: e.tag(), message: e.to_string() },
         }
     }
 }
@@ -294,4 +274,51 @@ pub struct HashJson {
 /// Renders any of these as pretty JSON.
 pub fn to_string<T: Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// `itlctl sgn show --json`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SignedJson {
+    /// The file.
+    pub file: String,
+    /// File size.
+    pub size: usize,
+    /// Whole-file digests.
+    pub checksums: ChecksumsJson,
+    /// `1.0`.
+    pub version: Option<String>,
+    /// HEADERLENGTH, where the payload starts.
+    pub header_length: usize,
+    /// Header signer.
+    pub signer: SignerJson,
+    /// `SHA1`, `SHA256`, `SHA512` or `unknown(N)`.
+    pub digest: Option<String>,
+    /// SIGNATURE length.
+    pub signature_length: Option<usize>,
+    /// FILENAME.
+    pub filename: Option<String>,
+    /// TIMESTAMP.
+    pub timestamp: Option<u32>,
+    /// Payload length.
+    pub payload_length: usize,
+}
+
+impl SignedJson {
+    /// Builds the JSON view of a signed file.
+    pub fn new(file: &str, f: &crate::sgn::SignedFile<'_>) -> Self {
+        let h = &f.header;
+        SignedJson {
+            file: file.to_owned(),
+            size: f.raw().len(),
+            checksums: ChecksumsJson::of(f.raw()),
+            version: h.version().map(|(a, b)| format!("{a}.{b}")),
+            header_length: h.length(),
+            signer: SignerJson { name: lossy(h.signer_name), serial: h.serial_text(), issuer: lossy(h.ca_name) },
+            digest: h.digest().map(|d| d.json_name()),
+            signature_length: h.signature.map(|t| t.len()),
+            filename: lossy(h.filename),
+            timestamp: h.timestamp(),
+            payload_length: f.payload.len(),
+        }
+    }
 }

@@ -42,44 +42,27 @@ impl PublicKey {
             Ok(SpkiKey::RSA(k)) => {
                 let n = k.modulus;
                 let n = &n[n.iter().take_while(|&&b| b == 0).count()..];
-                let bits = n
-                    .first()
-                    .map_or(0, |b| n.len() * 8 - b.leading_zeros() as usize);
-                Ok(PublicKey::Rsa {
-                    der: spki.subject_public_key.data.to_vec(),
-                    bits,
-                })
+                let bits = n.first().map_or(0, |b| n.len() * 8 - b.leading_zeros() as usize);
+                Ok(PublicKey::Rsa { der: spki.subject_public_key.data.to_vec(), bits })
             }
             Ok(SpkiKey::EC(point)) => {
-                let curve = spki
-                    .algorithm
-                    .parameters
-                    .as_ref()
-                    .and_then(|p| p.as_oid().ok())
-                    .map(|o| o.to_id_string());
+                let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
                 Ok(match curve.as_deref() {
                     Some("1.2.840.10045.3.1.7") => PublicKey::P256(point.data().to_vec()),
                     Some("1.3.132.0.34") => PublicKey::P384(point.data().to_vec()),
-                    other => PublicKey::Unsupported(format!(
-                        "EC key on curve {}",
-                        other.unwrap_or("(none)")
-                    )),
+                    other => PublicKey::Unsupported(format!("EC key on curve {}", other.unwrap_or("(none)"))),
                 })
             }
-            Ok(_) | Err(_) => Ok(PublicKey::Unsupported(format!(
-                "key type {}",
-                spki.algorithm.algorithm.to_id_string()
-            ))),
+            Ok(_) | Err(_) => {
+                Ok(PublicKey::Unsupported(format!("key type {}", spki.algorithm.algorithm.to_id_string())))
+            }
         }
     }
 
     /// The key of a PUBLICKEY value: DER RSAPublicKey, or an uncompressed EC point.
     pub fn from_record_key(value: &[u8]) -> Result<Self, String> {
         if let Ok(k) = RsaPublicKey::from_pkcs1_der(value) {
-            return Ok(PublicKey::Rsa {
-                der: value.to_vec(),
-                bits: k.n().bits(),
-            });
+            return Ok(PublicKey::Rsa { der: value.to_vec(), bits: k.n().bits() });
         }
         match (value.first(), value.len()) {
             (Some(4), 65) => Ok(PublicKey::P256(value.to_vec())),
@@ -119,12 +102,7 @@ pub enum CheckError {
 
 /// Checks `signature` over the concatenation of `parts`: RSA PKCS#1 v1.5 for RSA keys,
 /// ECDSA (DER or fixed-size signature) for P-256/P-384.
-pub fn check_signature(
-    key: &PublicKey,
-    digest: Digest,
-    parts: &[&[u8]],
-    signature: &[u8],
-) -> Result<(), CheckError> {
+pub fn check_signature(key: &PublicKey, digest: Digest, parts: &[&[u8]], signature: &[u8]) -> Result<(), CheckError> {
     match key {
         PublicKey::Rsa { der, bits } => {
             let size = bits.div_ceil(8);
@@ -138,8 +116,7 @@ pub fn check_signature(
             if let Some(r) = fast_rsa(der, *bits, digest, parts, signature) {
                 return r;
             }
-            let k = RsaPublicKey::from_pkcs1_der(der)
-                .map_err(|e| CheckError::Unsupported(format!("RSA key: {e}")))?;
+            let k = RsaPublicKey::from_pkcs1_der(der).map_err(|e| CheckError::Unsupported(format!("RSA key: {e}")))?;
             let hashed = digest_parts(digest, parts)
                 .ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
             let scheme = match digest {
@@ -147,9 +124,8 @@ pub fn check_signature(
                 Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
                 _ => Pkcs1v15Sign::new::<sha2::Sha512>(),
             };
-            k.verify(scheme, &hashed, signature).map_err(|_| {
-                CheckError::Invalid("the signature does not match the signed bytes".into())
-            })
+            k.verify(scheme, &hashed, signature)
+                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
         }
         PublicKey::P256(point) => {
             use p256::ecdsa::signature::hazmat::PrehashVerifier;
@@ -160,9 +136,8 @@ pub fn check_signature(
             let sig = p256::ecdsa::Signature::from_der(signature)
                 .or_else(|_| p256::ecdsa::Signature::from_slice(signature))
                 .map_err(|_| CheckError::Invalid("malformed ECDSA signature".into()))?;
-            vk.verify_prehash(&hashed, &sig).map_err(|_| {
-                CheckError::Invalid("the signature does not match the signed bytes".into())
-            })
+            vk.verify_prehash(&hashed, &sig)
+                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
         }
         PublicKey::P384(point) => {
             use p384::ecdsa::signature::hazmat::PrehashVerifier;
@@ -173,9 +148,8 @@ pub fn check_signature(
             let sig = p384::ecdsa::Signature::from_der(signature)
                 .or_else(|_| p384::ecdsa::Signature::from_slice(signature))
                 .map_err(|_| CheckError::Invalid("malformed ECDSA signature".into()))?;
-            vk.verify_prehash(&hashed, &sig).map_err(|_| {
-                CheckError::Invalid("the signature does not match the signed bytes".into())
-            })
+            vk.verify_prehash(&hashed, &sig)
+                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
         }
         PublicKey::Unsupported(what) => Err(CheckError::Unsupported(what.clone())),
     }
@@ -213,8 +187,6 @@ fn fast_rsa(
     Some(
         rs::UnparsedPublicKey::new(alg, der)
             .verify(&msg, signature)
-            .map_err(|_| {
-                CheckError::Invalid("the signature does not match the signed bytes".into())
-            }),
+            .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into())),
     )
 }

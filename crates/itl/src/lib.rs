@@ -30,6 +30,7 @@ pub mod json;
 pub mod key;
 mod record;
 mod role;
+pub mod sgn;
 pub mod show;
 pub mod tag;
 pub mod text;

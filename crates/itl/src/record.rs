@@ -62,8 +62,7 @@ impl<'a> Record<'a> {
 
     /// The TLVs whose tag this crate does not know.
     pub fn unknown_tags(&self) -> impl Iterator<Item = Tlv<'a>> + 'a {
-        self.tlvs()
-            .filter_map(|t| t.ok().filter(|t| !(1..=12).contains(&t.tag)))
+        self.tlvs().filter_map(|t| t.ok().filter(|t| !(1..=12).contains(&t.tag)))
     }
 
     /// The role (FUNCTION).
@@ -112,9 +111,7 @@ impl<'a> Record<'a> {
         if let Ok(a) = <[u8; 4]>::try_from(v) {
             Some(IpAddr::V4(Ipv4Addr::from(a)))
         } else {
-            <[u8; 16]>::try_from(v)
-                .ok()
-                .map(|a| IpAddr::V6(Ipv6Addr::from(a)))
+            <[u8; 16]>::try_from(v).ok().map(|a| IpAddr::V6(Ipv6Addr::from(a)))
         }
     }
 
@@ -131,36 +128,23 @@ impl<'a> Record<'a> {
 
 /// Reads the record at `pos` of `file`; `None` when the bytes from there on are not a
 /// record and lenient mode keeps them as trailing bytes.
-pub(crate) fn parse_record<'a>(
-    file: &'a [u8],
-    pos: usize,
-    sink: &mut Sink,
-) -> Result<Option<Record<'a>>> {
+pub(crate) fn parse_record<'a>(file: &'a [u8], pos: usize, sink: &mut Sink) -> Result<Option<Record<'a>>> {
     let left = file.len() - pos;
     let start = if left < 5 {
-        Err(Error::TrailingBytes {
-            offset: pos,
-            length: left,
-        })
+        Err(Error::TrailingBytes { offset: pos, length: left })
     } else {
         read_tlv(file, pos, file.len(), "file").and_then(|t| {
             if t.tag == tag::RECORD_LENGTH && t.len() == 2 {
                 Ok(t)
             } else {
-                Err(Error::RecordStart {
-                    offset: pos,
-                    tag: t.tag,
-                })
+                Err(Error::RecordStart { offset: pos, tag: t.tag })
             }
         })
     }
     .and_then(|t| {
         let n = usize::from(t.as_u16().unwrap_or(0));
         if n < 5 {
-            Err(Error::RecordTooShort {
-                offset: pos,
-                length: n,
-            })
+            Err(Error::RecordTooShort { offset: pos, length: n })
         } else {
             Ok((t, n))
         }
@@ -225,11 +209,7 @@ pub(crate) fn parse_record<'a>(
             tag::CERT_HASH => &mut r.cert_hash,
             tag::HASH_ALGORITHM => &mut r.hash_algorithm,
             tag::RECORD_LENGTH => {
-                sink.check(Err(Error::Inconsistent {
-                    offset: t.offset,
-                    tag: t.tag,
-                    what: "duplicate record tag",
-                }))?;
+                sink.check(Err(Error::Inconsistent { offset: t.offset, tag: t.tag, what: "duplicate record tag" }))?;
                 continue;
             }
             _ => {
@@ -238,36 +218,20 @@ pub(crate) fn parse_record<'a>(
             }
         };
         if slot.is_some() {
-            sink.check(Err(Error::Inconsistent {
-                offset: t.offset,
-                tag: t.tag,
-                what: "duplicate record tag",
-            }))?;
+            sink.check(Err(Error::Inconsistent { offset: t.offset, tag: t.tag, what: "duplicate record tag" }))?;
             continue;
         }
         let name = tag::record_name(t.tag).unwrap_or("tag");
         let check = match t.tag {
-            tag::FUNCTION if t.len() != 2 => Err(Error::BadValueLength {
-                offset: t.offset,
-                tag: t.tag,
-                name,
-                length: t.len(),
-                expected: 2,
-            }),
-            tag::HASH_ALGORITHM if t.len() != 1 => Err(Error::BadValueLength {
-                offset: t.offset,
-                tag: t.tag,
-                name,
-                length: t.len(),
-                expected: 1,
-            }),
-            tag::IP_ADDRESS if t.len() != 4 && t.len() != 16 => Err(Error::BadValueLength {
-                offset: t.offset,
-                tag: t.tag,
-                name,
-                length: t.len(),
-                expected: 4,
-            }),
+            tag::FUNCTION if t.len() != 2 => {
+                Err(Error::BadValueLength { offset: t.offset, tag: t.tag, name, length: t.len(), expected: 2 })
+            }
+            tag::HASH_ALGORITHM if t.len() != 1 => {
+                Err(Error::BadValueLength { offset: t.offset, tag: t.tag, name, length: t.len(), expected: 1 })
+            }
+            tag::IP_ADDRESS if t.len() != 4 && t.len() != 16 => {
+                Err(Error::BadValueLength { offset: t.offset, tag: t.tag, name, length: t.len(), expected: 4 })
+            }
             tag::DNS_NAME | tag::SUBJECT_NAME | tag::ISSUER_NAME => t.as_str(name).map(|_| ()),
             _ => Ok(()),
         };

@@ -135,10 +135,7 @@ mod tests {
 
     #[test]
     fn role_text_matches_cucm() {
-        assert_eq!(
-            Role::SAST.to_string(),
-            "System Administrator Security Token"
-        );
+        assert_eq!(Role::SAST.to_string(), "System Administrator Security Token");
         assert_eq!(Role::CCM_TFTP.to_string(), "CCM+TFTP");
         assert_eq!(Role(99).to_string(), "99");
     }

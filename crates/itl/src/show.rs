@@ -8,8 +8,10 @@ use core::fmt::{self, Display, Formatter, Write as _};
 
 use crate::error::Error;
 use crate::hash::{sha1, Checksums};
+use crate::header::Header;
 use crate::record::Record;
 use crate::role::{Digest, Role};
+use crate::sgn::SignedFile;
 use crate::tag;
 use crate::text;
 use crate::tlv::{Item, Tlv};
@@ -29,13 +31,7 @@ pub struct Show<'l, 'a> {
 impl<'l, 'a> Show<'l, 'a> {
     /// The text for `list` with its verdict; the kind comes from the header FILENAME.
     pub fn new(list: &'l TrustList<'a>, verification: &'l Verification) -> Self {
-        Show {
-            list,
-            verification,
-            kind: list.kind(None),
-            modified: None,
-            error: None,
-        }
+        Show { list, verification, kind: list.kind(None), modified: None, error: None }
     }
 
     /// Sets ITL or CTL wording.
@@ -61,12 +57,7 @@ impl<'l, 'a> Show<'l, 'a> {
 
 /// The checksum block, length and modified line; what `show` prints even when the header
 /// cannot be read.
-pub fn preamble(
-    f: &mut dyn fmt::Write,
-    bytes: &[u8],
-    kind: Kind,
-    modified: Option<&str>,
-) -> fmt::Result {
+pub fn preamble(f: &mut dyn fmt::Write, bytes: &[u8], kind: Kind, modified: Option<&str>) -> fmt::Result {
     let k = kind.as_str();
     let c = Checksums::of(bytes);
     writeln!(f, "The checksum value of the {k} file:")?;
@@ -85,24 +76,13 @@ pub fn preamble(
 
 /// The closing line for a file that could not be parsed.
 pub fn parse_error_line(f: &mut dyn fmt::Write, kind: Kind, error: &Error) -> fmt::Result {
-    writeln!(
-        f,
-        "Error parsing the {} File: {}.",
-        kind.as_str(),
-        error.located()
-    )
+    writeln!(f, "Error parsing the {} File: {}.", kind.as_str(), error.located())
 }
 
 const TABLE_HEAD: &str = "BYTEPOS\tTAG\t\tLENGTH\tVALUE\n-------\t---\t\t------\t-----\n";
 
 /// One table row: `<tag>\t<NAME>\t[\t]<LENGTH>[\t<VALUE>]`.
-fn row(
-    f: &mut Formatter<'_>,
-    t: &Tlv<'_>,
-    name: &str,
-    length: usize,
-    value: Option<&dyn Display>,
-) -> fmt::Result {
+fn row(f: &mut Formatter<'_>, t: &Tlv<'_>, name: &str, length: usize, value: Option<&dyn Display>) -> fmt::Result {
     let pad = if name.len() < 8 { "\t" } else { "" };
     write!(f, "{}\t{name}\t{pad}{length}", t.tag)?;
     if let Some(v) = value {
@@ -132,8 +112,8 @@ fn signature_dump(f: &mut Formatter<'_>, sig: &[u8]) -> fmt::Result {
     Ok(())
 }
 
-fn header_rows(f: &mut Formatter<'_>, list: &TrustList<'_>) -> fmt::Result {
-    for item in list.header.items() {
+fn header_rows(f: &mut Formatter<'_>, header: &Header<'_>) -> fmt::Result {
+    for item in header.items() {
         let t = match item {
             Ok(Item::Tlv(t)) => t,
             Ok(Item::Padding(_)) => continue,
@@ -144,9 +124,7 @@ fn header_rows(f: &mut Formatter<'_>, list: &TrustList<'_>) -> fmt::Result {
             continue;
         };
         match t.tag {
-            tag::SIGNER_ID | tag::SIGNATURE_INFO | tag::SIGNATURE_ALGO_INFO => {
-                row(f, &t, name, 2, Some(&t.len()))?
-            }
+            tag::SIGNER_ID | tag::SIGNATURE_INFO | tag::SIGNATURE_ALGO_INFO => row(f, &t, name, 2, Some(&t.len()))?,
             tag::SIGNER_NAME | tag::CA_NAME => row(f, &t, name, t.len(), Some(&name_text(&t)))?,
             tag::SERIAL_NUMBER => row(f, &t, name, t.len(), Some(&text::colon_hex(t.value)))?,
             tag::SIGNATURE => {
@@ -171,51 +149,59 @@ fn record_rows(f: &mut Formatter<'_>, r: &Record<'_>) -> fmt::Result {
             continue;
         };
         match t.tag {
-            tag::RECORD_LENGTH => row(
-                f,
-                &t,
-                name,
-                t.len(),
-                t.as_u16().as_ref().map(|v| v as &dyn Display),
-            )?,
-            tag::DNS_NAME | tag::SUBJECT_NAME | tag::ISSUER_NAME => {
-                row(f, &t, name, t.len(), Some(&name_text(&t)))?
-            }
-            tag::FUNCTION => row(
-                f,
-                &t,
-                name,
-                t.len(),
-                t.as_u16().map(Role).as_ref().map(|v| v as &dyn Display),
-            )?,
-            tag::RECORD_SERIAL_NUMBER => {
-                row(f, &t, name, t.len(), Some(&text::colon_hex(t.value)))?
-            }
+            tag::RECORD_LENGTH => row(f, &t, name, t.len(), t.as_u16().as_ref().map(|v| v as &dyn Display))?,
+            tag::DNS_NAME | tag::SUBJECT_NAME | tag::ISSUER_NAME => row(f, &t, name, t.len(), Some(&name_text(&t)))?,
+            tag::FUNCTION => row(f, &t, name, t.len(), t.as_u16().map(Role).as_ref().map(|v| v as &dyn Display))?,
+            tag::RECORD_SERIAL_NUMBER => row(f, &t, name, t.len(), Some(&text::colon_hex(t.value)))?,
             tag::CERTIFICATE => {
                 let h = text::spaced_hex(&sha1(t.value));
-                row(
-                    f,
-                    &t,
-                    name,
-                    t.len(),
-                    Some(&format_args!("{h} (SHA1 Hash HEX)")),
-                )?
+                row(f, &t, name, t.len(), Some(&format_args!("{h} (SHA1 Hash HEX)")))?
             }
             tag::CERT_HASH => row(f, &t, name, t.len(), Some(&text::spaced_hex(t.value)))?,
-            tag::HASH_ALGORITHM => row(
-                f,
-                &t,
-                name,
-                t.len(),
-                t.as_u8()
-                    .map(Digest::from_code)
-                    .as_ref()
-                    .map(|v| v as &dyn Display),
-            )?,
+            tag::HASH_ALGORITHM => {
+                row(f, &t, name, t.len(), t.as_u8().map(Digest::from_code).as_ref().map(|v| v as &dyn Display))?
+            }
             _ => row(f, &t, name, t.len(), None)?,
         }
     }
     Ok(())
+}
+
+fn header_table(f: &mut Formatter<'_>, header: &Header<'_>) -> fmt::Result {
+    match header.version() {
+        Some((a, b)) => writeln!(f, "Version:\t{a}.{b}")?,
+        None => writeln!(f, "Version:\t{}", hex::encode(header.version.value))?,
+    }
+    writeln!(f, "HeaderLength:\t{} (BYTES)", header.length())?;
+    writeln!(f)?;
+    f.write_str(TABLE_HEAD)?;
+    header_rows(f, header)
+}
+
+/// Renders the header of a signed `.sgn` file in the same layout, then the payload size.
+#[derive(Debug, Clone)]
+pub struct ShowSigned<'l, 'a> {
+    file: &'l SignedFile<'a>,
+}
+
+impl<'l, 'a> ShowSigned<'l, 'a> {
+    /// The text for `file`.
+    pub fn new(file: &'l SignedFile<'a>) -> Self {
+        ShowSigned { file }
+    }
+}
+
+impl Display for ShowSigned<'_, '_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let c = Checksums::of(self.file.raw());
+        writeln!(f, "{}(MD5)", hex::encode(c.md5))?;
+        writeln!(f, "{}(SHA1)", hex::encode(c.sha1))?;
+        writeln!(f, "Length of signed file: {}", self.file.raw().len())?;
+        writeln!(f)?;
+        header_table(f, &self.file.header)?;
+        writeln!(f)?;
+        writeln!(f, "Payload: {} bytes at byte {}", self.file.payload.len(), self.file.header.length())
+    }
 }
 
 impl Display for Show<'_, '_> {
@@ -223,14 +209,7 @@ impl Display for Show<'_, '_> {
         let list = self.list;
         let k = self.kind.as_str();
         preamble(f, list.raw(), self.kind, self.modified.as_deref())?;
-        match list.header.version() {
-            Some((a, b)) => writeln!(f, "Version:\t{a}.{b}")?,
-            None => writeln!(f, "Version:\t{}", hex::encode(list.header.version.value))?,
-        }
-        writeln!(f, "HeaderLength:\t{} (BYTES)", list.header.length())?;
-        writeln!(f)?;
-        f.write_str(TABLE_HEAD)?;
-        header_rows(f, list)?;
+        header_table(f, &list.header)?;
         for (i, r) in list.records.iter().enumerate() {
             writeln!(f)?;
             writeln!(f, "\t{k} Record #:{}", i + 1)?;
@@ -238,11 +217,7 @@ impl Display for Show<'_, '_> {
             f.write_str(TABLE_HEAD)?;
             record_rows(f, r)?;
             if r.role() == Some(Role::SAST) {
-                let used = if self.verification.signer_record == Some(i + 1) {
-                    "was"
-                } else {
-                    "was not"
-                };
+                let used = if self.verification.signer_record == Some(i + 1) { "was" } else { "was not" };
                 writeln!(f, "This etoken {used} used to sign the {k} file.")?;
             }
         }
@@ -252,11 +227,7 @@ impl Display for Show<'_, '_> {
         }
         match (self.verification.status, &self.verification.reason) {
             (Status::Valid, _) => writeln!(f, "The {k} file was verified successfully."),
-            (_, Some(reason)) => writeln!(
-                f,
-                "The {k} file could not be verified: {}.",
-                reason.trim_end_matches('.')
-            ),
+            (_, Some(reason)) => writeln!(f, "The {k} file could not be verified: {}.", reason.trim_end_matches('.')),
             (_, None) => writeln!(f, "The {k} file could not be verified."),
         }
     }

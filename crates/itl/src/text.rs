@@ -28,9 +28,7 @@ pub fn common_name(name: &str) -> Option<&str> {
     name.split([';', ',']).find_map(|part| {
         let part = part.trim();
         let (k, v) = part.split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("cn")
-            .then(|| v.trim().trim_matches('"').trim())
+        k.trim().eq_ignore_ascii_case("cn").then(|| v.trim().trim_matches('"').trim())
     })
 }
 
@@ -43,14 +41,8 @@ mod tests {
         assert_eq!(colon_hex(&[0x61, 0x40, 0x0a]), "61:40:0A");
         assert_eq!(spaced_hex(&[0x1b, 0xa1]), "1B A1");
         assert_eq!(colon_hex(&[]), "");
-        assert_eq!(
-            common_name("CN=ITLRECOVERY_a;OU=tac"),
-            Some("ITLRECOVERY_a")
-        );
-        assert_eq!(
-            common_name("cn=\"SAST-ADN0054f509        \";ou=IPCBU;o=\"Cisco Systems"),
-            Some("SAST-ADN0054f509")
-        );
+        assert_eq!(common_name("CN=ITLRECOVERY_a;OU=tac"), Some("ITLRECOVERY_a"));
+        assert_eq!(common_name("cn=\"SAST-ADN0054f509        \";ou=IPCBU;o=\"Cisco Systems"), Some("SAST-ADN0054f509"));
         assert_eq!(common_name("O=x"), None);
     }
 }

@@ -66,11 +66,7 @@ impl<'a> Tlv<'a> {
 
     /// The value as a NUL-terminated UTF-8 string, without the NUL.
     pub fn as_str(&self, name: &'static str) -> Result<&'a str> {
-        core::str::from_utf8(self.c_bytes()).map_err(|_| Error::BadUtf8 {
-            offset: self.offset,
-            tag: self.tag,
-            name,
-        })
+        core::str::from_utf8(self.c_bytes()).map_err(|_| Error::BadUtf8 { offset: self.offset, tag: self.tag, name })
     }
 }
 
@@ -91,12 +87,7 @@ fn tag_and_length(i: &[u8]) -> nom::IResult<&[u8], (u8, u16)> {
 /// Reads the TLV starting at `pos` in `file`, which must end by `end`.
 ///
 /// `within` names what `end` is the end of, for the error message.
-pub fn read_tlv<'a>(
-    file: &'a [u8],
-    pos: usize,
-    end: usize,
-    within: &'static str,
-) -> Result<Tlv<'a>> {
+pub fn read_tlv<'a>(file: &'a [u8], pos: usize, end: usize, within: &'static str) -> Result<Tlv<'a>> {
     let end = end.min(file.len());
     let rest = file.get(pos..end).unwrap_or(&[]);
     let (after, (t, len)) = tag_and_length(rest).map_err(|_| Error::Truncated {
@@ -109,18 +100,10 @@ pub fn read_tlv<'a>(
     let len = usize::from(len);
     let taken: nom::IResult<&[u8], &[u8]> = nom::bytes::complete::take(len).parse(after);
     match taken {
-        Ok((_, value)) => Ok(Tlv {
-            tag: t,
-            offset: pos,
-            value,
-        }),
-        Err(_) => Err(Error::LengthOverrun {
-            offset: pos,
-            tag: t,
-            length: len,
-            container: within,
-            available: after.len(),
-        }),
+        Ok((_, value)) => Ok(Tlv { tag: t, offset: pos, value }),
+        Err(_) => {
+            Err(Error::LengthOverrun { offset: pos, tag: t, length: len, container: within, available: after.len() })
+        }
     }
 }
 
@@ -139,12 +122,7 @@ pub struct HeaderItems<'a> {
 impl<'a> HeaderItems<'a> {
     /// Iterates the bytes `[start, end)` of `file`.
     pub fn new(file: &'a [u8], start: usize, end: usize) -> Self {
-        HeaderItems {
-            file,
-            pos: start,
-            end: end.min(file.len()),
-            failed: false,
-        }
+        HeaderItems { file, pos: start, end: end.min(file.len()), failed: false }
     }
 
     /// Offset of the next element.
@@ -167,11 +145,7 @@ impl<'a> Iterator for HeaderItems<'a> {
         }
         match read_tlv(self.file, self.pos, self.end, "header") {
             Ok(t) => {
-                self.pos = if tag::is_container(t.tag) {
-                    t.offset + 3
-                } else {
-                    t.end()
-                };
+                self.pos = if tag::is_container(t.tag) { t.offset + 3 } else { t.end() };
                 Some(Ok(Item::Tlv(t)))
             }
             Err(e) => {
@@ -195,25 +169,13 @@ pub struct RecordTlvs<'a> {
 impl<'a> RecordTlvs<'a> {
     /// Iterates the bytes `[start, end)` of `file`.
     pub fn new(file: &'a [u8], start: usize, end: usize) -> Self {
-        RecordTlvs {
-            data: file,
-            base: 0,
-            pos: start,
-            end: end.min(file.len()),
-            failed: false,
-        }
+        RecordTlvs { data: file, base: 0, pos: start, end: end.min(file.len()), failed: false }
     }
 
     /// Iterates the first `len` bytes of `data`, which sits at offset `base` of its file;
     /// offsets come out relative to the file.
     pub fn with_base(data: &'a [u8], base: usize, len: usize) -> Self {
-        RecordTlvs {
-            data,
-            base,
-            pos: 0,
-            end: len.min(data.len()),
-            failed: false,
-        }
+        RecordTlvs { data, base, pos: 0, end: len.min(data.len()), failed: false }
     }
 
     /// Offset (in the file) of the next TLV.
@@ -262,48 +224,19 @@ mod tests {
         let b = [4u8, 0, 9, 1];
         assert!(matches!(
             read_tlv(&b, 0, 4, "record"),
-            Err(Error::LengthOverrun {
-                offset: 0,
-                tag: 4,
-                length: 9,
-                container: "record",
-                available: 1
-            })
+            Err(Error::LengthOverrun { offset: 0, tag: 4, length: 9, container: "record", available: 1 })
         ));
-        assert!(matches!(
-            read_tlv(&b, 2, 4, "record"),
-            Err(Error::Truncated {
-                offset: 2,
-                tag: Some(9),
-                ..
-            })
-        ));
+        assert!(matches!(read_tlv(&b, 2, 4, "record"), Err(Error::Truncated { offset: 2, tag: Some(9), .. })));
     }
 
     #[test]
     fn header_descends_containers_and_reads_padding() {
         // SIGNERID container of 4 bytes holding SIGNERNAME "a\0"; then two padding bytes.
         let b = [3u8, 0, 5, 4, 0, 2, b'a', 0, 13, 13];
-        let items: Vec<_> = HeaderItems::new(&b, 0, b.len())
-            .collect::<Result<_>>()
-            .unwrap();
+        let items: Vec<_> = HeaderItems::new(&b, 0, b.len()).collect::<Result<_>>().unwrap();
         assert_eq!(items.len(), 4);
-        assert!(matches!(
-            items[0],
-            Item::Tlv(Tlv {
-                tag: 3,
-                offset: 0,
-                ..
-            })
-        ));
-        assert!(matches!(
-            items[1],
-            Item::Tlv(Tlv {
-                tag: 4,
-                offset: 3,
-                ..
-            })
-        ));
+        assert!(matches!(items[0], Item::Tlv(Tlv { tag: 3, offset: 0, .. })));
+        assert!(matches!(items[1], Item::Tlv(Tlv { tag: 4, offset: 3, .. })));
         assert_eq!(items[2], Item::Padding(8));
         assert_eq!(items[3], Item::Padding(9));
     }

@@ -26,10 +26,7 @@ pub(crate) struct Sink {
 
 impl Sink {
     pub(crate) fn new(mode: Mode) -> Self {
-        Sink {
-            mode,
-            warnings: Vec::new(),
-        }
+        Sink { mode, warnings: Vec::new() }
     }
 
     /// `Ok(true)` when `r` is fine, `Ok(false)` when it is a forgiven fault, `Err` in strict mode.
@@ -128,13 +125,7 @@ impl<'a> TrustList<'a> {
                 }
             }
         }
-        Ok(TrustList {
-            raw: bytes,
-            header,
-            records,
-            trailing,
-            warnings: sink.warnings,
-        })
+        Ok(TrustList { raw: bytes, header, records, trailing, warnings: sink.warnings })
     }
 
     /// The whole input buffer.
@@ -164,17 +155,11 @@ impl<'a> TrustList<'a> {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.raw.len());
         put_tlv(&mut out, self.header.version.tag, self.header.version.value);
-        put_tlv(
-            &mut out,
-            self.header.header_length.tag,
-            self.header.header_length.value,
-        );
+        put_tlv(&mut out, self.header.header_length.tag, self.header.header_length.value);
         for item in self.header.items() {
             match item {
                 Ok(Item::Padding(_)) => out.push(crate::tag::PADDING),
-                Ok(Item::Tlv(t)) if crate::tag::is_container(t.tag) => {
-                    put_len(&mut out, t.tag, t.len())
-                }
+                Ok(Item::Tlv(t)) if crate::tag::is_container(t.tag) => put_len(&mut out, t.tag, t.len()),
                 Ok(Item::Tlv(t)) => put_tlv(&mut out, t.tag, t.value),
                 Err(_) => break,
             }

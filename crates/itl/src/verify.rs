@@ -7,6 +7,7 @@
 
 use core::fmt;
 
+use crate::header::Header;
 use crate::key::{check_signature, CheckError, PublicKey};
 use crate::record::Record;
 use crate::role::{Digest, Role};
@@ -108,7 +109,7 @@ pub enum Anchor<'l, 'a> {
     TrustList(&'l TrustList<'a>),
 }
 
-fn same_serial_issuer(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> bool {
+pub(crate) fn same_serial_issuer(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> bool {
     r.serial() == Some(serial)
         && match (issuer, r.issuer_name) {
             (Some(i), Some(ri)) => ri.c_bytes() == i,
@@ -134,47 +135,37 @@ pub fn token_of(list: &TrustList<'_>, idx: Option<usize>) -> Token {
     let Some(r) = idx.and_then(|i| list.records.get(i)) else {
         return Token::Unknown;
     };
-    let subject = r
-        .subject()
-        .or_else(|| list.header.signer_name())
-        .unwrap_or("");
+    let subject = r.subject().or_else(|| list.header.signer_name()).unwrap_or("");
     let cn = text::common_name(subject).unwrap_or("");
     if cn.len() >= 11 && cn[..11].eq_ignore_ascii_case("ITLRECOVERY") {
         return Token::ItlRecovery;
     }
     if let Some(serial) = r.serial() {
         let issuer = r.issuer_name.map(|t| t.c_bytes());
-        if list.records.iter().any(|o| {
-            o.role().is_some_and(Role::is_call_manager) && same_serial_issuer(o, serial, issuer)
-        }) {
+        if list
+            .records
+            .iter()
+            .any(|o| o.role().is_some_and(Role::is_call_manager) && same_serial_issuer(o, serial, issuer))
+        {
             return Token::CallManager;
         }
     }
     let issuer = r.issuer().unwrap_or("");
-    if issuer
-        .to_ascii_lowercase()
-        .contains("cisco manufacturing ca")
-        && cn.to_ascii_uppercase().starts_with("SAST-ADN")
+    if issuer.to_ascii_lowercase().contains("cisco manufacturing ca") && cn.to_ascii_uppercase().starts_with("SAST-ADN")
     {
         return Token::EToken;
     }
     Token::Sast
 }
 
-fn verdict(
+pub(crate) fn verdict(
     status: Status,
     signer: Option<usize>,
     token: Token,
     digest: Option<Digest>,
     reason: Option<String>,
 ) -> Verification {
-    Verification {
-        status,
-        signer_record: signer.map(|i| i + 1),
-        token,
-        digest,
-        reason,
-    }
+    Verification { status, signer_record: signer.map(|i| i + 1), token, digest, reason }
 }
 
 /// Verifies `list` against its own signer record.
@@ -186,9 +177,7 @@ pub fn verify(list: &TrustList<'_>) -> Verification {
         let who = format!(
             "{} / {}",
             list.header.signer_name().unwrap_or("(no name)"),
-            list.header
-                .serial_text()
-                .unwrap_or_else(|| "(no serial)".into())
+            list.header.serial_text().unwrap_or_else(|| "(no serial)".into())
         );
         return verdict(
             Status::SignerNotFound,
@@ -200,13 +189,7 @@ pub fn verify(list: &TrustList<'_>) -> Verification {
     };
     match PublicKey::from_record(&list.records[i]) {
         Ok(key) => check(list, &key, Some(i), token),
-        Err(e) => verdict(
-            Status::Invalid,
-            Some(i),
-            token,
-            digest,
-            Some(format!("record #{}: {e}", i + 1)),
-        ),
+        Err(e) => verdict(Status::Invalid, Some(i), token, digest, Some(format!("record #{}: {e}", i + 1))),
     }
 }
 
@@ -218,29 +201,16 @@ pub fn verify_with_anchor(list: &TrustList<'_>, anchor: Anchor<'_, '_>) -> Verif
     match anchor {
         Anchor::Certificate(der) => match PublicKey::from_certificate(der) {
             Ok(key) => check(list, &key, idx, token),
-            Err(e) => verdict(
-                Status::Unsupported,
-                idx,
-                token,
-                digest,
-                Some(format!("anchor: {e}")),
-            ),
+            Err(e) => verdict(Status::Unsupported, idx, token, digest, Some(format!("anchor: {e}"))),
         },
         Anchor::TrustList(held) => {
             let Some(serial) = list.header.serial() else {
-                return verdict(
-                    Status::Invalid,
-                    idx,
-                    token,
-                    digest,
-                    Some("the header names no signer serial".into()),
-                );
+                return verdict(Status::Invalid, idx, token, digest, Some("the header names no signer serial".into()));
             };
             let issuer = list.header.ca_name.map(|t| t.c_bytes());
             let mut last = None;
             for r in held.records.iter().filter(|r| {
-                r.role()
-                    .is_some_and(|ro| ro == Role::SAST || ro.is_call_manager())
+                r.role().is_some_and(|ro| ro == Role::SAST || ro.is_call_manager())
                     && same_serial_issuer(r, serial, issuer)
             }) {
                 let v = match PublicKey::from_record(r) {
@@ -270,46 +240,33 @@ pub fn verify_with_anchor(list: &TrustList<'_>, anchor: Anchor<'_, '_>) -> Verif
 }
 
 /// Checks the file's signature with `key`.
-pub fn check(
-    list: &TrustList<'_>,
+pub fn check(list: &TrustList<'_>, key: &PublicKey, idx: Option<usize>, token: Token) -> Verification {
+    check_header(&list.header, list.raw(), key, idx, token)
+}
+
+/// Checks the signature of the file `raw` whose header is `header` (a trust list or a
+/// signed `.sgn` file): everything but the SIGNATURE TLV is signed.
+pub fn check_header(
+    header: &Header<'_>,
+    raw: &[u8],
     key: &PublicKey,
     idx: Option<usize>,
     token: Token,
 ) -> Verification {
-    let digest = list.header.digest();
-    let (Some((before, after)), Some(sig)) = (list.signed_parts(), list.header.signature_bytes())
-    else {
-        return verdict(
-            Status::Invalid,
-            idx,
-            token,
-            digest,
-            Some("the header has no SIGNATURE".into()),
-        );
+    let digest = header.digest();
+    let Some(sig) = header.signature else {
+        return verdict(Status::Invalid, idx, token, digest, Some("the header has no SIGNATURE".into()));
     };
     let Some(d) = digest else {
-        return verdict(
-            Status::Invalid,
-            idx,
-            token,
-            digest,
-            Some("the header has no DIGESTALGORTITHM".into()),
-        );
+        return verdict(Status::Invalid, idx, token, digest, Some("the header has no DIGESTALGORTITHM".into()));
     };
-    if let crate::Digest::Unknown(n) = d {
-        return verdict(
-            Status::Unsupported,
-            idx,
-            token,
-            digest,
-            Some(format!("unknown digest code {n}")),
-        );
+    if let Digest::Unknown(n) = d {
+        return verdict(Status::Unsupported, idx, token, digest, Some(format!("unknown digest code {n}")));
     }
-    match check_signature(key, d, &[before, after], sig) {
+    let parts = [&raw[..sig.offset], &raw[sig.end()..]];
+    match check_signature(key, d, &parts, sig.value) {
         Ok(()) => verdict(Status::Valid, idx, token, digest, None),
         Err(CheckError::Invalid(why)) => verdict(Status::Invalid, idx, token, digest, Some(why)),
-        Err(CheckError::Unsupported(why)) => {
-            verdict(Status::Unsupported, idx, token, digest, Some(why))
-        }
+        Err(CheckError::Unsupported(why)) => verdict(Status::Unsupported, idx, token, digest, Some(why)),
     }
 }

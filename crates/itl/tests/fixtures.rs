@@ -12,11 +12,7 @@ fn fixtures_are_up_to_date() {
             std::fs::write(&path, &bytes).unwrap();
             continue;
         }
-        let on_disk = std::fs::read(&path)
-            .unwrap_or_else(|_| panic!("{name} missing: run with ITLCTL_BLESS=1"));
-        assert!(
-            on_disk == bytes,
-            "{name} differs from its recipe: run with ITLCTL_BLESS=1 and review the diff"
-        );
+        let on_disk = std::fs::read(&path).unwrap_or_else(|_| panic!("{name} missing: run with ITLCTL_BLESS=1"));
+        assert!(on_disk == bytes, "{name} differs from its recipe: run with ITLCTL_BLESS=1 and review the diff");
     }
 }

@@ -14,8 +14,7 @@ fn replay(dir: &Path) -> usize {
             n += replay(&p);
             continue;
         }
-        if p.extension().is_some_and(|x| x == "md") || p.file_name().is_some_and(|f| f == "README")
-        {
+        if p.extension().is_some_and(|x| x == "md") || p.file_name().is_some_and(|f| f == "README") {
             continue;
         }
         let data = std::fs::read(&p).unwrap();
@@ -25,6 +24,9 @@ fn replay(dir: &Path) -> usize {
             let v = itl::verify::verify(&l);
             let _ = itl::show::Show::new(&l, &v).to_string();
             let _ = itl::json::to_string(&itl::json::ShowJson::new("f", l.kind(None), &l, &v));
+        }
+        if let Ok(f) = itl::sgn::SignedFile::parse_with(&data, itl::Mode::Lenient) {
+            let _ = itl::show::ShowSigned::new(&f).to_string();
         }
         n += 1;
     }

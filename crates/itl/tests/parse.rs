@@ -26,14 +26,8 @@ fn seed004_header_and_record_arithmetic() {
     assert_eq!(l.records[0].public_key.unwrap().len(), 140);
     assert_eq!(l.records[0].signature.unwrap().len(), 128);
     assert_eq!(l.records[5].public_key.unwrap().len(), 270);
-    assert_eq!(
-        l.header.serial_text().unwrap(),
-        "61:40:52:E9:1E:E9:7C:77:9B:7B:5E:81:0A:B1:46:A5"
-    );
-    assert_eq!(
-        l.header.signer_name().unwrap(),
-        "CN=test10pub.joemar2.lab;OU=tac;O=cisco;L=rtp;ST=nc;C=US"
-    );
+    assert_eq!(l.header.serial_text().unwrap(), "61:40:52:E9:1E:E9:7C:77:9B:7B:5E:81:0A:B1:46:A5");
+    assert_eq!(l.header.signer_name().unwrap(), "CN=test10pub.joemar2.lab;OU=tac;O=cisco;L=rtp;ST=nc;C=US");
     assert_eq!(l.header.signer_name.unwrap().len(), 57);
     assert_eq!(l.records[2].cert_hash.unwrap().len(), 20);
     assert_eq!(l.records[2].hash_algorithm(), Some(itl::Digest::Sha1));
@@ -64,18 +58,10 @@ fn cucm_118892_layout_arithmetic() {
             .certificate(&[0x30; 902])
             .ip(Ipv4Addr::UNSPECIFIED)
     };
-    let bare = |ip: &str| {
-        RecordBuilder::new()
-            .dns_name(ip)
-            .role(Role::CCM_TFTP)
-            .ip(ip.parse().unwrap())
-    };
+    let bare = |ip: &str| RecordBuilder::new().dns_name(ip).role(Role::CCM_TFTP).ip(ip.parse().unwrap());
     let s1 = [0x3C, 0xF9, 0x27, 0, 0, 0, 0xAF, 0xA2, 0xDA, 0x45];
     let b = Builder::new(Kind::Ctl)
-        .record(sast(
-            "cn=\"SAST-ADN0054f509        \";ou=IPCBU;o=\"Cisco Systems",
-            &s1,
-        ))
+        .record(sast("cn=\"SAST-ADN0054f509        \";ou=IPCBU;o=\"Cisco Systems", &s1))
         .record(sast(
             "cn=\"SAST-ADN008580ef        \";ou=IPCBU;o=\"Cisco Systems",
             &[0x83, 0xE9, 8, 0, 0, 0, 0x55, 0x45, 0xAF, 0x31],
@@ -138,45 +124,13 @@ fn unknown_tags_are_kept_with_their_offset() {
 fn broken_twins_give_located_errors() {
     let hl = 324;
     let e = TrustList::parse(&fixture("err-truncated.tlv")).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            Error::LengthOverrun {
-                container: "file",
-                tag: tag::RECORD_LENGTH,
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    assert!(matches!(e, Error::LengthOverrun { container: "file", tag: tag::RECORD_LENGTH, .. }), "{e:?}");
     let e = TrustList::parse(&fixture("err-trailing.tlv")).unwrap_err();
-    assert_eq!(
-        e,
-        Error::TrailingBytes {
-            offset: 5312,
-            length: 3
-        }
-    );
+    assert_eq!(e, Error::TrailingBytes { offset: 5312, length: 3 });
     let e = TrustList::parse(&fixture("err-header-length.tlv")).unwrap_err();
-    assert_eq!(
-        e,
-        Error::HeaderLength {
-            offset: 5,
-            header_length: 65535,
-            file_length: 5312
-        }
-    );
+    assert_eq!(e, Error::HeaderLength { offset: 5, header_length: 65535, file_length: 5312 });
     let e = TrustList::parse(&fixture("err-record-length.tlv")).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            Error::LengthOverrun {
-                container: "record",
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    assert!(matches!(e, Error::LengthOverrun { container: "record", .. }), "{e:?}");
     assert!(e.offset().unwrap() > hl);
     let e = TrustList::parse(&fixture("err-no-signature.tlv")).unwrap_err();
     assert!(matches!(e, Error::MissingTag { tag: 12, .. }), "{e:?}");
@@ -189,13 +143,7 @@ fn lenient_mode_recovers_and_reports() {
     let l = TrustList::parse_with(&b, Mode::Lenient).unwrap();
     assert_eq!(l.records.len(), 6);
     assert_eq!(l.trailing, &[0, 0, 0]);
-    assert_eq!(
-        l.warnings,
-        vec![Error::TrailingBytes {
-            offset: 5312,
-            length: 3
-        }]
-    );
+    assert_eq!(l.warnings, vec![Error::TrailingBytes { offset: 5312, length: 3 }]);
     let b = fixture("err-truncated.tlv");
     let l = TrustList::parse_with(&b, Mode::Lenient).unwrap();
     assert_eq!(l.warnings.len(), 2, "{:?}", l.warnings);
@@ -208,16 +156,10 @@ fn lenient_mode_recovers_and_reports() {
 #[test]
 fn kind_from_header_then_name_then_itl() {
     let b = fixture("ctl-etoken.tlv");
-    assert_eq!(
-        TrustList::parse(&b).unwrap().kind(Some("ITLFile.tlv")),
-        Kind::Ctl
-    );
+    assert_eq!(TrustList::parse(&b).unwrap().kind(Some("ITLFile.tlv")), Kind::Ctl);
     let b = fixture("itl-11x-cm-sha1.tlv");
     assert_eq!(TrustList::parse(&b).unwrap().kind(None), Kind::Itl);
-    assert_eq!(
-        Kind::from_file_name("/tftp/CTLSEP0011.tlv"),
-        Some(Kind::Ctl)
-    );
+    assert_eq!(Kind::from_file_name("/tftp/CTLSEP0011.tlv"), Some(Kind::Ctl));
     assert_eq!(Kind::from_file_name("x.tlv"), None);
 }
 
@@ -225,16 +167,10 @@ fn kind_from_header_then_name_then_itl() {
 fn record_accessors() {
     let b = fixture("ctl-etoken.tlv");
     let l = TrustList::parse(&b).unwrap();
-    assert_eq!(
-        l.records[2].ip_address(),
-        Some("10.48.47.153".parse().unwrap())
-    );
+    assert_eq!(l.records[2].ip_address(), Some("10.48.47.153".parse().unwrap()));
     assert_eq!(l.records[2].dns_name(), Some("10.48.47.153"));
     assert_eq!(l.records[2].role(), Some(Role::CCM_TFTP));
     assert!(l.records[2].certificate.is_none());
-    assert_eq!(
-        l.records[1].serial_text().unwrap(),
-        "83:E9:08:00:00:00:55:45:AF:31"
-    );
+    assert_eq!(l.records[1].serial_text().unwrap(), "83:E9:08:00:00:00:55:45:AF:31");
     assert!(l.records[0].signature.is_none());
 }

@@ -63,16 +63,7 @@ fn rec_strategy() -> impl Strategy<Value = Rec> {
     (
         "[a-z0-9.]{0,20}",
         "CN=[A-Za-z0-9_.-]{1,30};O=[a-z]{1,8}",
-        prop_oneof![
-            Just(0u16),
-            Just(1),
-            Just(2),
-            Just(3),
-            Just(4),
-            Just(7),
-            Just(21),
-            any::<u16>()
-        ],
+        prop_oneof![Just(0u16), Just(1), Just(2), Just(3), Just(4), Just(7), Just(21), any::<u16>()],
         proptest::collection::vec(any::<u8>(), 1..20),
         proptest::collection::vec(any::<u8>(), 0..300),
         proptest::option::of(proptest::collection::vec(any::<u8>(), 0..900)),
@@ -184,33 +175,18 @@ fn length_fields(b: &[u8]) -> Vec<usize> {
 
 #[test]
 fn length_fields_set_to_edge_values_never_verify() {
-    for name in [
-        "itl-11x-cm-sha1.tlv",
-        "ctl-etoken.tlv",
-        "itl-12x-itlrecovery-sha512.tlv",
-    ] {
+    for name in ["itl-11x-cm-sha1.tlv", "ctl-etoken.tlv", "itl-12x-itlrecovery-sha512.tlv"] {
         let b = std::fs::read(common::testdata().join(name)).unwrap();
         for at in length_fields(&b) {
             let orig = u16::from_be_bytes([b[at], b[at + 1]]);
-            for val in [
-                0u16,
-                1,
-                u16::MAX,
-                orig.wrapping_add(1),
-                orig.wrapping_sub(1),
-            ]
-            .into_iter()
-            .filter(|&v| v != orig)
+            for val in
+                [0u16, 1, u16::MAX, orig.wrapping_add(1), orig.wrapping_sub(1)].into_iter().filter(|&v| v != orig)
             {
                 let mut m = b.clone();
                 m[at..at + 2].copy_from_slice(&val.to_be_bytes());
                 exercise(&m);
                 if let Ok(l) = TrustList::parse_with(&m, Mode::Lenient) {
-                    assert_ne!(
-                        verify(&l).status,
-                        Status::Valid,
-                        "{name}: length at {at} = {val}"
-                    );
+                    assert_ne!(verify(&l).status, Status::Valid, "{name}: length at {at} = {val}");
                 }
             }
         }
@@ -230,11 +206,8 @@ fn records_duplicated_removed_or_reordered_never_verify() {
         }
         m
     };
-    let mut variants = vec![
-        assemble(&[0, 1, 2, 3, 4, 5, 5]),
-        assemble(&[0, 1, 2, 3, 4]),
-        assemble(&[1, 0, 2, 3, 4, 5]),
-    ];
+    let mut variants =
+        vec![assemble(&[0, 1, 2, 3, 4, 5, 5]), assemble(&[0, 1, 2, 3, 4]), assemble(&[1, 0, 2, 3, 4, 5])];
     variants.push(assemble(&[0, 1, 2, 3, 5, 4]));
     variants.push(assemble(&[0, 0, 1, 2, 3, 4, 5]));
     for m in variants {

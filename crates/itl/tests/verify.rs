@@ -22,25 +22,10 @@ fn status_of(bytes: &[u8]) -> Option<Status> {
 fn fixtures_verify_with_their_token() {
     let cases = [
         ("itl-11x-cm-sha1.tlv", Token::CallManager, 1, Digest::Sha1),
-        (
-            "itl-11x-reset-itlrecovery.tlv",
-            Token::ItlRecovery,
-            5,
-            Digest::Sha1,
-        ),
-        (
-            "itl-12x-itlrecovery-sha512.tlv",
-            Token::ItlRecovery,
-            1,
-            Digest::Sha512,
-        ),
+        ("itl-11x-reset-itlrecovery.tlv", Token::ItlRecovery, 5, Digest::Sha1),
+        ("itl-12x-itlrecovery-sha512.tlv", Token::ItlRecovery, 1, Digest::Sha512),
         ("ctl-etoken.tlv", Token::EToken, 1, Digest::Sha1),
-        (
-            "ctl-tokenless-sha256.tlv",
-            Token::CallManager,
-            1,
-            Digest::Sha256,
-        ),
+        ("ctl-tokenless-sha256.tlv", Token::CallManager, 1, Digest::Sha256),
         ("itl-39-records.tlv", Token::ItlRecovery, 1, Digest::Sha256),
         ("unknown-tag.tlv", Token::CallManager, 1, Digest::Sha1),
     ];
@@ -61,9 +46,7 @@ fn key_sizes_cover_1024_to_4096() {
     let bits = |name: &str, rec: usize| {
         let b = fixture(name);
         let l = TrustList::parse(&b).unwrap();
-        itl::key::PublicKey::from_record(&l.records[rec])
-            .unwrap()
-            .bits()
+        itl::key::PublicKey::from_record(&l.records[rec]).unwrap().bits()
     };
     assert_eq!(bits("itl-11x-cm-sha1.tlv", 0), Some(1024));
     assert_eq!(bits("itl-12x-itlrecovery-sha512.tlv", 0), Some(2048));
@@ -79,17 +62,9 @@ fn every_single_byte_change_is_rejected_exhaustively() {
     for i in 0..b.len() {
         for x in [0x01u8, 0x80] {
             m[i] ^= x;
-            assert_ne!(
-                status_of(&m),
-                Some(Status::Valid),
-                "byte {i} ^ {x:#x} accepted"
-            );
+            assert_ne!(status_of(&m), Some(Status::Valid), "byte {i} ^ {x:#x} accepted");
             if let Ok(l) = TrustList::parse_with(&m, Mode::Lenient) {
-                assert_ne!(
-                    verify(&l).status,
-                    Status::Valid,
-                    "lenient: byte {i} ^ {x:#x} accepted"
-                );
+                assert_ne!(verify(&l).status, Status::Valid, "lenient: byte {i} ^ {x:#x} accepted");
             }
             m[i] ^= x;
         }
@@ -115,11 +90,7 @@ fn sampled_byte_changes_are_rejected_in_every_fixture() {
             let i = (seed as usize) % b.len();
             let x = ((seed >> 32) as u8) | 1;
             m[i] ^= x;
-            assert_ne!(
-                status_of(&m),
-                Some(Status::Valid),
-                "{name}: byte {i} ^ {x:#x} accepted"
-            );
+            assert_ne!(status_of(&m), Some(Status::Valid), "{name}: byte {i} ^ {x:#x} accepted");
             m[i] ^= x;
         }
     }
@@ -130,14 +101,9 @@ fn swapping_the_header_signer_is_rejected() {
     // Same records, signed by the CallManager key, but the header names the ITLRecovery
     // record as signer.
     let recovery = SignerId::from_certificate(&common::cert("itlrec10")).unwrap();
-    let b = Builder {
-        records: common::seed004_records(),
-        ..Builder::new(Kind::Itl)
-    }
-    .build_with(&recovery, 128, |data| {
-        itl::build::sign_rsa(&common::key("cm10pub"), Digest::Sha1, &[data])
-    })
-    .unwrap();
+    let b = Builder { records: common::seed004_records(), ..Builder::new(Kind::Itl) }
+        .build_with(&recovery, 128, |data| itl::build::sign_rsa(&common::key("cm10pub"), Digest::Sha1, &[data]))
+        .unwrap();
     let l = TrustList::parse(&b).unwrap();
     let v = verify(&l);
     assert_eq!(v.status, Status::Invalid);
@@ -182,34 +148,19 @@ fn anchors_judge_as_a_phone_would() {
     // ITL has the ITLRecovery SAST record, so it accepts.
     let reset = fixture("itl-11x-reset-itlrecovery.tlv");
     let reset = TrustList::parse(&reset).unwrap();
-    assert_eq!(
-        verify_with_anchor(&reset, Anchor::TrustList(&old)).status,
-        Status::Valid
-    );
+    assert_eq!(verify_with_anchor(&reset, Anchor::TrustList(&old)).status, Status::Valid);
     // A 12.x list is signed by a recovery key the old list does not hold.
     let new = fixture("itl-12x-itlrecovery-sha512.tlv");
     let new = TrustList::parse(&new).unwrap();
-    assert_eq!(
-        verify_with_anchor(&new, Anchor::TrustList(&old)).status,
-        Status::SignerNotFound
-    );
+    assert_eq!(verify_with_anchor(&new, Anchor::TrustList(&old)).status, Status::SignerNotFound);
     // A certificate anchor: the CallManager certificate signs the first, not the second.
     let cm = common::cert("cm10pub");
-    assert_eq!(
-        verify_with_anchor(&old, Anchor::Certificate(&cm)).status,
-        Status::Valid
-    );
-    assert_eq!(
-        verify_with_anchor(&reset, Anchor::Certificate(&cm)).status,
-        Status::Invalid
-    );
+    assert_eq!(verify_with_anchor(&old, Anchor::Certificate(&cm)).status, Status::Valid);
+    assert_eq!(verify_with_anchor(&reset, Anchor::Certificate(&cm)).status, Status::Invalid);
 }
 
 fn openssl(args: &[&str]) -> std::process::Output {
-    Command::new("openssl")
-        .args(args)
-        .output()
-        .expect("openssl on PATH")
+    Command::new("openssl").args(args).output().expect("openssl on PATH")
 }
 
 fn tmp(name: &str) -> std::path::PathBuf {
@@ -235,23 +186,11 @@ fn our_signatures_verify_with_openssl() {
         let len = u16::from_be_bytes([b[at + 1], b[at + 2]]) as usize;
         let mut data = b[..at].to_vec();
         data.extend_from_slice(&b[at + 3 + len..]);
-        let (d, s, p) = (
-            tmp(&format!("{name}.data")),
-            tmp(&format!("{name}.sig")),
-            tmp(&format!("{name}.pub")),
-        );
+        let (d, s, p) = (tmp(&format!("{name}.data")), tmp(&format!("{name}.sig")), tmp(&format!("{name}.pub")));
         std::fs::write(&d, &data).unwrap();
         std::fs::write(&s, &b[at + 3..at + 3 + len]).unwrap();
         let cert = common::testdata().join(format!("keys/{signer}.pem"));
-        let out = openssl(&[
-            "x509",
-            "-in",
-            cert.to_str().unwrap(),
-            "-pubkey",
-            "-noout",
-            "-out",
-            p.to_str().unwrap(),
-        ]);
+        let out = openssl(&["x509", "-in", cert.to_str().unwrap(), "-pubkey", "-noout", "-out", p.to_str().unwrap()]);
         assert!(out.status.success());
         let out = openssl(&[
             "dgst",
@@ -262,40 +201,20 @@ fn our_signatures_verify_with_openssl() {
             s.to_str().unwrap(),
             d.to_str().unwrap(),
         ]);
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stdout));
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Verified OK");
     }
 }
 
 /// Builds a trust list whose signature openssl makes.
-fn signed_by_openssl(
-    signer: &str,
-    digest: Digest,
-    flag: &str,
-    sig_len: usize,
-    records: Vec<RecordBuilder>,
-) -> Vec<u8> {
+fn signed_by_openssl(signer: &str, digest: Digest, flag: &str, sig_len: usize, records: Vec<RecordBuilder>) -> Vec<u8> {
     let id = SignerId::from_certificate(&common::cert(signer)).unwrap();
-    let b = Builder {
-        digest,
-        records,
-        ..Builder::new(Kind::Itl)
-    };
+    let b = Builder { digest, records, ..Builder::new(Kind::Itl) };
     b.build_with(&id, sig_len, |data| {
         let d = tmp(&format!("{signer}{flag}.in"));
         std::fs::write(&d, data).unwrap();
         let key = common::testdata().join(format!("keys/{signer}.key"));
-        let out = openssl(&[
-            "dgst",
-            flag,
-            "-sign",
-            key.to_str().unwrap(),
-            d.to_str().unwrap(),
-        ]);
+        let out = openssl(&["dgst", flag, "-sign", key.to_str().unwrap(), d.to_str().unwrap()]);
         assert!(out.status.success());
         Ok(out.stdout)
     })
@@ -304,19 +223,10 @@ fn signed_by_openssl(
 
 #[test]
 fn openssl_signatures_verify_here() {
-    let b = signed_by_openssl(
-        "cm10pub",
-        Digest::Sha1,
-        "-sha1",
-        128,
-        common::seed004_records(),
-    );
+    let b = signed_by_openssl("cm10pub", Digest::Sha1, "-sha1", 128, common::seed004_records());
     let l = TrustList::parse(&b).unwrap();
     assert_eq!(verify(&l).status, Status::Valid);
-    let recs = vec![
-        common::rec(Role::SAST, "itlrec12", b"\0"),
-        common::rec(Role::TFTP, "cm12pub", b"\0"),
-    ];
+    let recs = vec![common::rec(Role::SAST, "itlrec12", b"\0"), common::rec(Role::TFTP, "cm12pub", b"\0")];
     let b = signed_by_openssl("itlrec12", Digest::Sha512, "-sha512", 256, recs);
     assert_eq!(verify(&TrustList::parse(&b).unwrap()).status, Status::Valid);
 }
@@ -330,30 +240,20 @@ fn ecdsa_p256_signer_verifies_and_tampering_fails() {
     let key = common::testdata().join("keys/ec256.key");
     let b = (70..=72)
         .find_map(|want| {
-            Builder {
-                digest: Digest::Sha256,
-                records: recs(),
-                ..Builder::new(Kind::Itl)
-            }
-            .build_with(&id, want, |data| {
-                let d = tmp("ec.in");
-                std::fs::write(&d, data).unwrap();
-                for _ in 0..64 {
-                    let out = openssl(&[
-                        "dgst",
-                        "-sha256",
-                        "-sign",
-                        key.to_str().unwrap(),
-                        d.to_str().unwrap(),
-                    ]);
-                    if out.stdout.len() == want {
-                        sig_len = want;
-                        return Ok(out.stdout);
+            Builder { digest: Digest::Sha256, records: recs(), ..Builder::new(Kind::Itl) }
+                .build_with(&id, want, |data| {
+                    let d = tmp("ec.in");
+                    std::fs::write(&d, data).unwrap();
+                    for _ in 0..64 {
+                        let out = openssl(&["dgst", "-sha256", "-sign", key.to_str().unwrap(), d.to_str().unwrap()]);
+                        if out.stdout.len() == want {
+                            sig_len = want;
+                            return Ok(out.stdout);
+                        }
                     }
-                }
-                Err(itl::Error::Crypto("no signature of that length".into()))
-            })
-            .ok()
+                    Err(itl::Error::Crypto("no signature of that length".into()))
+                })
+                .ok()
         })
         .expect("an ECDSA signature");
     assert!(sig_len > 0);

@@ -16,24 +16,14 @@ pub fn show(path: &str, json: bool) -> u8 {
             let kind = list.kind(Some(path));
             let v = verify(&list);
             if json {
-                println!(
-                    "{}",
-                    itl::json::to_string(&ShowJson::new(path, kind, &list, &v))
-                );
+                println!("{}", itl::json::to_string(&ShowJson::new(path, kind, &list, &v)));
             } else {
                 print!("{}", Show::new(&list, &v).kind(kind).modified(modified));
             }
             if v.is_valid() {
                 OK
             } else {
-                fail(
-                    path,
-                    &format!(
-                        "signature {}: {}",
-                        v.status.as_str(),
-                        v.reason.as_deref().unwrap_or("")
-                    ),
-                );
+                fail(path, &format!("signature {}: {}", v.status.as_str(), v.reason.as_deref().unwrap_or("")));
                 NEGATIVE
             }
         }
@@ -46,13 +36,7 @@ pub fn show(path: &str, json: bool) -> u8 {
                     Ok(list) => {
                         let kind = list.kind(Some(path));
                         let v = verify(&list);
-                        print!(
-                            "{}",
-                            Show::new(&list, &v)
-                                .kind(kind)
-                                .modified(modified)
-                                .parse_error(Some(&e))
-                        );
+                        print!("{}", Show::new(&list, &v).kind(kind).modified(modified).parse_error(Some(&e)));
                     }
                     Err(_) => {
                         let mut s = String::new();
@@ -70,15 +54,13 @@ pub fn show(path: &str, json: bool) -> u8 {
 
 /// Loads the `--anchor`: a trust list, or a PEM/DER certificate.
 fn load_anchor(path: &str) -> Result<(Vec<u8>, bool), String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("cannot read: {e}; check the path and permissions"))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}; check the path and permissions"))?;
     if TrustList::parse_with(&bytes, Mode::Lenient).is_ok() {
         return Ok((bytes, true));
     }
     if bytes.starts_with(b"-----BEGIN") {
-        let (_, pem) = x509_parser::pem::parse_x509_pem(&bytes).map_err(|e| {
-            format!("not a PEM certificate ({e}); give a certificate or a trust list")
-        })?;
+        let (_, pem) = x509_parser::pem::parse_x509_pem(&bytes)
+            .map_err(|e| format!("not a PEM certificate ({e}); give a certificate or a trust list"))?;
         return Ok((pem.contents, false));
     }
     Ok((bytes, false))
@@ -93,10 +75,7 @@ pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
             return FAILED;
         }
     };
-    let anchor_list = anchor
-        .as_ref()
-        .filter(|a| a.1)
-        .and_then(|a| TrustList::parse_with(&a.0, Mode::Lenient).ok());
+    let anchor_list = anchor.as_ref().filter(|a| a.1).and_then(|a| TrustList::parse_with(&a.0, Mode::Lenient).ok());
     let mut code = OK;
     let mut out = Vec::new();
     for path in paths {
@@ -109,9 +88,7 @@ pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
             Err(e) => {
                 fail(path, &e.located());
                 if json {
-                    out.push(
-                        serde_json::to_value(FileErrorJson::new(path, &e)).unwrap_or_default(),
-                    );
+                    out.push(serde_json::to_value(FileErrorJson::new(path, &e)).unwrap_or_default());
                 } else {
                     println!("{path}: INVALID: {}", e.located());
                 }
@@ -131,10 +108,7 @@ pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
         if json {
             out.push(serde_json::to_value(&j).unwrap_or_default());
         } else if v.is_valid() {
-            let record = v
-                .signer_record
-                .map(|n| format!("record #{n}"))
-                .unwrap_or_else(|| "anchor".into());
+            let record = v.signer_record.map(|n| format!("record #{n}")).unwrap_or_else(|| "anchor".into());
             println!(
                 "{path}: valid, signed by {} ({}, serial {}, {record}, {})",
                 v.token,
@@ -146,10 +120,7 @@ pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
                 fail(path, "note: signed with SHA-1, which is legacy; CUCM can sign with SHA-512 (enterprise parameter TFTP File Signature Algorithm)");
             }
         } else {
-            println!(
-                "{path}: INVALID: {}",
-                v.reason.as_deref().unwrap_or(v.status.as_str())
-            );
+            println!("{path}: INVALID: {}", v.reason.as_deref().unwrap_or(v.status.as_str()));
         }
     }
     if json {
@@ -169,19 +140,12 @@ pub fn hash(paths: &[String], json: bool) -> u8 {
         };
         let c = itl::hash::Checksums::of(&inp.bytes);
         if json {
-            out.push(HashJson {
-                file: path.clone(),
-                checksums: itl::json::ChecksumsJson::of(&inp.bytes),
-            });
+            out.push(HashJson { file: path.clone(), checksums: itl::json::ChecksumsJson::of(&inp.bytes) });
             continue;
         }
         println!("{path}:");
-        let rows: [(&str, &[u8]); 4] = [
-            ("MD5", &c.md5),
-            ("SHA1", &c.sha1),
-            ("SHA256", &c.sha256),
-            ("SHA512", &c.sha512),
-        ];
+        let rows: [(&str, &[u8]); 4] =
+            [("MD5", &c.md5), ("SHA1", &c.sha1), ("SHA256", &c.sha256), ("SHA512", &c.sha512)];
         for (name, d) in rows {
             println!("  {name:<7}{}", hex::encode(d));
             println!("  {:<7}{}", "", itl::text::spaced_hex(d));

@@ -28,10 +28,7 @@ pub fn read(path: &str) -> Option<Input> {
     match res {
         Ok((bytes, modified)) => Some(Input { bytes, modified }),
         Err(e) => {
-            fail(
-                path,
-                &format!("cannot read: {e}; check the path and permissions"),
-            );
+            fail(path, &format!("cannot read: {e}; check the path and permissions"));
             None
         }
     }

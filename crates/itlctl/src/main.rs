@@ -6,10 +6,11 @@
 
 mod cmd;
 mod input;
+mod write;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Read, verify and explain Cisco Unified CM trust lists (ITLFile.tlv, CTLFile.tlv).
 #[derive(Debug, Parser)]
@@ -51,18 +52,44 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a signed trust list in CUCM's layout from certificates with roles.
+    Build(write::BuildArgs),
+    /// Replace the signature and signer of a trust list with another key whose certificate
+    /// is in the file (what `utils itl reset localkey` does with the ITLRecovery key).
+    Resign {
+        /// The trust list.
+        file: String,
+        /// The new signer's RSA private key (PEM).
+        #[arg(long)]
+        key: String,
+        /// The new signer's certificate (PEM or DER); one of the file's records.
+        #[arg(long)]
+        cert: String,
+        /// Where to write the result.
+        #[arg(short, long)]
+        output: String,
+        /// Digest of the new signature (default: the file's).
+        #[arg(long, value_enum)]
+        digest: Option<write::DigestArg>,
+    },
+    /// Signed files: `SEP<MAC>.cnf.xml.sgn`, firmware `.sgn`, `.sha512`.
+    #[command(subcommand)]
+    Sgn(write::SgnCommand),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches: ArgMatches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     let code = match cli.command {
         Command::Show { file, json } => cmd::show(&file, json),
-        Command::Verify {
-            files,
-            json,
-            anchor,
-        } => cmd::verify_cmd(&files, json, anchor.as_deref()),
+        Command::Verify { files, json, anchor } => cmd::verify_cmd(&files, json, anchor.as_deref()),
         Command::Hash { files, json } => cmd::hash(&files, json),
+        Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
+        Command::Resign { file, key, cert, output, digest } => write::resign(&file, &key, &cert, &output, digest),
+        Command::Sgn(c) => write::sgn(c),
     };
     ExitCode::from(code)
 }

@@ -37,31 +37,20 @@ fn dated_copy(name: &str, dir: &Path) -> PathBuf {
     let p = dir.join(name);
     std::fs::copy(testdata().join(name), &p).unwrap();
     let f = std::fs::File::options().write(true).open(&p).unwrap();
-    f.set_modified(UNIX_EPOCH + Duration::from_secs(1_393_439_067))
-        .unwrap();
+    f.set_modified(UNIX_EPOCH + Duration::from_secs(1_393_439_067)).unwrap();
     p
 }
 
 /// A digest computed by coreutils, the outside reference for checksums.
 fn coreutils(tool: &str, path: &Path) -> String {
     let o = Command::new(tool).arg(path).output().unwrap();
-    String::from_utf8(o.stdout)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned()
+    String::from_utf8(o.stdout).unwrap().split_whitespace().next().unwrap().to_owned()
 }
 
 #[test]
 fn show_prints_the_golden_text_with_the_file_date() {
     let dir = tmpdir("golden");
-    for name in [
-        "itl-11x-cm-sha1.tlv",
-        "ctl-etoken.tlv",
-        "itl-12x-itlrecovery-sha512.tlv",
-        "unknown-tag.tlv",
-    ] {
+    for name in ["itl-11x-cm-sha1.tlv", "ctl-etoken.tlv", "itl-12x-itlrecovery-sha512.tlv", "unknown-tag.tlv"] {
         let p = dated_copy(name, &dir);
         let o = itlctl(&["show", p.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
@@ -79,13 +68,7 @@ fn show_checksums_agree_with_coreutils() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[1], format!("{}(MD5)", coreutils("md5sum", &p)));
     assert_eq!(lines[2], format!("{}(SHA1)", coreutils("sha1sum", &p)));
-    assert_eq!(
-        lines[4],
-        format!(
-            "Length of ITL file: {}",
-            std::fs::metadata(&p).unwrap().len()
-        )
-    );
+    assert_eq!(lines[4], format!("Length of ITL file: {}", std::fs::metadata(&p).unwrap().len()));
 }
 
 #[test]
@@ -102,10 +85,7 @@ fn show_json_follows_the_contract() {
     assert_eq!(j["header_length"], 304);
     assert_eq!(j["signer_version"], serde_json::Value::Null);
     assert_eq!(j["signer"]["serial"], "3C:F9:27:00:00:00:AF:A2:DA:45");
-    assert_eq!(
-        j["signer"]["issuer"],
-        "cn=Cisco Manufacturing CA;o=Cisco Systems"
-    );
+    assert_eq!(j["signer"]["issuer"], "cn=Cisco Manufacturing CA;o=Cisco Systems");
     assert_eq!(j["digest"], "SHA1");
     assert_eq!(j["signature_length"], 128);
     assert_eq!(j["filename"], "CTLFile.tlv");
@@ -130,26 +110,11 @@ fn certificate_sha1_in_json_matches_openssl() {
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let der = testdata().join("keys/cm10pub.der");
     let fp = Command::new("openssl")
-        .args([
-            "x509",
-            "-inform",
-            "DER",
-            "-in",
-            der.to_str().unwrap(),
-            "-noout",
-            "-fingerprint",
-            "-sha1",
-        ])
+        .args(["x509", "-inform", "DER", "-in", der.to_str().unwrap(), "-noout", "-fingerprint", "-sha1"])
         .output()
         .unwrap();
     let fp = String::from_utf8(fp.stdout).unwrap();
-    let fp = fp
-        .trim()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .replace(':', "")
-        .to_lowercase();
+    let fp = fp.trim().rsplit('=').next().unwrap().replace(':', "").to_lowercase();
     assert_eq!(j["records"][0]["certificate_sha1"], fp);
 }
 
@@ -164,11 +129,7 @@ fn broken_files_exit_2_with_one_located_line() {
     ] {
         let p = testdata().join(name);
         let ps = p.to_str().unwrap();
-        for args in [
-            vec!["show", ps],
-            vec!["verify", ps],
-            vec!["show", "--json", ps],
-        ] {
+        for args in [vec!["show", ps], vec!["verify", ps], vec!["show", "--json", ps]] {
             let o = itlctl(&args);
             assert_eq!(o.status.code(), Some(2), "{args:?}");
             let err = stderr(&o);
@@ -178,27 +139,13 @@ fn broken_files_exit_2_with_one_located_line() {
             assert!(!err.contains("panicked"));
         }
         let o = itlctl(&["show", ps]);
-        assert!(
-            stdout(&o)
-                .lines()
-                .last()
-                .unwrap()
-                .starts_with("Error parsing the ITL File: "),
-            "{name}"
-        );
+        assert!(stdout(&o).lines().last().unwrap().starts_with("Error parsing the ITL File: "), "{name}");
         let o = itlctl(&["show", "--json", ps]);
         let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(j["file"], ps);
-        assert!(
-            j["error"]["offset"].is_u64()
-                && j["error"]["kind"].is_string()
-                && j["error"]["message"].is_string()
-        );
+        assert!(j["error"]["offset"].is_u64() && j["error"]["kind"].is_string() && j["error"]["message"].is_string());
     }
-    let o = itlctl(&[
-        "show",
-        testdata().join("err-trailing.tlv").to_str().unwrap(),
-    ]);
+    let o = itlctl(&["show", testdata().join("err-trailing.tlv").to_str().unwrap()]);
     assert!(stderr(&o).ends_with("3 trailing bytes after the last record at byte 5312\n"));
 }
 
@@ -211,11 +158,7 @@ fn negative_verdicts_exit_1() {
         assert!(stdout(&o).starts_with(&format!("{}: INVALID: ", p.display())));
         let o = itlctl(&["show", p.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{name}");
-        assert!(stdout(&o)
-            .lines()
-            .last()
-            .unwrap()
-            .starts_with("The ITL file could not be verified: "));
+        assert!(stdout(&o).lines().last().unwrap().starts_with("The ITL file could not be verified: "));
     }
 }
 
@@ -246,10 +189,7 @@ fn verify_many_files_keeps_going() {
         lines[2].starts_with(&format!("{}: valid, signed by CallManager", files[3]))
             && lines[2].ends_with("record #1, SHA256)")
     );
-    assert!(lines[3].starts_with(&format!(
-        "{}: INVALID: no record matches the signer",
-        files[4]
-    )));
+    assert!(lines[3].starts_with(&format!("{}: INVALID: no record matches the signer", files[4])));
     assert!(stderr(&o).contains("missing.tlv: cannot read"));
     let mut args = vec!["verify", "--json"];
     args.extend(files.iter().map(String::as_str));
@@ -268,29 +208,13 @@ fn verify_with_anchor() {
     let old = testdata().join("itl-11x-cm-sha1.tlv");
     let reset = testdata().join("itl-11x-reset-itlrecovery.tlv");
     let new12 = testdata().join("itl-12x-itlrecovery-sha512.tlv");
-    let o = itlctl(&[
-        "verify",
-        "--anchor",
-        old.to_str().unwrap(),
-        reset.to_str().unwrap(),
-    ]);
+    let o = itlctl(&["verify", "--anchor", old.to_str().unwrap(), reset.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("valid, signed by ITLRecovery"));
-    let o = itlctl(&[
-        "verify",
-        "--anchor",
-        old.to_str().unwrap(),
-        new12.to_str().unwrap(),
-    ]);
+    let o = itlctl(&["verify", "--anchor", old.to_str().unwrap(), new12.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let pem = testdata().join("keys/cm10pub.pem");
-    let o = itlctl(&[
-        "verify",
-        "--anchor",
-        pem.to_str().unwrap(),
-        old.to_str().unwrap(),
-        reset.to_str().unwrap(),
-    ]);
+    let o = itlctl(&["verify", "--anchor", pem.to_str().unwrap(), old.to_str().unwrap(), reset.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.lines().next().unwrap().contains(": valid, "));
@@ -305,11 +229,7 @@ fn hash_matches_coreutils_in_both_formats() {
     let out = stdout(&o);
     let sha1 = coreutils("sha1sum", &p);
     assert!(out.contains(&format!("SHA1   {sha1}")));
-    let phone: Vec<String> = sha1
-        .as_bytes()
-        .chunks(2)
-        .map(|c| String::from_utf8_lossy(c).to_uppercase())
-        .collect();
+    let phone: Vec<String> = sha1.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).to_uppercase()).collect();
     assert!(out.contains(&phone.join(" ")));
     let j: serde_json::Value =
         serde_json::from_slice(&itlctl(&["hash", "--json", p.to_str().unwrap()]).stdout).unwrap();

@@ -28,17 +28,13 @@ pub fn key(name: &str) -> RsaPrivateKey {
 
 /// A record as CUCM writes it, with the DNSNAME bytes given.
 pub fn rec(role: Role, name: &str, dns: &[u8]) -> RecordBuilder {
-    RecordBuilder::from_certificate(role, &cert(name), "")
-        .unwrap()
-        .set(tag::DNS_NAME, dns)
+    RecordBuilder::from_certificate(role, &cert(name), "").unwrap().set(tag::DNS_NAME, dns)
 }
 
 /// A TVS/CAPF record that carries the certificate's SHA-1 instead of the certificate.
 pub fn hashed(role: Role, name: &str) -> RecordBuilder {
     let der = cert(name);
-    rec(role, name, b"\0\0")
-        .without(tag::CERTIFICATE)
-        .cert_hash(Digest::Sha1, &itl::hash::sha1(&der))
+    rec(role, name, b"\0\0").without(tag::CERTIFICATE).cert_hash(Digest::Sha1, &itl::hash::sha1(&der))
 }
 
 /// Wed Feb 26 10:24:27 PST 2014, the time of the seed 004 listing.
@@ -62,12 +58,7 @@ fn sign(b: Builder, signer: &str) -> Vec<u8> {
 }
 
 fn itl(records: Vec<RecordBuilder>, digest: Digest) -> Builder {
-    Builder {
-        digest,
-        timestamp: SEED_TIME,
-        records,
-        ..Builder::new(Kind::Itl)
-    }
+    Builder { digest, timestamp: SEED_TIME, records, ..Builder::new(Kind::Itl) }
 }
 
 /// The eToken-signed CTL shaped like Cisco document 118892 (names and serials as printed).
@@ -76,31 +67,17 @@ pub fn etoken_ctl() -> Vec<u8> {
         RecordBuilder::from_certificate(Role::SAST, &cert(name), "")
             .unwrap()
             .set(tag::SUBJECT_NAME, format!("{subject}\0").as_bytes())
-            .set(
-                tag::ISSUER_NAME,
-                b"cn=Cisco Manufacturing CA;o=Cisco Systems\0",
-            )
+            .set(tag::ISSUER_NAME, b"cn=Cisco Manufacturing CA;o=Cisco Systems\0")
             .without(tag::RECORD_SIGNATURE)
             .ip(Ipv4Addr::UNSPECIFIED)
     };
-    let bare = |ip: Ipv4Addr| {
-        RecordBuilder::new()
-            .dns_name(&ip.to_string())
-            .role(Role::CCM_TFTP)
-            .ip(ip)
-    };
+    let bare = |ip: Ipv4Addr| RecordBuilder::new().dns_name(&ip.to_string()).role(Role::CCM_TFTP).ip(ip);
     let a = Ipv4Addr::new(10, 48, 47, 153);
     let b = Builder {
         timestamp: 1_424_792_265,
         records: vec![
-            sast(
-                "etoken1",
-                "cn=\"SAST-ADN0054f509        \";ou=IPCBU;o=\"Cisco Systems",
-            ),
-            sast(
-                "etoken2",
-                "cn=\"SAST-ADN008580ef        \";ou=IPCBU;o=\"Cisco Systems",
-            ),
+            sast("etoken1", "cn=\"SAST-ADN0054f509        \";ou=IPCBU;o=\"Cisco Systems"),
+            sast("etoken2", "cn=\"SAST-ADN008580ef        \";ou=IPCBU;o=\"Cisco Systems"),
             bare(a),
             RecordBuilder::from_certificate(Role::CAPF, &cert("capf105"), &a.to_string())
                 .unwrap()
@@ -123,10 +100,7 @@ pub fn build_all() -> Vec<(&'static str, Vec<u8>)> {
     let mut out = Vec::new();
     let seed = sign(itl(seed004_records(), Digest::Sha1), "cm10pub");
     out.push(("itl-11x-cm-sha1.tlv", seed.clone()));
-    out.push((
-        "itl-11x-reset-itlrecovery.tlv",
-        sign(itl(seed004_records(), Digest::Sha1), "itlrec10"),
-    ));
+    out.push(("itl-11x-reset-itlrecovery.tlv", sign(itl(seed004_records(), Digest::Sha1), "itlrec10")));
     out.push((
         "itl-12x-itlrecovery-sha512.tlv",
         sign(
@@ -158,17 +132,10 @@ pub fn build_all() -> Vec<(&'static str, Vec<u8>)> {
     let mut big = vec![rec(Role::SAST, "big4096", b"\0")];
     for i in 1..=38 {
         let name = format!("node{i:02}");
-        let role = if i % 2 == 1 {
-            Role::CCM_TFTP
-        } else {
-            Role::TVS
-        };
+        let role = if i % 2 == 1 { Role::CCM_TFTP } else { Role::TVS };
         big.push(rec(role, &name, format!("{name}.example.com\0").as_bytes()));
     }
-    out.push((
-        "itl-39-records.tlv",
-        sign(itl(big, Digest::Sha256), "big4096"),
-    ));
+    out.push(("itl-39-records.tlv", sign(itl(big, Digest::Sha256), "big4096")));
     out.push((
         "itl-2048-sha1.tlv",
         sign(
@@ -188,16 +155,13 @@ pub fn build_all() -> Vec<(&'static str, Vec<u8>)> {
     ));
     let mut unknown = seed004_records();
     unknown[1] = unknown[1].clone().tlv(42, b"from a newer release");
-    out.push((
-        "unknown-tag.tlv",
-        sign(itl(unknown, Digest::Sha1), "cm10pub"),
-    ));
+    out.push(("unknown-tag.tlv", sign(itl(unknown, Digest::Sha1), "cm10pub")));
     out.push(("signed-by-stranger.tlv", {
         let id = SignerId::from_certificate(&cert("stranger")).unwrap();
-        itl(seed004_records(), Digest::Sha1)
-            .sign_rsa(&id, &key("stranger"))
-            .unwrap()
+        itl(seed004_records(), Digest::Sha1).sign_rsa(&id, &key("stranger")).unwrap()
     }));
+
+    out.push(("SEP001122334455.cnf.xml.sgn", signed_config()));
 
     // Broken twins of the seed ITL.
     out.push(("err-truncated.tlv", seed[..seed.len() - 700].to_vec()));
@@ -223,4 +187,20 @@ pub fn build_all() -> Vec<(&'static str, Vec<u8>)> {
     tampered[cert9.offset + 40] ^= 0x01;
     out.push(("err-tampered.tlv", tampered));
     out
+}
+
+/// The payload of the signed configuration file fixture.
+pub const CONFIG_XML: &[u8] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<device><deviceProtocol>SIP</deviceProtocol><sshAccess>1</sshAccess></device>\n";
+
+/// `SEP001122334455.cnf.xml.sgn`, signed by the CallManager (TFTP) key of the seed cluster.
+pub fn signed_config() -> Vec<u8> {
+    let b = Builder {
+        version: (1, 0),
+        filename: "SEP001122334455.cnf.xml.sgn".into(),
+        timestamp: SEED_TIME,
+        ..Builder::new(Kind::Itl)
+    };
+    let id = SignerId::from_certificate(&cert("cm10pub")).unwrap();
+    let k = key("cm10pub");
+    b.build_over(&id, 128, CONFIG_XML, |d| itl::build::sign_rsa(&k, Digest::Sha1, &[d])).unwrap()
 }

@@ -1,0 +1,81 @@
+//! Signed files (`SEP<MAC>.cnf.xml.sgn`, firmware `.sgn`, `.sha512`): the trust-list header
+//! (version 1.0, no records) followed by the payload at HeaderLength.
+//!
+//! A phone accepts such a file when its signer is a SAST, TFTP, CCM or CCM+TFTP record of
+//! the trust list it holds and the signature over the header (minus the SIGNATURE TLV) and
+//! the payload verifies.
+
+use crate::error::Result;
+use crate::header::{parse_header, Header};
+use crate::key::PublicKey;
+use crate::role::Role;
+use crate::trustlist::{Mode, Sink, TrustList};
+use crate::verify::{check_header, same_serial_issuer, token_of, verdict, Status, Verification};
+
+/// A parsed signed file, borrowing the input buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedFile<'a> {
+    raw: &'a [u8],
+    /// The header.
+    pub header: Header<'a>,
+    /// The signed content after the header.
+    pub payload: &'a [u8],
+    /// Faults forgiven in lenient mode.
+    pub warnings: Vec<crate::Error>,
+}
+
+impl<'a> SignedFile<'a> {
+    /// Parses a signed file strictly.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self> {
+        Self::parse_with(bytes, Mode::Strict)
+    }
+
+    /// Parses a signed file in the given mode.
+    pub fn parse_with(bytes: &'a [u8], mode: Mode) -> Result<Self> {
+        let mut sink = Sink::new(mode);
+        let header = parse_header(bytes, &mut sink)?;
+        let payload = &bytes[header.length()..];
+        Ok(SignedFile { raw: bytes, header, payload, warnings: sink.warnings })
+    }
+
+    /// The whole input buffer.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+}
+
+/// Verifies a signed file as a phone holding `trust` does.
+pub fn verify(file: &SignedFile<'_>, trust: &TrustList<'_>) -> Verification {
+    let digest = file.header.digest();
+    let Some(serial) = file.header.serial() else {
+        return verdict(
+            Status::Invalid,
+            None,
+            crate::verify::Token::Unknown,
+            digest,
+            Some("the header names no signer serial".into()),
+        );
+    };
+    let issuer = file.header.ca_name.map(|t| t.c_bytes());
+    let idx = trust.records.iter().position(|r| {
+        r.role().is_some_and(|ro| ro == Role::SAST || ro.is_call_manager()) && same_serial_issuer(r, serial, issuer)
+    });
+    let token = token_of(trust, idx);
+    let Some(i) = idx else {
+        return verdict(
+            Status::SignerNotFound,
+            None,
+            token,
+            digest,
+            Some(format!(
+                "the trust list has no SAST, TFTP or CCM+TFTP record for the signer {} / {}",
+                file.header.signer_name().unwrap_or("(no name)"),
+                crate::text::colon_hex(serial)
+            )),
+        );
+    };
+    match PublicKey::from_record(&trust.records[i]) {
+        Ok(key) => check_header(&file.header, file.raw, &key, Some(i), token),
+        Err(e) => verdict(Status::Invalid, Some(i), token, digest, Some(e)),
+    }
+}

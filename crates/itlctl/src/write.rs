@@ -1,0 +1,312 @@
+//! Commands that write files (`build`, `resign`, `sgn extract`) and the `sgn` commands.
+//! Outputs go to a temporary file in the same folder, renamed when complete.
+
+use std::path::Path;
+
+use clap::{ArgMatches, Args, Subcommand, ValueEnum};
+use itl::build::{load_certificate, load_private_key, Builder, RecordBuilder, SignerId};
+use itl::json::{FileErrorJson, SignedJson, VerificationJson};
+use itl::sgn::SignedFile;
+use itl::{Digest, Kind, Role, TrustList};
+
+use crate::input::{fail, read, FAILED, NEGATIVE, OK};
+
+/// A digest on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DigestArg {
+    /// SHA-1 (CUCM's default).
+    Sha1,
+    /// SHA-256.
+    Sha256,
+    /// SHA-512.
+    Sha512,
+}
+
+impl From<DigestArg> for Digest {
+    fn from(d: DigestArg) -> Digest {
+        match d {
+            DigestArg::Sha1 => Digest::Sha1,
+            DigestArg::Sha256 => Digest::Sha256,
+            DigestArg::Sha512 => Digest::Sha512,
+        }
+    }
+}
+
+/// Arguments of `itlctl build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the trust list.
+    #[arg(short, long)]
+    output: String,
+    /// The signer's RSA private key (PEM); it must match the first --sast certificate.
+    #[arg(long)]
+    key: String,
+    /// A SAST certificate; the first one signs.
+    #[arg(long, required = true)]
+    sast: Vec<String>,
+    /// A CallManager certificate.
+    #[arg(long)]
+    ccm: Vec<String>,
+    /// A TFTP certificate.
+    #[arg(long)]
+    tftp: Vec<String>,
+    /// A CallManager+TFTP certificate.
+    #[arg(long = "ccm-tftp")]
+    ccm_tftp: Vec<String>,
+    /// A CAPF certificate.
+    #[arg(long)]
+    capf: Vec<String>,
+    /// A TVS certificate.
+    #[arg(long)]
+    tvs: Vec<String>,
+    /// An application server certificate.
+    #[arg(long = "app-server")]
+    app_server: Vec<String>,
+    /// Make a CTL (CTLFile.tlv) instead of an ITL.
+    #[arg(long)]
+    ctl: bool,
+    /// Signature digest.
+    #[arg(long, value_enum, default_value = "sha1")]
+    digest: DigestArg,
+    /// The FILENAME written in the header (default ITLFile.tlv or CTLFile.tlv).
+    #[arg(long)]
+    filename: Option<String>,
+}
+
+/// `itlctl sgn …`.
+#[derive(Debug, Subcommand)]
+pub enum SgnCommand {
+    /// Print the header of a signed file and the size of its payload.
+    Show {
+        /// The signed file.
+        file: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a signed file as a phone holding TRUSTLIST does.
+    Verify {
+        /// The signed file.
+        file: String,
+        /// The ITL or CTL the phone holds.
+        #[arg(long)]
+        itl: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the payload (the content after the header).
+    Extract {
+        /// The signed file.
+        file: String,
+        /// Where to write the payload.
+        #[arg(short, long)]
+        output: String,
+    },
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder.
+fn write_atomic(path: &str, bytes: &[u8]) -> Result<(), String> {
+    let p = Path::new(path);
+    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = p.file_name().ok_or("the output path names no file")?.to_string_lossy();
+    let tmp = dir.join(format!(".{name}.itlctl-{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, p)).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write: {e}; check that the folder exists and is writable")
+    })
+}
+
+fn read_text(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}; check the path and permissions"))
+}
+
+fn read_cert(path: &str) -> Result<Vec<u8>, String> {
+    let b = std::fs::read(path).map_err(|e| format!("cannot read: {e}; check the path and permissions"))?;
+    load_certificate(&b).map_err(|e| format!("{e}; give an X.509 certificate in PEM or DER"))
+}
+
+/// `itlctl build`.
+pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
+    // Records in the order the options were given.
+    let roles: [(&str, Role, &Vec<String>); 7] = [
+        ("sast", Role::SAST, &args.sast),
+        ("ccm", Role::CCM, &args.ccm),
+        ("tftp", Role::TFTP, &args.tftp),
+        ("ccm_tftp", Role::CCM_TFTP, &args.ccm_tftp),
+        ("capf", Role::CAPF, &args.capf),
+        ("tvs", Role::TVS, &args.tvs),
+        ("app_server", Role::APP_SERVER, &args.app_server),
+    ];
+    let mut order: Vec<(usize, Role, &String)> = Vec::new();
+    for (id, role, paths) in roles {
+        let idx: Vec<usize> = matches.and_then(|m| m.indices_of(id)).map(|i| i.collect()).unwrap_or_default();
+        for (n, p) in paths.iter().enumerate() {
+            order.push((idx.get(n).copied().unwrap_or(usize::MAX), role, p));
+        }
+    }
+    order.sort_by_key(|(i, _, _)| *i);
+    let key = match read_text(&args.key).and_then(|k| load_private_key(&k).map_err(|e| e.to_string())) {
+        Ok(k) => k,
+        Err(e) => {
+            fail(&args.key, &e);
+            return FAILED;
+        }
+    };
+    let mut records = Vec::new();
+    let mut signer = None;
+    for (_, role, path) in order {
+        let der = match read_cert(path) {
+            Ok(d) => d,
+            Err(e) => {
+                fail(path, &e);
+                return FAILED;
+            }
+        };
+        if role == Role::SAST && signer.is_none() {
+            if !itl::build::key_matches(&key, &der) {
+                fail(
+                    &args.key,
+                    &format!("this key does not belong to the first --sast certificate {path}; give the signer's key"),
+                );
+                return FAILED;
+            }
+            signer = Some(der.clone());
+        }
+        match RecordBuilder::from_certificate(role, &der, "") {
+            Ok(r) => records.push(r),
+            Err(e) => {
+                fail(path, &e.to_string());
+                return FAILED;
+            }
+        }
+    }
+    let Some(signer) = signer else {
+        fail(&args.output, "no --sast certificate to sign with");
+        return FAILED;
+    };
+    let kind = if args.ctl { Kind::Ctl } else { Kind::Itl };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let mut b = Builder {
+        digest: args.digest.into(),
+        timestamp: u32::try_from(now).unwrap_or(u32::MAX),
+        records,
+        ..Builder::new(kind)
+    };
+    if let Some(f) = &args.filename {
+        b.filename = f.clone();
+    }
+    let out = SignerId::from_certificate(&signer).and_then(|id| b.sign_rsa(&id, &key));
+    match out.map_err(|e| e.to_string()).and_then(|bytes| write_atomic(&args.output, &bytes)) {
+        Ok(()) => OK,
+        Err(e) => {
+            fail(&args.output, &e);
+            FAILED
+        }
+    }
+}
+
+/// `itlctl resign`.
+pub fn resign(file: &str, key: &str, cert: &str, output: &str, digest: Option<DigestArg>) -> u8 {
+    let Some(inp) = read(file) else { return FAILED };
+    let list = match TrustList::parse(&inp.bytes) {
+        Ok(l) => l,
+        Err(e) => {
+            fail(file, &e.located());
+            return FAILED;
+        }
+    };
+    let k = match read_text(key).and_then(|k| load_private_key(&k).map_err(|e| e.to_string())) {
+        Ok(k) => k,
+        Err(e) => {
+            fail(key, &e);
+            return FAILED;
+        }
+    };
+    let der = match read_cert(cert) {
+        Ok(d) => d,
+        Err(e) => {
+            fail(cert, &e);
+            return FAILED;
+        }
+    };
+    match itl::build::resign(&list, &der, &k, digest.map(Digest::from)) {
+        Ok(bytes) => match write_atomic(output, &bytes) {
+            Ok(()) => OK,
+            Err(e) => {
+                fail(output, &e);
+                FAILED
+            }
+        },
+        Err(e) => {
+            fail(file, &e.to_string());
+            FAILED
+        }
+    }
+}
+
+/// `itlctl sgn …`.
+pub fn sgn(c: SgnCommand) -> u8 {
+    let path = match &c {
+        SgnCommand::Show { file, .. } | SgnCommand::Verify { file, .. } | SgnCommand::Extract { file, .. } => {
+            file.clone()
+        }
+    };
+    let Some(inp) = read(&path) else { return FAILED };
+    let f = match SignedFile::parse(&inp.bytes) {
+        Ok(f) => f,
+        Err(e) => {
+            if let SgnCommand::Show { json: true, .. } | SgnCommand::Verify { json: true, .. } = c {
+                println!("{}", itl::json::to_string(&FileErrorJson::new(&path, &e)));
+            }
+            fail(&path, &e.located());
+            return FAILED;
+        }
+    };
+    match c {
+        SgnCommand::Show { json, .. } => {
+            if json {
+                println!("{}", itl::json::to_string(&SignedJson::new(&path, &f)));
+            } else {
+                print!("{}", itl::show::ShowSigned::new(&f));
+            }
+            OK
+        }
+        SgnCommand::Extract { output, .. } => match write_atomic(&output, f.payload) {
+            Ok(()) => OK,
+            Err(e) => {
+                fail(&output, &e);
+                FAILED
+            }
+        },
+        SgnCommand::Verify { itl, json, .. } => {
+            let Some(t) = read(&itl) else { return FAILED };
+            let trust = match TrustList::parse(&t.bytes) {
+                Ok(l) => l,
+                Err(e) => {
+                    fail(&itl, &e.located());
+                    return FAILED;
+                }
+            };
+            let v = itl::sgn::verify(&f, &trust);
+            if json {
+                println!("{}", itl::json::to_string(&VerificationJson::new(&trust, &v, Some(&path))));
+            } else if v.is_valid() {
+                let who =
+                    v.signer_record.and_then(|i| trust.records.get(i - 1)).and_then(|r| r.subject()).unwrap_or("?");
+                println!(
+                    "{path}: valid, signed by {} ({who}, record #{} of {itl})",
+                    v.token,
+                    v.signer_record.unwrap_or(0)
+                );
+            } else {
+                println!("{path}: INVALID: {}", v.reason.as_deref().unwrap_or(v.status.as_str()));
+            }
+            if v.is_valid() {
+                OK
+            } else {
+                NEGATIVE
+            }
+        }
+    }
+}
