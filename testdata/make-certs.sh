@@ -67,3 +67,19 @@ if [ ! -f ec256.pem ]; then
     -days 3650 -sha256 -outform DER -out ec256.der
   openssl x509 -inform DER -in ec256.der -out ec256.pem
 fi
+
+# Regenerated certificates (same names, new keys and serials) for the diff scenarios of
+# the seeds: CallManager and TVS on 10.x/11.5, CallManager and ITLRecovery on 12.x.
+self cm10pub-regen 1024 2A7B3C4D5E6F70819293A4B5C6D7E8F9 "/CN=test10pub.joemar2.lab$L"
+self tvs10pub-regen 1024 1B2C3D4E5F60718293A4B5C6D7E8F90A "/CN=test10pub.joemar2.lab$L"
+self cm12pub-regen 2048 4C5D6E7F8091A2B3C4D5E6F708192A3B "/CN=cucm12pub.example.com$L12"
+self itlrec12-regen 2048 5E6F708192A3B4C5D6E7F8091A2B3C4D "/CN=ITLRECOVERY_cucm12pub.example.com$L12"
+# A certificate that expired long ago (for lint), made with a past start date.
+if [ ! -f expired.pem ]; then
+  openssl genrsa -out expired.key 2048 2>/dev/null
+  openssl req -new -key expired.key -subj "/CN=old-cucm.example.com/O=Example" -out expired.csr
+  openssl x509 -req -in expired.csr -signkey expired.key -set_serial 0x0E0E -days 1 \
+    -outform DER -out expired.der 2>/dev/null
+  openssl x509 -inform DER -in expired.der -out expired.pem
+  rm -f expired.csr
+fi

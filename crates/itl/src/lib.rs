@@ -23,11 +23,13 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod build;
+pub mod diff;
 mod error;
 pub mod hash;
 mod header;
 pub mod json;
 pub mod key;
+pub mod lint;
 mod record;
 mod role;
 pub mod sgn;

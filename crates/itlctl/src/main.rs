@@ -6,6 +6,7 @@
 
 mod cmd;
 mod input;
+mod review;
 mod write;
 
 use std::process::ExitCode;
@@ -52,6 +53,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare two trust lists and say whether phones holding OLD accept NEW.
+    Diff {
+        /// The trust list the phones hold.
+        old: String,
+        /// The trust list the TFTP servers will serve.
+        new: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check trust lists for expiring certificates, weak or missing ITLRecovery, size limits.
+    Lint {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Warn about certificates expiring within this many days.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        /// Pretend the time is this (RFC 3339), for reproducible checks.
+        #[arg(long)]
+        now: Option<String>,
+    },
     /// Write a signed trust list in CUCM's layout from certificates with roles.
     Build(write::BuildArgs),
     /// Replace the signature and signer of a trust list with another key whose certificate
@@ -87,6 +113,8 @@ fn main() -> ExitCode {
         Command::Show { file, json } => cmd::show(&file, json),
         Command::Verify { files, json, anchor } => cmd::verify_cmd(&files, json, anchor.as_deref()),
         Command::Hash { files, json } => cmd::hash(&files, json),
+        Command::Diff { old, new, json } => review::diff_cmd(&old, &new, json),
+        Command::Lint { files, json, days, now } => review::lint_cmd(&files, json, days, now.as_deref()),
         Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
         Command::Resign { file, key, cert, output, digest } => write::resign(&file, &key, &cert, &output, digest),
         Command::Sgn(c) => write::sgn(c),

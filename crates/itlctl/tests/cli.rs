@@ -247,3 +247,48 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).starts_with("itlctl: /nonexistent/ITLFile.tlv: cannot read: "));
 }
+
+#[test]
+fn diff_says_what_phones_will_do() {
+    let t = |n: &str| testdata().join(n).to_str().unwrap().to_owned();
+    let o = itlctl(&["diff", &t("scenario-11x-before.tlv"), &t("scenario-11x-cm-regen.tlv")]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).lines().last().unwrap().contains(": accept-via-tvs: "));
+    let o = itlctl(&["diff", "--json", &t("scenario-11x-before.tlv"), &t("scenario-11x-cm-tvs-regen.tlv")]);
+    assert_eq!(o.status.code(), Some(1));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["phone_trust"], "reject");
+    assert_eq!(j["signer_changed"], true);
+    assert_eq!(j["changed"].as_array().unwrap().len(), 3);
+    assert!(j["added"].as_array().unwrap().is_empty() && j["removed"].as_array().unwrap().is_empty());
+    assert!(j["reason"].as_str().unwrap().contains("utils itl reset"));
+    let o = itlctl(&["diff", &t("itl-12x-itlrecovery-sha512.tlv"), &t("scenario-12x-cm-regen.tlv")]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains(": accept: "));
+    let o = itlctl(&["diff", &t("itl-11x-cm-sha1.tlv"), &t("err-truncated.tlv")]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn lint_reports_codes_and_exits_1_on_errors() {
+    let t = |n: &str| testdata().join(n).to_str().unwrap().to_owned();
+    let o = itlctl(&[
+        "lint",
+        "--json",
+        "--now",
+        "2026-11-24T00:00:00Z",
+        &t("lint-40-records.tlv"),
+        &t("itl-12x-itlrecovery-sha512.tlv"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j[0]["findings"][0]["code"], "too-many-records");
+    assert_eq!(j[0]["findings"][0]["severity"], "error");
+    assert_eq!(j[0]["findings"][0]["record"], serde_json::Value::Null);
+    assert!(j[1]["findings"].as_array().unwrap().is_empty());
+    let o = itlctl(&["lint", "--now", "2036-11-01T00:00:00Z", "--days", "60", &t("itl-12x-itlrecovery-sha512.tlv")]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains(": warning expiring-certificate record #1: "));
+    let o = itlctl(&["lint", "--now", "yesterday", &t("itl-12x-itlrecovery-sha512.tlv")]);
+    assert_eq!(o.status.code(), Some(2));
+}

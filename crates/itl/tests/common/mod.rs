@@ -162,6 +162,8 @@ pub fn build_all() -> Vec<(&'static str, Vec<u8>)> {
     }));
 
     out.push(("SEP001122334455.cnf.xml.sgn", signed_config()));
+    out.extend(scenarios());
+    out.extend(lint_fixtures());
 
     // Broken twins of the seed ITL.
     out.push(("err-truncated.tlv", seed[..seed.len() - 700].to_vec()));
@@ -203,4 +205,69 @@ pub fn signed_config() -> Vec<u8> {
     let id = SignerId::from_certificate(&cert("cm10pub")).unwrap();
     let k = key("cm10pub");
     b.build_over(&id, 128, CONFIG_XML, |d| itl::build::sign_rsa(&k, Digest::Sha1, &[d])).unwrap()
+}
+
+/// A one-node 11.5 cluster (Cisco 117598's "simplest environment"): CallManager `cm`,
+/// TVS `tvs`, signed by the CallManager key.
+fn one_node(cm: &str, tvs: &str) -> Vec<u8> {
+    let recs = vec![
+        rec(Role::SAST, cm, b"\0\0"),
+        rec(Role::TFTP, cm, b"\0\0"),
+        hashed(Role::CAPF, "capf10"),
+        hashed(Role::TVS, tvs),
+        rec(Role::SAST, "itlrec10", b"\0\0"),
+    ];
+    sign(itl(recs, Digest::Sha1), cm)
+}
+
+/// A 12.x ITL signed by ITLRecovery `rec`, with CallManager `cm`.
+fn twelve(rec_name: &str, cm: &str) -> Vec<u8> {
+    let recs = vec![
+        rec(Role::SAST, rec_name, b"\0"),
+        rec(Role::TFTP, cm, b"cucm12pub.example.com\0"),
+        hashed(Role::CAPF, "capf12"),
+        hashed(Role::TVS, "tvs12pub"),
+    ];
+    sign(itl(recs, Digest::Sha512), rec_name)
+}
+
+/// The certificate regeneration scenarios of the seeds, as (old, new) pairs for `diff`.
+pub fn scenarios() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("scenario-11x-before.tlv", one_node("cm10pub", "tvs10pub")),
+        ("scenario-11x-cm-regen.tlv", one_node("cm10pub-regen", "tvs10pub")),
+        ("scenario-11x-cm-tvs-regen.tlv", one_node("cm10pub-regen", "tvs10pub-regen")),
+        ("scenario-12x-cm-regen.tlv", twelve("itlrec12", "cm12pub-regen")),
+        ("scenario-12x-itlrecovery-regen.tlv", twelve("itlrec12-regen", "cm12pub")),
+    ]
+}
+
+/// Files that each trigger one lint finding.
+pub fn lint_fixtures() -> Vec<(&'static str, Vec<u8>)> {
+    let weak =
+        vec![rec(Role::SAST, "cm12pub", b"\0"), rec(Role::TFTP, "cm12pub", b"\0"), rec(Role::SAST, "itlrec10", b"\0")];
+    let no_recovery = vec![rec(Role::SAST, "cm12pub", b"\0"), rec(Role::TFTP, "cm12pub", b"\0")];
+    let mut forty = vec![rec(Role::SAST, "big4096", b"\0")];
+    for i in 1..=38 {
+        forty.push(rec(Role::CCM_TFTP, &format!("node{i:02}"), b"\0"));
+    }
+    forty.push(rec(Role::TVS, "node01", b"\0"));
+    let mismatch = vec![
+        rec(Role::SAST, "cm12pub", b"\0"),
+        rec(Role::TFTP, "cm12pub", b"\0").set(tag::RECORD_SERIAL_NUMBER, &[0x12, 0x34]),
+        rec(Role::SAST, "itlrec12", b"\0"),
+    ];
+    let three = vec![
+        rec(Role::SAST, "cm12pub", b"\0"),
+        rec(Role::SAST, "itlrec12", b"\0"),
+        rec(Role::SAST, "tvs12pub", b"\0"),
+        rec(Role::TFTP, "cm12pub", b"\0"),
+    ];
+    vec![
+        ("lint-weak-itlrecovery.tlv", sign(itl(weak, Digest::Sha512), "cm12pub")),
+        ("lint-no-itlrecovery.tlv", sign(itl(no_recovery, Digest::Sha512), "cm12pub")),
+        ("lint-40-records.tlv", sign(itl(forty, Digest::Sha512), "big4096")),
+        ("lint-cert-mismatch.tlv", sign(itl(mismatch, Digest::Sha512), "cm12pub")),
+        ("lint-3-sast.tlv", sign(itl(three, Digest::Sha512), "cm12pub")),
+    ]
 }
