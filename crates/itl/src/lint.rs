@@ -132,9 +132,8 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
     if list.header.digest() == Some(Digest::Sha1) {
         add("sha1-digest", Severity::Info, None, "signed with SHA-1 (legacy); set the enterprise parameter TFTP File Signature Algorithm to SHA-512 once every phone model supports it".into());
     }
-    match find_signer(list) {
-        None => add("signer-not-in-file", Severity::Error, None, format!("no record matches the header signer {} / {}: phones cannot verify this file; regenerate it (restart the TFTP service, `utils itl reset localkey`, or `utils ctl update CTLFile`)", list.header.signer_name().unwrap_or("(no name)"), list.header.serial_text().unwrap_or_default())),
-        Some(_) => {}
+    if find_signer(list).is_none() {
+        add("signer-not-in-file", Severity::Error, None, format!("no record matches the header signer {} / {}: phones cannot verify this file; regenerate it (restart the TFTP service, `utils itl reset localkey`, or `utils ctl update CTLFile`)", list.header.signer_name().unwrap_or("(no name)"), list.header.serial_text().unwrap_or_default()));
     }
     let sast: Vec<usize> =
         list.records.iter().enumerate().filter(|(_, r)| r.role() == Some(Role::SAST)).map(|(i, _)| i).collect();
