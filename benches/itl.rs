@@ -63,5 +63,30 @@ fn show(c: &mut Criterion) {
     c.bench_function("show itl-11x-cm-sha1", |x| x.iter(|| itl::show::Show::new(black_box(&l), &v).to_string()));
 }
 
-criterion_group!(benches, parse, verify, show);
+/// A DeviceTLInfo report stream: one phone XML alarm, one syslog line and some unrelated
+/// trace lines per device, about 1.4 KB a device.
+fn report_text(devices: usize) -> String {
+    let mut s = String::new();
+    for i in 0..devices {
+        s.push_str("REFER sip:10.0.0.1 SIP/2.0\nVia: SIP/2.0/TCP 10.1.1.1:51778;branch=z9hG4bK1\nContent-Type: application/x-cisco-alarm+xml\n\n");
+        s.push_str(&format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<x-cisco-alarm>\n<Alarm Name=\"DeviceTLInfo\">\n<ParameterList>\n<String name=\"DeviceName\">SEP{i:012X}</String>\n<String name=\"IPv4Address\">10.1.1.1</String>\n<String name=\"CTL_Signature\">Not Installed</String>\n<String name=\"CTL_TFTP_Server\">N/A</String>\n<String name=\"ITL_Signature\">1B A1 C9 07 E9 9E 4D 3C 53 9D C8 14 24 AF 6C 9F 7D CE 4D 6D </String>\n<String name=\"ITL_TFTP_Server\">cucm-115.home.lab</String>\n<String name=\"StatusCode\">3</String>\n</ParameterList>\n</Alarm>\n</x-cisco-alarm>\n"
+        ));
+        s.push_str(&format!("Nov 23 10:00:00 cucm %UC_CALLMANAGER-6-DeviceTLInfo: %[DeviceName=SEP{i:012X}][IPv4Address=10.1.1.3][ITL_Signature=1B A1 C9 07 E9 9E 4D 3C 53 9D C8 14 24 AF 6C 9F 7D CE 4D 6D][ITL_TFTP_Server=cucm-115.home.lab]: Device TL info\n"));
+        s.push_str("Nov 23 10:00:01 cucm %UC_CALLMANAGER-6-EndPointRegistered: %[DeviceName=x]\n");
+    }
+    s
+}
+
+fn devicetlinfo(c: &mut Criterion) {
+    let text = report_text(2000);
+    let mut g = c.benchmark_group("devicetlinfo");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("read reports", |x| {
+        x.iter(|| itl::devicetlinfo::Reader::new(black_box(text.as_bytes())).filter(|e| e.is_ok()).count())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parse, verify, show, devicetlinfo);
 criterion_main!(benches);

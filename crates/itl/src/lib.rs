@@ -23,6 +23,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod build;
+pub mod devicetlinfo;
 pub mod diff;
 mod error;
 pub mod hash;

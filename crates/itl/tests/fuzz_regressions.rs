@@ -28,6 +28,7 @@ fn replay(dir: &Path) -> usize {
         if let Ok(f) = itl::sgn::SignedFile::parse_with(&data, itl::Mode::Lenient) {
             let _ = itl::show::ShowSigned::new(&f).to_string();
         }
+        for _ in itl::devicetlinfo::Reader::new(&data[..]) {}
         n += 1;
     }
     n

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod cmd;
+mod devices;
 mod input;
 mod review;
 mod write;
@@ -52,6 +53,26 @@ enum Command {
         /// Print a JSON array.
         #[arg(long)]
         json: bool,
+    },
+    /// Find the phones that hold a stale ITL or CTL, from their DeviceTLInfo reports.
+    Devices {
+        /// The ITL a TFTP server serves, as HOST=FILE (HOST as phones report it in
+        /// ITL_TFTP_Server), or FILE for any server. Repeat for each server.
+        #[arg(long, required = true, value_name = "[HOST=]FILE")]
+        itl: Vec<String>,
+        /// The CTL, likewise.
+        #[arg(long, value_name = "[HOST=]FILE")]
+        ctl: Vec<String>,
+        /// Print JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV.
+        #[arg(long)]
+        csv: bool,
+        /// Files holding DeviceTLInfo alarms (phone XML, SIP traces, console logs, CUCM
+        /// alarm or syslog text, CSV); `-` for standard input.
+        #[arg(required = true)]
+        reports: Vec<String>,
     },
     /// Compare two trust lists and say whether phones holding OLD accept NEW.
     Diff {
@@ -113,6 +134,7 @@ fn main() -> ExitCode {
         Command::Show { file, json } => cmd::show(&file, json),
         Command::Verify { files, json, anchor } => cmd::verify_cmd(&files, json, anchor.as_deref()),
         Command::Hash { files, json } => cmd::hash(&files, json),
+        Command::Devices { itl, ctl, json, csv, reports } => devices::devices(&itl, &ctl, json, csv, &reports),
         Command::Diff { old, new, json } => review::diff_cmd(&old, &new, json),
         Command::Lint { files, json, days, now } => review::lint_cmd(&files, json, days, now.as_deref()),
         Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
