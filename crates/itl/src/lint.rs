@@ -104,7 +104,7 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
         if !subject_ok {
             bad.push("SUBJECTNAME");
         }
-        if !r.issuer().is_some_and(|s| norm_name(s) == norm_name(&cucm_name(cert.issuer()))) {
+        if r.issuer().is_none_or(|s| norm_name(s) != norm_name(&cucm_name(cert.issuer()))) {
             bad.push("ISSUERNAME");
         }
         if r.serial() != Some(crate::build::serial_bytes(cert.raw_serial()).as_slice()) {
