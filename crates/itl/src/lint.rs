@@ -132,6 +132,10 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
     if list.header.digest() == Some(Digest::Sha1) {
         add("sha1-digest", Severity::Info, None, "signed with SHA-1 (legacy); set the enterprise parameter TFTP File Signature Algorithm to SHA-512 once every phone model supports it".into());
     }
+    let v = crate::verify::verify(list);
+    if v.signer_record.is_some() && v.status == crate::verify::Status::Invalid {
+        add("invalid-signature", Severity::Error, v.signer_record.map(|i| i - 1), format!("the signature does not verify ({}): phones reject this file; restore the file CUCM wrote, or regenerate it (restart the TFTP service, or `utils ctl update CTLFile`)", v.reason.unwrap_or_default()));
+    }
     if find_signer(list).is_none() {
         add("signer-not-in-file", Severity::Error, None, format!("no record matches the header signer {} / {}: phones cannot verify this file; regenerate it (restart the TFTP service, `utils itl reset localkey`, or `utils ctl update CTLFile`)", list.header.signer_name().unwrap_or("(no name)"), list.header.serial_text().unwrap_or_default()));
     }

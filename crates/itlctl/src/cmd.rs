@@ -54,7 +54,7 @@ pub fn show(path: &str, json: bool) -> u8 {
 
 /// Loads the `--anchor`: a trust list, or a PEM/DER certificate.
 fn load_anchor(path: &str) -> Result<(Vec<u8>, bool), String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}; check the path and permissions"))?;
+    let bytes = crate::input::read_quiet(path)?;
     if TrustList::parse_with(&bytes, Mode::Lenient).is_ok() {
         return Ok((bytes, true));
     }
@@ -139,6 +139,13 @@ pub fn hash(paths: &[String], json: bool) -> u8 {
             continue;
         };
         let c = itl::hash::Checksums::of(&inp.bytes);
+        // A trust list is hashed as it is, but a malformed one is reported (exit 2).
+        if path.to_ascii_lowercase().ends_with(".tlv") {
+            if let Err(e) = TrustList::parse(&inp.bytes) {
+                fail(path, &format!("hashed, but not a well-formed trust list: {}", e.located()));
+                code = FAILED;
+            }
+        }
         if json {
             out.push(HashJson { file: path.clone(), checksums: itl::json::ChecksumsJson::of(&inp.bytes) });
             continue;

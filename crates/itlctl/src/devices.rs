@@ -20,6 +20,19 @@ fn served(args: &[String]) -> Option<Vec<Served>> {
             _ => (None, a.as_str()),
         };
         let inp = read(file)?;
+        match itl::TrustList::parse(&inp.bytes) {
+            Err(e) => {
+                fail(file, &format!("not a well-formed trust list, so phones cannot hold it: {}", e.located()));
+                return None;
+            }
+            Ok(l) => {
+                let v = itl::verify::verify(&l);
+                if !v.is_valid() {
+                    let why = v.reason.unwrap_or_default();
+                    fail(file, &format!("warning: its signature does not verify ({why}); phones reject this file"));
+                }
+            }
+        }
         out.push(Served { host, label: file.to_owned(), checksums: Checksums::of(&inp.bytes) });
     }
     Some(out)

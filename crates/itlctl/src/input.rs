@@ -19,6 +19,15 @@ pub struct Input {
 
 /// Reads `path`, or prints `itlctl: PATH: cannot read: …` and returns `None`.
 pub fn read(path: &str) -> Option<Input> {
+    if crate::fetch::is_url(path) {
+        return match crate::fetch::get(path) {
+            Ok(bytes) => Some(Input { bytes, modified: None }),
+            Err(e) => {
+                fail(path, &e);
+                None
+            }
+        };
+    }
     let res = if path == "-" {
         let mut v = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut v).map(|_| (v, None))
@@ -45,4 +54,13 @@ pub fn cucm_date(t: SystemTime) -> Option<String> {
     let ts = jiff::Timestamp::try_from(t).ok()?;
     let zoned = ts.to_zoned(jiff::tz::TimeZone::system());
     Some(zoned.strftime("%a %b %d %H:%M:%S %Z %Y").to_string())
+}
+
+/// Reads a file or URL, returning the error text instead of printing it.
+pub fn read_quiet(path: &str) -> Result<Vec<u8>, String> {
+    if crate::fetch::is_url(path) {
+        crate::fetch::get(path)
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot read: {e}; check the path and permissions"))
+    }
 }

@@ -6,8 +6,10 @@
 
 mod cmd;
 mod devices;
+mod fetch;
 mod input;
 mod review;
+mod tftp;
 mod write;
 
 use std::process::ExitCode;
@@ -99,6 +101,16 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
     },
+    /// Download trust lists from TFTP servers (tftp://host/ITLFile.tlv, http://host:6970/…)
+    /// and save them byte for byte.
+    Fetch {
+        /// The URLs.
+        #[arg(required = true)]
+        urls: Vec<String>,
+        /// The folder to save into.
+        #[arg(short, long, default_value = ".")]
+        output: String,
+    },
     /// Write a signed trust list in CUCM's layout from certificates with roles.
     Build(write::BuildArgs),
     /// Replace the signature and signer of a trust list with another key whose certificate
@@ -137,6 +149,7 @@ fn main() -> ExitCode {
         Command::Devices { itl, ctl, json, csv, reports } => devices::devices(&itl, &ctl, json, csv, &reports),
         Command::Diff { old, new, json } => review::diff_cmd(&old, &new, json),
         Command::Lint { files, json, days, now } => review::lint_cmd(&files, json, days, now.as_deref()),
+        Command::Fetch { urls, output } => fetch::fetch_cmd(&urls, &output),
         Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
         Command::Resign { file, key, cert, output, digest } => write::resign(&file, &key, &cert, &output, digest),
         Command::Sgn(c) => write::sgn(c),

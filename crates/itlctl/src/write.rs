@@ -106,7 +106,7 @@ pub enum SgnCommand {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
-fn write_atomic(path: &str, bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn write_atomic(path: &str, bytes: &[u8]) -> Result<(), String> {
     let p = Path::new(path);
     let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = p.file_name().ok_or("the output path names no file")?.to_string_lossy();

@@ -292,3 +292,44 @@ fn lint_reports_codes_and_exits_1_on_errors() {
     let o = itlctl(&["lint", "--now", "yesterday", &t("itl-12x-itlrecovery-sha512.tlv")]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn every_broken_fixture_fails_cleanly_in_every_command() {
+    let broken: Vec<PathBuf> = std::fs::read_dir(testdata())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name().unwrap().to_string_lossy().starts_with("err-") && p.extension().is_some_and(|x| x == "tlv")
+        })
+        .collect();
+    assert!(broken.len() >= 6);
+    let report = testdata().join("reports/refer-sample.txt");
+    for p in &broken {
+        let ps = p.to_str().unwrap();
+        let itl_arg = format!("cucm-115.home.lab={ps}");
+        let runs: [Vec<&str>; 7] = [
+            vec!["show", ps],
+            vec!["show", "--json", ps],
+            vec!["verify", ps],
+            vec!["hash", ps],
+            vec!["devices", "--itl", &itl_arg, report.to_str().unwrap()],
+            vec!["lint", ps],
+            vec!["diff", ps, ps],
+        ];
+        for args in runs {
+            // A tampered file is well formed: its bytes hash fine.
+            if args[0] == "hash" && ps.ends_with("err-tampered.tlv") {
+                continue;
+            }
+            let o = itlctl(&args);
+            let code = o.status.code();
+            assert!(matches!(code, Some(1) | Some(2)), "{args:?} exited {code:?}");
+            let err = stderr(&o);
+            assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{args:?}: {err}");
+            let first = err.lines().find(|l| !l.contains(": note: ")).unwrap_or("");
+            let named = first.starts_with("itlctl: ") && first.contains(ps)
+                || stdout(&o).contains(ps);
+            assert!(named, "{args:?}: {err}");
+        }
+    }
+}
