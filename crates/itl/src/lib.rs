@@ -6,7 +6,10 @@
 //! - [`Header`], [`Record`], [`TrustList`]: typed views over the TLVs;
 //! - [`build`]: lays out and signs a file as CUCM does;
 //! - [`verify`]: which token signed a file, and whether the signature holds;
-//! - [`show`] and [`json`]: CUCM's `show itl` / `show ctl` text and a JSON model.
+//! - [`show`] and [`json`]: CUCM's `show itl` / `show ctl` text and a JSON model;
+//! - [`sgn`]: signed `.sgn` files (the same header, then a payload);
+//! - [`diff`] and [`lint`]: will phones accept a new list, and what needs attention;
+//! - [`devicetlinfo`]: the hashes phones report, streamed out of any text and compared.
 //!
 //! ```
 //! # fn main() -> Result<(), itl::Error> {
