@@ -132,7 +132,11 @@ pub enum Error {
 impl Error {
     /// Byte offset of the fault, when it has one.
     pub fn offset(&self) -> Option<usize> {
-        match *self {
+        self.clone().offset_mut().copied()
+    }
+
+    fn offset_mut(&mut self) -> Option<&mut usize> {
+        match self {
             Error::Truncated { offset, .. }
             | Error::LengthOverrun { offset, .. }
             | Error::RecordStart { offset, .. }
@@ -167,19 +171,8 @@ impl Error {
 
     /// Moves the offset of the fault by `base` bytes.
     pub(crate) fn shift(&mut self, base: usize) {
-        match self {
-            Error::Truncated { offset, .. }
-            | Error::LengthOverrun { offset, .. }
-            | Error::RecordStart { offset, .. }
-            | Error::RecordTooShort { offset, .. }
-            | Error::BadStart { offset, .. }
-            | Error::HeaderLength { offset, .. }
-            | Error::MissingTag { offset, .. }
-            | Error::BadValueLength { offset, .. }
-            | Error::BadUtf8 { offset, .. }
-            | Error::TrailingBytes { offset, .. }
-            | Error::Inconsistent { offset, .. } => *offset += base,
-            Error::Crypto(_) => {}
+        if let Some(o) = self.offset_mut() {
+            *o += base;
         }
     }
 

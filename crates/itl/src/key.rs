@@ -100,6 +100,23 @@ pub enum CheckError {
     Unsupported(String),
 }
 
+/// ECDSA over the prehashed `parts` for one RustCrypto curve crate; the signature may be
+/// DER or fixed-size `r || s`.
+macro_rules! ecdsa_verify {
+    ($curve:ident, $name:literal, $point:expr, $digest:expr, $parts:expr, $sig:expr) => {{
+        use $curve::ecdsa::signature::hazmat::PrehashVerifier;
+        let hashed = digest_parts($digest, $parts)
+            .ok_or_else(|| CheckError::Unsupported(format!("digest code {}", $digest.code())))?;
+        let vk = $curve::ecdsa::VerifyingKey::from_sec1_bytes($point)
+            .map_err(|_| CheckError::Invalid(concat!("bad ", $name, " point").into()))?;
+        let sig = $curve::ecdsa::Signature::from_der($sig)
+            .or_else(|_| $curve::ecdsa::Signature::from_slice($sig))
+            .map_err(|_| CheckError::Invalid("malformed ECDSA signature".into()))?;
+        vk.verify_prehash(&hashed, &sig)
+            .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
+    }};
+}
+
 /// Checks `signature` over the concatenation of `parts`: RSA PKCS#1 v1.5 for RSA keys,
 /// ECDSA (DER or fixed-size signature) for P-256/P-384.
 pub fn check_signature(key: &PublicKey, digest: Digest, parts: &[&[u8]], signature: &[u8]) -> Result<(), CheckError> {
@@ -127,30 +144,8 @@ pub fn check_signature(key: &PublicKey, digest: Digest, parts: &[&[u8]], signatu
             k.verify(scheme, &hashed, signature)
                 .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
         }
-        PublicKey::P256(point) => {
-            use p256::ecdsa::signature::hazmat::PrehashVerifier;
-            let hashed = digest_parts(digest, parts)
-                .ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
-            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                .map_err(|_| CheckError::Invalid("bad P-256 point".into()))?;
-            let sig = p256::ecdsa::Signature::from_der(signature)
-                .or_else(|_| p256::ecdsa::Signature::from_slice(signature))
-                .map_err(|_| CheckError::Invalid("malformed ECDSA signature".into()))?;
-            vk.verify_prehash(&hashed, &sig)
-                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
-        }
-        PublicKey::P384(point) => {
-            use p384::ecdsa::signature::hazmat::PrehashVerifier;
-            let hashed = digest_parts(digest, parts)
-                .ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
-            let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                .map_err(|_| CheckError::Invalid("bad P-384 point".into()))?;
-            let sig = p384::ecdsa::Signature::from_der(signature)
-                .or_else(|_| p384::ecdsa::Signature::from_slice(signature))
-                .map_err(|_| CheckError::Invalid("malformed ECDSA signature".into()))?;
-            vk.verify_prehash(&hashed, &sig)
-                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
-        }
+        PublicKey::P256(point) => ecdsa_verify!(p256, "P-256", point, digest, parts, signature),
+        PublicKey::P384(point) => ecdsa_verify!(p384, "P-384", point, digest, parts, signature),
         PublicKey::Unsupported(what) => Err(CheckError::Unsupported(what.clone())),
     }
 }

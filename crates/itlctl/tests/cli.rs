@@ -327,8 +327,7 @@ fn every_broken_fixture_fails_cleanly_in_every_command() {
             let err = stderr(&o);
             assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{args:?}: {err}");
             let first = err.lines().find(|l| !l.contains(": note: ")).unwrap_or("");
-            let named = first.starts_with("itlctl: ") && first.contains(ps)
-                || stdout(&o).contains(ps);
+            let named = first.starts_with("itlctl: ") && first.contains(ps) || stdout(&o).contains(ps);
             assert!(named, "{args:?}: {err}");
         }
     }
