@@ -163,6 +163,10 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
                 return FAILED;
             }
         };
+        if let Ok(itl::key::PublicKey::Unsupported(what)) = itl::key::PublicKey::from_certificate(&der) {
+            fail(path, &format!("the certificate's key is neither RSA nor EC ({what}); phones cannot use it"));
+            return FAILED;
+        }
         if role == Role::SAST && signer.is_none() {
             if !itl::build::key_matches(&key, &der) {
                 fail(

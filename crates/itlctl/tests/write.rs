@@ -222,6 +222,39 @@ fn bad_inputs_fail_cleanly_and_leave_no_file() {
             "cannot write",
         ),
     ];
+    // An Ed25519 certificate, made by openssl here.
+    let ed = d.parent().unwrap().join(format!("itlctl-ed25519-{}", std::process::id()));
+    std::fs::create_dir_all(&ed).unwrap();
+    let (edk, edc) = (ed.join("ed.key"), ed.join("ed.pem"));
+    assert!(Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519", "-out"])
+        .arg(&edk)
+        .status()
+        .unwrap()
+        .success());
+    assert!(Command::new("openssl")
+        .args(["req", "-x509", "-new", "-subj", "/CN=ed", "-days", "1", "-key"])
+        .arg(&edk)
+        .arg("-out")
+        .arg(&edc)
+        .status()
+        .unwrap()
+        .success());
+    let mut cases = cases;
+    cases.push((
+        vec![
+            "build".into(),
+            "-o".into(),
+            o.into(),
+            "--key".into(),
+            k("itlrec12.key"),
+            "--sast".into(),
+            k("itlrec12.pem"),
+            "--tvs".into(),
+            edc.to_str().unwrap().into(),
+        ],
+        "neither RSA nor EC",
+    ));
     for (args, msg) in cases {
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
         let r = itlctl(&a);
