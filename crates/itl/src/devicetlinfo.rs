@@ -115,6 +115,7 @@ pub struct Reader<R> {
     xml_line: usize,
     in_xml: bool,
     csv_header: Option<Vec<String>>,
+    csv: csv_core::Reader,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -129,6 +130,7 @@ impl<R: BufRead> Reader<R> {
             xml_line: 0,
             in_xml: false,
             csv_header: None,
+            csv: csv_core::Reader::new(),
         }
     }
 
@@ -256,9 +258,46 @@ fn parse_pairs(text: &str, line: usize) -> Event {
     finish(r)
 }
 
-fn parse_csv_row(header: &[String], text: &str, line: usize) -> Event {
-    let mut rd = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let Some(Ok(rec)) = rd.records().next() else {
+/// Splits one CSV line into fields (quotes per RFC 4180), reusing `rdr`'s tables.
+fn csv_fields(rdr: &mut csv_core::Reader, text: &str) -> Option<Vec<String>> {
+    use csv_core::ReadRecordResult as R;
+    rdr.reset();
+    let mut out = vec![0u8; text.len() + 1];
+    let mut ends = vec![0usize; text.len() + 1];
+    let mut input = text.as_bytes();
+    let (mut nout, mut nend) = (0, 0);
+    loop {
+        let (res, i, o, e) = rdr.read_record(input, &mut out[nout..], &mut ends[nend..]);
+        input = &input[i..];
+        nout += o;
+        nend += e;
+        match res {
+            R::InputEmpty if input.is_empty() => {
+                // Tell the reader the line has ended.
+                let (res, _, o, e) = rdr.read_record(&[], &mut out[nout..], &mut ends[nend..]);
+                nout += o;
+                nend += e;
+                if !matches!(res, R::Record) {
+                    return None;
+                }
+                break;
+            }
+            R::InputEmpty => continue,
+            R::Record => break,
+            R::End | R::OutputFull | R::OutputEndsFull => return None,
+        }
+    }
+    let mut fields = Vec::with_capacity(nend);
+    let mut start = 0;
+    for &end in &ends[..nend] {
+        fields.push(String::from_utf8_lossy(&out[start..end.min(nout)]).into_owned());
+        start = end;
+    }
+    Some(fields)
+}
+
+fn parse_csv_row(rdr: &mut csv_core::Reader, header: &[String], text: &str, line: usize) -> Event {
+    let Some(rec) = csv_fields(rdr, text) else {
         return Event::NotUnderstood { line, why: "malformed CSV row" };
     };
     if rec.len() != header.len() {
@@ -271,13 +310,11 @@ fn parse_csv_row(header: &[String], text: &str, line: usize) -> Event {
     finish(r)
 }
 
-fn csv_header(text: &str) -> Option<Vec<String>> {
+fn csv_header(rdr: &mut csv_core::Reader, text: &str) -> Option<Vec<String>> {
     if text.contains('=') || !text.contains(',') || !text.contains("DeviceName") || !text.contains("ITL_Signature") {
         return None;
     }
-    let mut rd = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
-    let rec = rd.records().next()?.ok()?;
-    Some(rec.iter().map(|f| f.trim().to_owned()).collect())
+    Some(csv_fields(rdr, text)?.into_iter().map(|f| f.trim().to_owned()).collect())
 }
 
 impl<R: BufRead> Reader<R> {
@@ -317,12 +354,12 @@ impl<R: BufRead> Reader<R> {
                 return None;
             }
             if !has_eq {
-                return Some(parse_csv_row(h, text, line));
+                return Some(parse_csv_row(&mut self.csv, h, text, line));
             }
             self.csv_header = None;
         }
         if !has_eq {
-            if let Some(h) = csv_header(text) {
+            if let Some(h) = csv_header(&mut self.csv, text) {
                 self.csv_header = Some(h);
                 return None;
             }
@@ -520,6 +557,14 @@ mod tests {
     fn console_prefix_is_stripped() {
         assert_eq!(console_prefix("5851 DEB Mar 09 18:32:45.420021 (618:927) JAVA-LInfo\">"), Some("LInfo\">"));
         assert_eq!(console_prefix("REFER sip:1 SIP/2.0"), None);
+    }
+
+    #[test]
+    fn csv_fields_follow_rfc_4180() {
+        let mut r = csv_core::Reader::new();
+        assert_eq!(csv_fields(&mut r, "a,\"b,c\",d").unwrap(), ["a", "b,c", "d"]);
+        assert_eq!(csv_fields(&mut r, "\"x\"\"y\",").unwrap(), ["x\"y", ""]);
+        assert_eq!(csv_fields(&mut r, "one").unwrap(), ["one"]);
     }
 
     #[test]
