@@ -54,7 +54,7 @@ pub const MAX_CERTIFICATES: usize = 39;
 pub const MAX_FILE_SIZE: usize = 64 * 1024;
 
 fn is_itl_recovery(r: &Record<'_>) -> bool {
-    r.subject().and_then(common_name).is_some_and(|cn| cn.len() >= 11 && cn[..11].eq_ignore_ascii_case("ITLRECOVERY"))
+    r.subject().is_some_and(crate::text::is_itl_recovery)
 }
 
 fn label(r: &Record<'_>) -> String {

@@ -32,6 +32,12 @@ pub fn common_name(name: &str) -> Option<&str> {
     })
 }
 
+/// Whether a subject names an ITLRecovery certificate (its CN starts with `ITLRECOVERY`,
+/// any case).
+pub fn is_itl_recovery(subject: &str) -> bool {
+    common_name(subject).and_then(|cn| cn.get(..11)).is_some_and(|p| p.eq_ignore_ascii_case("ITLRECOVERY"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +50,9 @@ mod tests {
         assert_eq!(common_name("CN=ITLRECOVERY_a;OU=tac"), Some("ITLRECOVERY_a"));
         assert_eq!(common_name("cn=\"SAST-ADN0054f509        \";ou=IPCBU;o=\"Cisco Systems"), Some("SAST-ADN0054f509"));
         assert_eq!(common_name("O=x"), None);
+        assert!(is_itl_recovery("CN=itlrecovery_pub;O=x"));
+        // A multi-byte character across byte 11 must not panic.
+        assert!(!is_itl_recovery("CN=ITLRECOVEé_pub"));
+        assert!(!is_itl_recovery("CN=ITLRECOVER"));
     }
 }

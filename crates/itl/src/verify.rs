@@ -137,7 +137,7 @@ pub fn token_of(list: &TrustList<'_>, idx: Option<usize>) -> Token {
     };
     let subject = r.subject().or_else(|| list.header.signer_name()).unwrap_or("");
     let cn = text::common_name(subject).unwrap_or("");
-    if cn.len() >= 11 && cn[..11].eq_ignore_ascii_case("ITLRECOVERY") {
+    if text::is_itl_recovery(subject) {
         return Token::ItlRecovery;
     }
     if let Some(serial) = r.serial() {

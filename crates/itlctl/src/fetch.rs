@@ -9,7 +9,9 @@ pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// Whether `arg` is a URL this tool fetches.
 pub fn is_url(arg: &str) -> bool {
-    ["tftp://", "http://", "https://"].iter().any(|p| arg.len() > p.len() && arg[..p.len()].eq_ignore_ascii_case(p))
+    ["tftp://", "http://", "https://"]
+        .iter()
+        .any(|p| arg.len() > p.len() && arg.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
 }
 
 /// Per-packet (TFTP) or whole-request (HTTP) timeout: `ITLCTL_TIMEOUT_MS`, else 2 s.
