@@ -52,7 +52,7 @@ mod tests {
         assert_eq!(common_name("O=x"), None);
         assert!(is_itl_recovery("CN=itlrecovery_pub;O=x"));
         // A multi-byte character across byte 11 must not panic.
-        assert!(!is_itl_recovery("CN=ITLRECOVEé_pub"));
+        assert!(!is_itl_recovery("CN=ITLRECOVERé_pub"));
         assert!(!is_itl_recovery("CN=ITLRECOVER"));
     }
 }

@@ -269,7 +269,7 @@ fn ecdsa_p256_signer_verifies_and_tampering_fails() {
 #[test]
 fn a_multibyte_character_in_a_signer_name_does_not_panic() {
     // Found by review: the ITLRECOVERY prefix test once sliced the CN at byte 11.
-    let name = "CN=ITLRECOVEé_pub;O=x";
+    let name = "CN=ITLRECOVERé_pub;O=x";
     let r = RecordBuilder::new().subject(name).role(Role::SAST).issuer(name).serial(&[1]).public_key(&[0x30, 0]);
     let id = SignerId { name: name.into(), serial: vec![1], issuer: name.into() };
     let b = Builder { records: vec![r], ..Builder::new(Kind::Itl) }.build_with(&id, 128, |_| Ok(vec![7; 128])).unwrap();
