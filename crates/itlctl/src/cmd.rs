@@ -52,18 +52,21 @@ pub fn show(path: &str, json: bool) -> u8 {
     }
 }
 
+/// The `--anchor`: the bytes of a trust list, or a certificate's DER.
+enum AnchorFile {
+    List(Vec<u8>),
+    Certificate(Vec<u8>),
+}
+
 /// Loads the `--anchor`: a trust list, or a PEM/DER certificate.
-fn load_anchor(path: &str) -> Result<(Vec<u8>, bool), String> {
+fn load_anchor(path: &str) -> Result<AnchorFile, String> {
     let bytes = crate::input::read_quiet(path)?;
     if TrustList::parse_with(&bytes, Mode::Lenient).is_ok() {
-        return Ok((bytes, true));
+        return Ok(AnchorFile::List(bytes));
     }
-    if bytes.starts_with(b"-----BEGIN") {
-        let (_, pem) = x509_parser::pem::parse_x509_pem(&bytes)
-            .map_err(|e| format!("not a PEM certificate ({e}); give a certificate or a trust list"))?;
-        return Ok((pem.contents, false));
-    }
-    Ok((bytes, false))
+    itl::build::load_certificate(&bytes)
+        .map(AnchorFile::Certificate)
+        .map_err(|e| format!("{e}; give a certificate (PEM or DER) or a trust list"))
 }
 
 /// `itlctl verify FILE... [--json] [--anchor CERT_OR_TLV]`.
@@ -75,7 +78,10 @@ pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
             return FAILED;
         }
     };
-    let anchor_list = anchor.as_ref().filter(|a| a.1).and_then(|a| TrustList::parse_with(&a.0, Mode::Lenient).ok());
+    let held = match &anchor {
+        Some(AnchorFile::List(b)) => TrustList::parse_with(b, Mode::Lenient).ok(),
+        _ => None,
+    };
     let mut code = OK;
     let mut out = Vec::new();
     for path in paths {
@@ -96,9 +102,9 @@ pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
                 continue;
             }
         };
-        let v = match (&anchor, &anchor_list) {
+        let v = match (&anchor, &held) {
             (_, Some(held)) => verify_with_anchor(&list, Anchor::TrustList(held)),
-            (Some((der, false)), None) => verify_with_anchor(&list, Anchor::Certificate(der)),
+            (Some(AnchorFile::Certificate(der)), _) => verify_with_anchor(&list, Anchor::Certificate(der)),
             _ => verify(&list),
         };
         let j = VerificationJson::new(&list, &v, Some(path));
