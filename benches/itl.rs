@@ -1,5 +1,6 @@
 //! Criterion benchmarks: parsing (the 64 KiB, 39-record ITL), parse + verify of a typical
 //! 2048-bit SHA-1 ITL, the raw RSA-2048 verify it costs, and `show` rendering.
+#![forbid(unsafe_code)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
