@@ -8,9 +8,8 @@
 use crate::error::Result;
 use crate::header::{parse_header, Header};
 use crate::key::PublicKey;
-use crate::role::Role;
 use crate::trustlist::{Mode, Sink, TrustList};
-use crate::verify::{check_header, same_serial_issuer, token_of, verdict, Status, Verification};
+use crate::verify::{check_header, token_of, trusted_signers, verdict, Status, Verification};
 
 /// A parsed signed file, borrowing the input buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,10 +55,7 @@ pub fn verify(file: &SignedFile<'_>, trust: &TrustList<'_>) -> Verification {
             Some("the header names no signer serial".into()),
         );
     };
-    let issuer = file.header.ca_name.map(|t| t.c_bytes());
-    let idx = trust.records.iter().position(|r| {
-        r.role().is_some_and(|ro| ro == Role::SAST || ro.is_call_manager()) && same_serial_issuer(r, serial, issuer)
-    });
+    let idx = trusted_signers(trust, &file.header).next();
     let token = token_of(trust, idx);
     let Some(i) = idx else {
         return verdict(

@@ -118,6 +118,20 @@ pub(crate) fn same_serial_issuer(r: &Record<'_>, serial: &[u8], issuer: Option<&
         }
 }
 
+/// Indices (0-based) of the records of `trust` that a phone holding it accepts as the signer
+/// named by `header`: SAST, TFTP, CCM or CCM+TFTP records with its serial (and issuer).
+pub(crate) fn trusted_signers<'l>(
+    trust: &'l TrustList<'_>,
+    header: &'l Header<'_>,
+) -> impl Iterator<Item = usize> + 'l {
+    let serial = header.serial();
+    let issuer = header.ca_name.map(|t| t.c_bytes());
+    trust.records.iter().enumerate().filter_map(move |(i, r)| {
+        let role_ok = r.role().is_some_and(|ro| ro == Role::SAST || ro.is_call_manager());
+        (role_ok && serial.is_some_and(|s| same_serial_issuer(r, s, issuer))).then_some(i)
+    })
+}
+
 /// Index (0-based) of the record that signed: the SAST record whose serial (and issuer,
 /// when the header has one) match the header; else any record with that serial and issuer.
 pub fn find_signer(list: &TrustList<'_>) -> Option<usize> {
@@ -207,13 +221,9 @@ pub fn verify_with_anchor(list: &TrustList<'_>, anchor: Anchor<'_, '_>) -> Verif
             let Some(serial) = list.header.serial() else {
                 return verdict(Status::Invalid, idx, token, digest, Some("the header names no signer serial".into()));
             };
-            let issuer = list.header.ca_name.map(|t| t.c_bytes());
             let mut last = None;
-            for r in held.records.iter().filter(|r| {
-                r.role().is_some_and(|ro| ro == Role::SAST || ro.is_call_manager())
-                    && same_serial_issuer(r, serial, issuer)
-            }) {
-                let v = match PublicKey::from_record(r) {
+            for i in trusted_signers(held, &list.header) {
+                let v = match PublicKey::from_record(&held.records[i]) {
                     Ok(key) => check(list, &key, idx, token),
                     Err(e) => verdict(Status::Invalid, idx, token, digest, Some(e)),
                 };

@@ -7,9 +7,9 @@ use serde_json::json;
 
 use crate::input::{fail, read, FAILED, NEGATIVE, OK};
 
-fn load(path: &str, bytes: &[u8]) -> Option<()> {
+fn load<'a>(path: &str, bytes: &'a [u8]) -> Option<TrustList<'a>> {
     match TrustList::parse(bytes) {
-        Ok(_) => Some(()),
+        Ok(l) => Some(l),
         Err(e) => {
             fail(path, &e.located());
             None
@@ -20,10 +20,8 @@ fn load(path: &str, bytes: &[u8]) -> Option<()> {
 /// `itlctl diff OLD NEW [--json]`.
 pub fn diff_cmd(old: &str, new: &str, json_out: bool) -> u8 {
     let (Some(a), Some(b)) = (read(old), read(new)) else { return FAILED };
-    if load(old, &a.bytes).and(load(new, &b.bytes)).is_none() {
-        return FAILED;
-    }
-    let (Ok(la), Ok(lb)) = (TrustList::parse(&a.bytes), TrustList::parse(&b.bytes)) else { return FAILED };
+    let (la, lb) = (load(old, &a.bytes), load(new, &b.bytes));
+    let (Some(la), Some(lb)) = (la, lb) else { return FAILED };
     let d = diff(&la, &lb);
     if json_out {
         println!("{}", itl::json::to_string(&d));
