@@ -1,0 +1,177 @@
+//! `itlctl`: read, verify and explain Cisco Unified CM ITL/CTL trust lists.
+//!
+//! A thin shell over the `itl` library: argument parsing, file reading, printing and exit
+//! codes (0 success, 1 negative verdict, 2 unreadable file or bad command line). The
+//! binary and the Python package's `itlctl` command both call [`run`].
+#![forbid(unsafe_code)]
+
+mod cmd;
+mod devices;
+mod fetch;
+mod input;
+mod review;
+mod tftp;
+mod write;
+
+use std::ffi::OsString;
+
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+/// Read, verify and explain Cisco Unified CM trust lists (ITLFile.tlv, CTLFile.tlv).
+#[derive(Debug, Parser)]
+#[command(name = "itlctl", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print a trust list as CUCM's `show itl` / `show ctl` does, ending with the verdict.
+    Show {
+        /// The ITL or CTL file.
+        file: String,
+        /// Print JSON instead of CUCM's text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the signature of one or more trust lists and say which token signed each.
+    Verify {
+        /// The files (for example every `ITLSEP<MAC>.tlv` of a TFTP folder).
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+        /// Trust only this certificate (PEM/DER), or the SAST/TFTP records of this trust
+        /// list, as a phone holding it would.
+        #[arg(long, value_name = "CERT_OR_TLV")]
+        anchor: Option<String>,
+    },
+    /// Print MD5, SHA-1, SHA-256 and SHA-512 of whole files, also as phones show them.
+    Hash {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find the phones that hold a stale ITL or CTL, from their DeviceTLInfo reports.
+    Devices {
+        /// The ITL a TFTP server serves, as HOST=FILE (HOST as phones report it in
+        /// ITL_TFTP_Server), or FILE for any server. Repeat for each server.
+        #[arg(long, required = true, value_name = "[HOST=]FILE")]
+        itl: Vec<String>,
+        /// The CTL, likewise.
+        #[arg(long, value_name = "[HOST=]FILE")]
+        ctl: Vec<String>,
+        /// Print JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV.
+        #[arg(long)]
+        csv: bool,
+        /// Files holding DeviceTLInfo alarms (phone XML, SIP traces, console logs, CUCM
+        /// alarm or syslog text, CSV); `-` for standard input.
+        #[arg(required = true)]
+        reports: Vec<String>,
+    },
+    /// Compare two trust lists and say whether phones holding OLD accept NEW.
+    Diff {
+        /// The trust list the phones hold.
+        old: String,
+        /// The trust list the TFTP servers will serve.
+        new: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check trust lists for expiring certificates, weak or missing ITLRecovery, size limits.
+    Lint {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Warn about certificates expiring within this many days.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        /// Pretend the time is this (RFC 3339), for reproducible checks.
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Download trust lists from TFTP servers (tftp://host/ITLFile.tlv, http://host:6970/…)
+    /// and save them byte for byte.
+    Fetch {
+        /// The URLs.
+        #[arg(required = true)]
+        urls: Vec<String>,
+        /// The folder to save into.
+        #[arg(short, long, default_value = ".")]
+        output: String,
+    },
+    /// Write a signed trust list in CUCM's layout from certificates with roles.
+    Build(write::BuildArgs),
+    /// Replace the signature and signer of a trust list with another key whose certificate
+    /// is in the file (what `utils itl reset localkey` does with the ITLRecovery key).
+    Resign {
+        /// The trust list.
+        file: String,
+        /// The new signer's RSA private key (PEM).
+        #[arg(long)]
+        key: String,
+        /// The new signer's certificate (PEM or DER); one of the file's records.
+        #[arg(long)]
+        cert: String,
+        /// Where to write the result.
+        #[arg(short, long)]
+        output: String,
+        /// Digest of the new signature (default: the file's).
+        #[arg(long, value_enum)]
+        digest: Option<write::DigestArg>,
+    },
+    /// Signed files: `SEP<MAC>.cnf.xml.sgn`, firmware `.sgn`, `.sha512`.
+    #[command(subcommand)]
+    Sgn(write::SgnCommand),
+}
+
+/// Downloads a `tftp://`, `http://` or `https://` URL byte for byte (size-capped).
+pub fn download(url: &str) -> Result<Vec<u8>, String> {
+    fetch::get(url)
+}
+
+/// Whether `arg` is a URL that [`download`] fetches.
+pub fn is_url(arg: &str) -> bool {
+    fetch::is_url(arg)
+}
+
+/// Runs the command line `args` (program name first) and returns the exit code.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches: ArgMatches = match Cli::command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => e.exit(),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let code = match cli.command {
+        Command::Show { file, json } => cmd::show(&file, json),
+        Command::Verify { files, json, anchor } => cmd::verify_cmd(&files, json, anchor.as_deref()),
+        Command::Hash { files, json } => cmd::hash(&files, json),
+        Command::Devices { itl, ctl, json, csv, reports } => devices::devices(&itl, &ctl, json, csv, &reports),
+        Command::Diff { old, new, json } => review::diff_cmd(&old, &new, json),
+        Command::Lint { files, json, days, now } => review::lint_cmd(&files, json, days, now.as_deref()),
+        Command::Fetch { urls, output } => fetch::fetch_cmd(&urls, &output),
+        Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
+        Command::Resign { file, key, cert, output, digest } => write::resign(&file, &key, &cert, &output, digest),
+        Command::Sgn(c) => write::sgn(c),
+    };
+    code
+}
