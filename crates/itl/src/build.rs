@@ -9,8 +9,8 @@ use core::net::Ipv4Addr;
 use rsa::pkcs1v15::Pkcs1v15Sign;
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
-use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
 
+use crate::cert::{cucm_name, key_matches, parse as parse_cert, serial_bytes};
 use crate::error::{Error, Result};
 use crate::hash::digest_parts;
 use crate::role::{Digest, Role};
@@ -38,35 +38,6 @@ impl SignerId {
             issuer: cucm_name(cert.issuer()),
         })
     }
-}
-
-fn parse_cert(der: &[u8]) -> Result<X509Certificate<'_>> {
-    X509Certificate::from_der(der)
-        .map(|(_, c)| c)
-        .map_err(|e| Error::Crypto(format!("cannot decode the certificate: {e}")))
-}
-
-/// A name as CUCM writes it: `ATTR=value` in certificate order, joined by `;`.
-pub fn cucm_name(name: &X509Name<'_>) -> String {
-    let reg = x509_parser::objects::oid_registry();
-    let mut parts = Vec::new();
-    for rdn in name.iter_rdn() {
-        for attr in rdn.iter() {
-            let key = x509_parser::objects::oid2abbrev(attr.attr_type(), reg)
-                .map(str::to_owned)
-                .unwrap_or_else(|_| attr.attr_type().to_id_string());
-            let key = if key == "commonName" { "CN".to_owned() } else { key };
-            let value = attr.as_str().map(str::to_owned).unwrap_or_else(|_| hex::encode(attr.as_slice()));
-            parts.push(format!("{key}={value}"));
-        }
-    }
-    parts.join(";")
-}
-
-/// A DER INTEGER's content bytes as an unsigned magnitude (the sign byte dropped).
-pub fn serial_bytes(raw: &[u8]) -> Vec<u8> {
-    let skip = raw.iter().take_while(|&&b| b == 0).count().min(raw.len().saturating_sub(1));
-    raw[skip..].to_vec()
 }
 
 /// One record under construction: TLVs in the order they are added.
@@ -308,42 +279,6 @@ impl Builder {
     }
 }
 
-/// Reads an RSA private key from PEM (PKCS#8 or PKCS#1).
-pub fn load_private_key(pem: &str) -> Result<RsaPrivateKey> {
-    use rsa::pkcs1::DecodeRsaPrivateKey;
-    use rsa::pkcs8::DecodePrivateKey;
-    if pem.contains("BEGIN EC PRIVATE KEY") {
-        return Err(Error::Crypto("EC signing keys are not supported: give the RSA key of the signer".into()));
-    }
-    RsaPrivateKey::from_pkcs8_pem(pem)
-        .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
-        .map_err(|e| Error::Crypto(format!("not an RSA private key in PEM (PKCS#8 or PKCS#1): {e}")))
-}
-
-/// A certificate's DER bytes from PEM or DER input, checked to decode as X.509.
-pub fn load_certificate(bytes: &[u8]) -> Result<Vec<u8>> {
-    let der = if bytes.starts_with(b"-----BEGIN") {
-        x509_parser::pem::parse_x509_pem(bytes)
-            .map(|(_, p)| p.contents)
-            .map_err(|e| Error::Crypto(format!("not a PEM certificate: {e}")))?
-    } else {
-        bytes.to_vec()
-    };
-    parse_cert(&der)?;
-    Ok(der)
-}
-
-/// Whether `key` is the private key of the certificate `cert_der`.
-pub fn key_matches(key: &RsaPrivateKey, cert_der: &[u8]) -> bool {
-    use rsa::pkcs1::DecodeRsaPublicKey;
-    match crate::key::PublicKey::from_certificate(cert_der) {
-        Ok(crate::key::PublicKey::Rsa { der, .. }) => {
-            rsa::RsaPublicKey::from_pkcs1_der(&der).is_ok_and(|p| p == key.to_public_key())
-        }
-        _ => false,
-    }
-}
-
 /// Re-signs a trust list with another key whose certificate is one of its records, as
 /// `utils itl reset localkey` does with the ITLRecovery key: the header signer fields
 /// and signature change, the records stay byte-identical. `digest` defaults to the file's.
@@ -406,13 +341,6 @@ pub fn modulus_code(signature_len: usize) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn serial_drops_sign_byte_only() {
-        assert_eq!(serial_bytes(&[0x00, 0x83, 0xe9]), vec![0x83, 0xe9]);
-        assert_eq!(serial_bytes(&[0x61, 0x40]), vec![0x61, 0x40]);
-        assert_eq!(serial_bytes(&[0x00]), vec![0x00]);
-    }
 
     #[test]
     fn header_lengths_match_cucm_sample_118892() {

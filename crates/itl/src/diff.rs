@@ -119,7 +119,7 @@ fn name(r: &Record<'_>) -> String {
     let s = r.subject().unwrap_or("(no subject)");
     format!(
         "{} ({}, serial {})",
-        crate::text::common_name(s).unwrap_or(s),
+        crate::name::common_name(s).unwrap_or(s),
         r.role().map(|x| x.to_string()).unwrap_or_default(),
         r.serial_text().unwrap_or_default()
     )

@@ -26,6 +26,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod build;
+pub mod cert;
 pub mod devicetlinfo;
 pub mod diff;
 mod error;
@@ -34,6 +35,7 @@ mod header;
 pub mod json;
 pub mod key;
 pub mod lint;
+pub mod name;
 mod record;
 mod role;
 pub mod sgn;

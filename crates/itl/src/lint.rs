@@ -4,11 +4,11 @@
 use serde::Serialize;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::build::cucm_name;
+use crate::cert::{cucm_name, serial_bytes};
 use crate::key::PublicKey;
+use crate::name::common_name;
 use crate::record::Record;
 use crate::role::{Digest, Role};
-use crate::text::common_name;
 use crate::trustlist::{Kind, TrustList};
 
 /// How serious a finding is.
@@ -53,7 +53,7 @@ pub const MAX_CERTIFICATES: usize = 39;
 pub const MAX_FILE_SIZE: usize = 64 * 1024;
 
 fn is_itl_recovery(r: &Record<'_>) -> bool {
-    r.subject().is_some_and(crate::text::is_itl_recovery)
+    r.subject().is_some_and(crate::name::is_itl_recovery)
 }
 
 fn label(r: &Record<'_>) -> String {
@@ -106,7 +106,7 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
         if r.issuer().is_none_or(|s| norm_name(s) != norm_name(&cucm_name(cert.issuer()))) {
             bad.push("ISSUERNAME");
         }
-        if r.serial() != Some(crate::build::serial_bytes(cert.raw_serial()).as_slice()) {
+        if r.serial() != Some(serial_bytes(cert.raw_serial()).as_slice()) {
             bad.push("SERIALNUMBER");
         }
         if r.public_key().is_some_and(|k| k != &cert.public_key().subject_public_key.data[..]) {

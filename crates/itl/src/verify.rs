@@ -150,8 +150,8 @@ pub fn token_of(list: &TrustList<'_>, idx: Option<usize>) -> Token {
         return Token::Unknown;
     };
     let subject = r.subject().or_else(|| list.header.signer_name()).unwrap_or("");
-    let cn = text::common_name(subject).unwrap_or("");
-    if text::is_itl_recovery(subject) {
+    let cn = crate::name::common_name(subject).unwrap_or("");
+    if crate::name::is_itl_recovery(subject) {
         return Token::ItlRecovery;
     }
     if let Some(serial) = r.serial() {

@@ -64,7 +64,7 @@ fn load_anchor(path: &str) -> Result<AnchorFile, String> {
     if TrustList::parse_with(&bytes, Mode::Lenient).is_ok() {
         return Ok(AnchorFile::List(bytes));
     }
-    itl::build::load_certificate(&bytes)
+    itl::cert::load_certificate(&bytes)
         .map(AnchorFile::Certificate)
         .map_err(|e| format!("{e}; give a certificate (PEM or DER) or a trust list"))
 }

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use clap::{ArgMatches, Args, Subcommand, ValueEnum};
-use itl::build::{load_certificate, load_private_key, Builder, RecordBuilder, SignerId};
+use itl::build::{Builder, RecordBuilder, SignerId};
+use itl::cert::{load_certificate, load_private_key};
 use itl::json::{FileErrorJson, SignedJson, VerificationJson};
 use itl::sgn::SignedFile;
 use itl::{Digest, Kind, Role, TrustList};
@@ -168,7 +169,7 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
             return FAILED;
         }
         if role == Role::SAST && signer.is_none() {
-            if !itl::build::key_matches(&key, &der) {
+            if !itl::cert::key_matches(&key, &der) {
                 fail(
                     &args.key,
                     &format!("this key does not belong to the first --sast certificate {path}; give the signer's key"),
