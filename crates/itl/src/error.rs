@@ -124,6 +124,13 @@ pub enum Error {
         /// What does not add up.
         what: &'static str,
     },
+    /// The input is not a binary trust list or signed file at all, but text or another
+    /// format (`what` says which: "a PEM certificate", "an XML file", …).
+    #[error("{what}, not a trust list or signed file")]
+    NotBinary {
+        /// What the input looks like.
+        what: &'static str,
+    },
     /// A certificate, key or signature could not be decoded or used.
     #[error("{0}")]
     Crypto(String),
@@ -148,7 +155,7 @@ impl Error {
             | Error::BadUtf8 { offset, .. }
             | Error::TrailingBytes { offset, .. }
             | Error::Inconsistent { offset, .. } => Some(offset),
-            Error::Crypto(_) => None,
+            Error::NotBinary { .. } | Error::Crypto(_) => None,
         }
     }
 
@@ -165,7 +172,7 @@ impl Error {
             | Error::Inconsistent { tag, .. } => Some(tag),
             Error::RecordTooShort { .. } => Some(crate::tag::RECORD_LENGTH),
             Error::HeaderLength { .. } => Some(crate::tag::HEADER_LENGTH),
-            Error::TrailingBytes { .. } | Error::Crypto(_) => None,
+            Error::TrailingBytes { .. } | Error::NotBinary { .. } | Error::Crypto(_) => None,
         }
     }
 
@@ -190,6 +197,7 @@ impl Error {
             Error::BadUtf8 { .. } => "bad-utf8",
             Error::TrailingBytes { .. } => "trailing-bytes",
             Error::Inconsistent { .. } => "inconsistent",
+            Error::NotBinary { .. } => "not-binary",
             Error::Crypto(_) => "crypto",
         }
     }

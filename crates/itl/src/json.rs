@@ -28,7 +28,12 @@ pub struct ChecksumsJson {
 impl ChecksumsJson {
     /// Hashes `bytes`.
     pub fn of(bytes: &[u8]) -> Self {
-        let c = Checksums::of(bytes);
+        Self::from(&Checksums::of(bytes))
+    }
+}
+
+impl From<&Checksums> for ChecksumsJson {
+    fn from(c: &Checksums) -> Self {
         ChecksumsJson {
             md5: hex::encode(c.md5),
             sha1: hex::encode(c.sha1),
@@ -147,6 +152,8 @@ pub struct VerificationJson {
     pub signer: Option<String>,
     /// Signer serial, `61:40:…`.
     pub serial: Option<String>,
+    /// What the user should know beyond the status (an issuer spelled differently).
+    pub note: Option<String>,
 }
 
 impl VerificationJson {
@@ -163,6 +170,7 @@ impl VerificationJson {
             legacy_digest: v.is_legacy_digest(),
             signer: rec.and_then(|r| lossy(r.subject_name)).or_else(|| lossy(list.header.signer_name)),
             serial: list.header.serial_text(),
+            note: v.note.clone(),
         }
     }
 }

@@ -120,6 +120,14 @@ impl<'a> Record<'a> {
         self.cert_hash.map(|t| t.value)
     }
 
+    /// Whether the record is a TFTP, CCM+TFTP or TVS entry without a certificate or
+    /// certificate hash (see [`crate::TrustList::is_rollback`]).
+    pub fn is_empty_entry(&self) -> bool {
+        self.role().is_some_and(|r| matches!(r, Role::TFTP | Role::CCM_TFTP | Role::TVS))
+            && self.certificate.is_none()
+            && self.cert_hash.is_none()
+    }
+
     /// The digest of [`Record::cert_hash`].
     pub fn hash_algorithm(&self) -> Option<Digest> {
         self.hash_algorithm?.as_u8().map(Digest::from_code)

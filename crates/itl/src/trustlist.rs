@@ -142,6 +142,15 @@ impl<'a> TrustList<'a> {
             .unwrap_or(Kind::Itl)
     }
 
+    /// Whether this is the "Prepare Cluster for Rollback to pre-8.0" ITL: an ITL with TFTP,
+    /// CCM+TFTP or TVS records that carry a role but neither a CERTIFICATE nor a CERTHASH
+    /// (CUCM Security Guide: "empty TVS and TFTP certificate sections"). A phone holding it
+    /// accepts any configuration file and any new ITL. CTLs in non-secure mode keep such
+    /// records too, so only ITLs qualify.
+    pub fn is_rollback(&self) -> bool {
+        self.kind(None) == Kind::Itl && self.records.iter().any(Record::is_empty_entry)
+    }
+
     /// The signed bytes, as the two slices before and after the SIGNATURE TLV
     /// (tag, length and value cut out). `None` when the header has no signature.
     pub fn signed_parts(&self) -> Option<(&'a [u8], &'a [u8])> {

@@ -11,7 +11,6 @@ use crate::header::Header;
 use crate::key::{check_signature, CheckError, PublicKey};
 use crate::record::Record;
 use crate::role::{Digest, Role};
-use crate::text;
 use crate::trustlist::TrustList;
 
 /// Outcome of a signature check.
@@ -86,6 +85,9 @@ pub struct Verification {
     pub digest: Option<Digest>,
     /// Why the status is not `valid`; `None` when it is.
     pub reason: Option<String>,
+    /// Something the user should know that does not change the status (the signer's issuer
+    /// spelled differently in the header and in the record that matched it).
+    pub note: Option<String>,
 }
 
 impl Verification {
@@ -105,43 +107,90 @@ impl Verification {
 pub enum Anchor<'l, 'a> {
     /// A DER certificate.
     Certificate(&'l [u8]),
-    /// The SAST, TFTP, CCM and CCM+TFTP records of a trust list the phone already holds.
+    /// The records of a trust list the phone already holds whose role [may sign](Role::may_sign).
     TrustList(&'l TrustList<'a>),
 }
 
-pub(crate) fn same_serial_issuer(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> bool {
-    r.serial() == Some(serial)
-        && match (issuer, r.issuer_name) {
-            (Some(i), Some(ri)) => ri.c_bytes() == i,
-            (Some(_), None) => false,
-            (None, _) => true,
+/// How a record's identity compares with a signer named by serial number and issuer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// Same serial, and the issuer spelled byte for byte the same (or absent on one side).
+    Exact,
+    /// Same serial, and the same issuer attributes spelled differently (order, separators,
+    /// quoting or case: files made by different tools).
+    Respelled,
+}
+
+/// Whether record `r` is the certificate with `serial` and `issuer`: the serials equal and
+/// the issuers name the same attributes ([`crate::name::same_name`]). This is the one rule
+/// for "same serial and issuer" (TVS keys certificates the same way).
+pub fn identity(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> Option<Identity> {
+    if r.serial() != Some(serial) {
+        return None;
+    }
+    match (issuer, r.issuer_name) {
+        (None, _) => Some(Identity::Exact),
+        (Some(_), None) => None,
+        (Some(i), Some(ri)) if ri.c_bytes() == i => Some(Identity::Exact),
+        (Some(i), Some(ri)) => {
+            let (a, b) = (String::from_utf8_lossy(i), String::from_utf8_lossy(ri.c_bytes()));
+            crate::name::same_name(&a, &b).then_some(Identity::Respelled)
         }
+    }
+}
+
+/// Whether two records hold the same certificate identity (serial and issuer).
+pub fn same_identity(a: &Record<'_>, b: &Record<'_>) -> bool {
+    a.serial().is_some_and(|s| identity(b, s, a.issuer_name.map(|t| t.c_bytes())).is_some())
+}
+
+fn header_identity<'h>(header: &Header<'h>) -> Option<(&'h [u8], Option<&'h [u8]>)> {
+    Some((header.serial()?, header.ca_name.map(|t| t.c_bytes())))
 }
 
 /// Indices (0-based) of the records of `trust` that a phone holding it accepts as the signer
-/// named by `header`: SAST, TFTP, CCM or CCM+TFTP records with its serial (and issuer).
-pub(crate) fn trusted_signers<'l>(
-    trust: &'l TrustList<'_>,
-    header: &'l Header<'_>,
-) -> impl Iterator<Item = usize> + 'l {
-    let serial = header.serial();
-    let issuer = header.ca_name.map(|t| t.c_bytes());
+/// named by `header`: records whose role [may sign](Role::may_sign) with its serial and issuer.
+pub fn trusted_signers<'l>(trust: &'l TrustList<'_>, header: &'l Header<'_>) -> impl Iterator<Item = usize> + 'l {
+    let id = header_identity(header);
     trust.records.iter().enumerate().filter_map(move |(i, r)| {
-        let role_ok = r.role().is_some_and(|ro| ro == Role::SAST || ro.is_call_manager());
-        (role_ok && serial.is_some_and(|s| same_serial_issuer(r, s, issuer))).then_some(i)
+        let (serial, issuer) = id?;
+        (r.role().is_some_and(Role::may_sign) && identity(r, serial, issuer).is_some()).then_some(i)
     })
 }
 
-/// Index (0-based) of the record that signed: the SAST record whose serial (and issuer,
-/// when the header has one) match the header; else any record with that serial and issuer.
+/// Index (0-based) of the record that signed: the SAST record whose serial and issuer match
+/// the header; else a record of another role that [may sign](Role::may_sign); else any record
+/// with that serial and issuer (which [`verify`] then refuses as a signer).
 pub fn find_signer(list: &TrustList<'_>) -> Option<usize> {
-    let serial = list.header.serial()?;
-    let issuer = list.header.ca_name.map(|t| t.c_bytes());
-    let matches = |r: &Record<'_>| same_serial_issuer(r, serial, issuer);
+    let (serial, issuer) = header_identity(&list.header)?;
+    let matches = |r: &Record<'_>| identity(r, serial, issuer).is_some();
     list.records
         .iter()
         .position(|r| r.role() == Some(Role::SAST) && matches(r))
+        .or_else(|| list.records.iter().position(|r| r.role().is_some_and(Role::may_sign) && matches(r)))
         .or_else(|| list.records.iter().position(matches))
+}
+
+/// The note for a signer found under another spelling of its issuer, `None` when the
+/// spellings agree.
+pub fn spelling_note(header: &Header<'_>, r: &Record<'_>) -> Option<String> {
+    let (serial, issuer) = header_identity(header)?;
+    (identity(r, serial, issuer)? == Identity::Respelled).then(|| {
+        format!(
+            "the signer's issuer is spelled \"{}\" in the header and \"{}\" in the record: the same name written differently (by another tool), matched by serial number and issuer attributes",
+            header.ca_name().unwrap_or(""),
+            r.issuer().unwrap_or("")
+        )
+    })
+}
+
+/// The reason given when no record matches the header signer.
+pub fn signer_not_found(header: &Header<'_>, place: &str) -> String {
+    format!(
+        "{place} the signer {} / {}",
+        header.signer_name().unwrap_or("(no name)"),
+        header.serial_text().unwrap_or_else(|| "(no serial)".into())
+    )
 }
 
 /// The token kind of the signer record `idx` (0-based), by the rules of `cli.md`.
@@ -154,15 +203,8 @@ pub fn token_of(list: &TrustList<'_>, idx: Option<usize>) -> Token {
     if crate::name::is_itl_recovery(subject) {
         return Token::ItlRecovery;
     }
-    if let Some(serial) = r.serial() {
-        let issuer = r.issuer_name.map(|t| t.c_bytes());
-        if list
-            .records
-            .iter()
-            .any(|o| o.role().is_some_and(Role::is_call_manager) && same_serial_issuer(o, serial, issuer))
-        {
-            return Token::CallManager;
-        }
+    if list.records.iter().any(|o| o.role().is_some_and(Role::is_call_manager) && same_identity(r, o)) {
+        return Token::CallManager;
     }
     let issuer = r.issuer().unwrap_or("");
     if issuer.to_ascii_lowercase().contains("cisco manufacturing ca") && cn.to_ascii_uppercase().starts_with("SAST-ADN")
@@ -179,7 +221,7 @@ pub(crate) fn verdict(
     digest: Option<Digest>,
     reason: Option<String>,
 ) -> Verification {
-    Verification { status, signer_record: signer.map(|i| i + 1), token, digest, reason }
+    Verification { status, signer_record: signer.map(|i| i + 1), token, digest, reason, note: None }
 }
 
 /// Verifies `list` against its own signer record.
@@ -188,23 +230,24 @@ pub fn verify(list: &TrustList<'_>) -> Verification {
     let token = token_of(list, idx);
     let digest = list.header.digest();
     let Some(i) = idx else {
-        let who = format!(
-            "{} / {}",
-            list.header.signer_name().unwrap_or("(no name)"),
-            list.header.serial_text().unwrap_or_else(|| "(no serial)".into())
-        );
-        return verdict(
-            Status::SignerNotFound,
-            None,
-            token,
-            digest,
-            Some(format!("no record matches the signer {who}")),
-        );
+        let why = signer_not_found(&list.header, "no record matches");
+        return verdict(Status::SignerNotFound, None, token, digest, Some(why));
     };
-    match PublicKey::from_record(&list.records[i]) {
+    let r = &list.records[i];
+    if let Some(role) = r.role().filter(|ro| !ro.may_sign()) {
+        let why = format!(
+            "record #{} holds the signer but with role {role}, which phones do not accept as a signer (only {})",
+            i + 1,
+            Role::SIGNING_ROLES
+        );
+        return verdict(Status::Invalid, Some(i), token, digest, Some(why));
+    }
+    let mut v = match PublicKey::from_record(r) {
         Ok(key) => check(list, &key, Some(i), token),
         Err(e) => verdict(Status::Invalid, Some(i), token, digest, Some(format!("record #{}: {e}", i + 1))),
-    }
+    };
+    v.note = spelling_note(&list.header, r);
+    v
 }
 
 /// Verifies `list` against a key the caller trusts, not against the file's own record.
@@ -218,32 +261,24 @@ pub fn verify_with_anchor(list: &TrustList<'_>, anchor: Anchor<'_, '_>) -> Verif
             Err(e) => verdict(Status::Unsupported, idx, token, digest, Some(format!("anchor: {e}"))),
         },
         Anchor::TrustList(held) => {
-            let Some(serial) = list.header.serial() else {
+            if list.header.serial().is_none() {
                 return verdict(Status::Invalid, idx, token, digest, Some("the header names no signer serial".into()));
-            };
+            }
             let mut last = None;
             for i in trusted_signers(held, &list.header) {
-                let v = match PublicKey::from_record(&held.records[i]) {
+                let mut v = match PublicKey::from_record(&held.records[i]) {
                     Ok(key) => check(list, &key, idx, token),
                     Err(e) => verdict(Status::Invalid, idx, token, digest, Some(e)),
                 };
+                v.note = spelling_note(&list.header, &held.records[i]);
                 if v.is_valid() {
                     return v;
                 }
                 last = Some(v);
             }
             last.unwrap_or_else(|| {
-                verdict(
-                    Status::SignerNotFound,
-                    idx,
-                    token,
-                    digest,
-                    Some(format!(
-                        "the anchor trust list holds no SAST/TFTP record for the signer {} / {}",
-                        list.header.signer_name().unwrap_or("(no name)"),
-                        text::colon_hex(serial)
-                    )),
-                )
+                let place = format!("the anchor trust list holds no {} record for", Role::SIGNING_ROLES);
+                verdict(Status::SignerNotFound, idx, token, digest, Some(signer_not_found(&list.header, &place)))
             })
         }
     }
@@ -273,7 +308,11 @@ pub fn check_header(
     if let Digest::Unknown(n) = d {
         return verdict(Status::Unsupported, idx, token, digest, Some(format!("unknown digest code {n}")));
     }
-    let parts = [&raw[..sig.offset], &raw[sig.end()..]];
+    let (Some(before), Some(after)) = (raw.get(..sig.offset), raw.get(sig.end()..)) else {
+        let why = "the buffer does not hold the header's SIGNATURE".to_owned();
+        return verdict(Status::Invalid, idx, token, digest, Some(why));
+    };
+    let parts = [before, after];
     match check_signature(key, d, &parts, sig.value) {
         Ok(()) => verdict(Status::Valid, idx, token, digest, None),
         Err(CheckError::Invalid(why)) => verdict(Status::Invalid, idx, token, digest, Some(why)),

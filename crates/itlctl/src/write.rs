@@ -211,8 +211,9 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
     }
 }
 
-/// `itlctl resign`.
-pub fn resign(file: &str, key: &str, cert: &str, output: &str, digest: Option<DigestArg>) -> u8 {
+/// `itlctl resign`; without `cert`, the certificate is taken from the key's PEM file.
+pub fn resign(file: &str, key: &str, cert: Option<&str>, output: &str, digest: Option<DigestArg>) -> u8 {
+    let cert = cert.unwrap_or(key);
     let Some(inp) = read(file) else { return FAILED };
     let list = match TrustList::parse(&inp.bytes) {
         Ok(l) => l,
@@ -257,7 +258,7 @@ pub fn sgn(c: SgnCommand) -> u8 {
             file.clone()
         }
     };
-    let Some(inp) = read(&path) else { return FAILED };
+    let Some(inp) = crate::input::read_with(&path, crate::input::MAX_SIGNED) else { return FAILED };
     let f = match SignedFile::parse(&inp.bytes) {
         Ok(f) => f,
         Err(e) => {
@@ -306,6 +307,9 @@ pub fn sgn(c: SgnCommand) -> u8 {
                 );
             } else {
                 println!("{path}: INVALID: {}", v.reason.as_deref().unwrap_or(v.status.as_str()));
+            }
+            if let Some(note) = &v.note {
+                fail(&path, &format!("note: {note}"));
             }
             if v.is_valid() {
                 OK
