@@ -114,7 +114,7 @@ pub enum DocumentJson {
     /// `itlctl show --json` of a trust list.
     TrustList(Box<ShowJson>),
     /// Of a signed file.
-    Signed(SignedShowJson),
+    Signed(Box<SignedShowJson>),
     /// Of a file that cannot be parsed: `{"file", "error"}`.
     Error(FileErrorJson),
 }
