@@ -90,7 +90,7 @@ impl<'a> Document<'a> {
         match self {
             Document::TrustList(l, v) => DocumentJson::TrustList(Box::new(ShowJson::new(name, l.kind(file), l, v))),
             Document::Signed(f) => {
-                DocumentJson::Signed(SignedShowJson { kind: "signed", signed: SignedJson::new(name, f) })
+                DocumentJson::Signed(Box::new(SignedShowJson { kind: "signed", signed: SignedJson::new(name, f) }))
             }
             Document::Broken { error, .. } => DocumentJson::Error(FileErrorJson::new(name, error)),
         }
