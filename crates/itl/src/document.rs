@@ -144,6 +144,8 @@ impl Display for ShowDocument<'_, '_> {
             Document::Broken { error, recovered: Some((l, v)), .. } => {
                 Show::new(l, v).kind(kind).modified(self.modified.clone()).parse_error(Some(error)).fmt(f)
             }
+            // Text given for a binary file: the error line on stderr says it all.
+            Document::Broken { error: Error::NotBinary { .. }, recovered: None, .. } => Ok(()),
             Document::Broken { error, recovered: None, raw } => {
                 preamble(f, raw, kind, self.modified.as_deref())?;
                 parse_error_line(f, kind, error)

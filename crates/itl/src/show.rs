@@ -222,6 +222,9 @@ impl Display for Show<'_, '_> {
             }
         }
         writeln!(f)?;
+        if list.is_rollback() {
+            writeln!(f, "{}", crate::trustlist::ROLLBACK_NOTE)?;
+        }
         if let Some(e) = self.error {
             return parse_error_line(f, self.kind, e);
         }

@@ -22,6 +22,8 @@ pub fn describe(bytes: &[u8]) -> Option<&'static str> {
             } else {
                 "a PEM certificate"
             }
+        } else if has(b"PRIVATE KEY-----") && has(b"BEGIN CERTIFICATE") {
+            "a PEM file with a private key and a certificate"
         } else if has(b"PRIVATE KEY-----") {
             "a PEM private key"
         } else {

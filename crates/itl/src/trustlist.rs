@@ -42,6 +42,9 @@ impl Sink {
     }
 }
 
+/// What `show` and `verify` say of the "Prepare Cluster for Rollback to pre-8.0" ITL.
+pub const ROLLBACK_NOTE: &str = "This is the \"Prepare Cluster for Rollback to pre-8.0\" ITL: its TFTP and TVS records are empty, so a phone that takes it accepts any configuration file and any new ITL (serve it only to move phones to another cluster).";
+
 /// Which kind of trust list a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {

@@ -247,6 +247,10 @@ pub fn verify(list: &TrustList<'_>) -> Verification {
         Err(e) => verdict(Status::Invalid, Some(i), token, digest, Some(format!("record #{}: {e}", i + 1))),
     };
     v.note = spelling_note(&list.header, r);
+    if list.is_rollback() {
+        let rollback = crate::trustlist::ROLLBACK_NOTE.to_owned();
+        v.note = Some(v.note.map_or(rollback.clone(), |n| format!("{n}; {rollback}")));
+    }
     v
 }
 
