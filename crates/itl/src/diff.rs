@@ -1,5 +1,5 @@
 //! What changed between two trust lists, and whether phones holding the old one will
-//! accept the new one (`cli.md`, `itlctl diff`).
+//! accept the new one (`itlctl diff`).
 
 use serde::Serialize;
 

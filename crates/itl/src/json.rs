@@ -1,4 +1,4 @@
-//! The JSON model of `itlctl show --json` and `verify --json` (the contract of `cli.md`).
+//! The JSON model of `itlctl show --json` and `verify --json`, a stable contract.
 //!
 //! Plain serde structs built from a parsed list: hex digests lower-case without separators,
 //! serial numbers upper-case and colon-separated, absent values `null`.

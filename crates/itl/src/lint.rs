@@ -1,5 +1,5 @@
 //! Findings about a trust list that a CUCM administrator should act on before the phones
-//! reset (`cli.md`, `itlctl lint`). Every finding is collected; none stops the others.
+//! reset (`itlctl lint`). Every finding is collected; none stops the others.
 
 use serde::Serialize;
 use x509_parser::prelude::{FromDer, X509Certificate};

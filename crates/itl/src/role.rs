@@ -113,21 +113,6 @@ impl Digest {
             Digest::Unknown(n) => format!("unknown({n})"),
         }
     }
-
-    /// Length of the digest in bytes, `None` when unknown.
-    pub fn output_len(self) -> Option<usize> {
-        match self {
-            Digest::Sha1 => Some(20),
-            Digest::Sha256 => Some(32),
-            Digest::Sha512 => Some(64),
-            Digest::Unknown(_) => None,
-        }
-    }
-
-    /// Whether this is SHA-1, which verifies but is legacy.
-    pub fn is_legacy(self) -> bool {
-        self == Digest::Sha1
-    }
 }
 
 /// The text CUCM prints in the HASH ALGORITHM row: `SHA-1`, `SHA-256`, `SHA-512`.

@@ -1,6 +1,6 @@
 //! CUCM's `show itl` / `show ctl` text, as a [`Display`] wrapper.
 //!
-//! Every wording and layout choice of that text lives here (see `decisions.md`): TABs laid
+//! Every wording and layout choice of that text lives here: TABs laid
 //! out for 8-column tab stops, tag numbers in the BYTEPOS column, names without their NUL,
 //! the signature dumped 8 bytes a line in 4-column cells, no trailing whitespace.
 

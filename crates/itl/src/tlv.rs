@@ -124,11 +124,6 @@ impl<'a> HeaderItems<'a> {
     pub fn new(file: &'a [u8], start: usize, end: usize) -> Self {
         HeaderItems { file, pos: start, end: end.min(file.len()), failed: false }
     }
-
-    /// Offset of the next element.
-    pub fn position(&self) -> usize {
-        self.pos
-    }
 }
 
 impl<'a> Iterator for HeaderItems<'a> {

@@ -193,7 +193,8 @@ pub fn signer_not_found(header: &Header<'_>, place: &str) -> String {
     )
 }
 
-/// The token kind of the signer record `idx` (0-based), by the rules of `cli.md`.
+/// The token kind of the signer record `idx` (0-based): ITLRecovery by its CN, CallManager
+/// when the certificate is also a CCM/TFTP/CCM+TFTP record, eToken by its issuer and CN, else SAST.
 pub fn token_of(list: &TrustList<'_>, idx: Option<usize>) -> Token {
     let Some(r) = idx.and_then(|i| list.records.get(i)) else {
         return Token::Unknown;

@@ -1,4 +1,4 @@
-//! Reading the user's files, and the one-line error format of `cli.md`.
+//! Reading the user's files (bounded), folders, and the one-line error format.
 
 use std::io::Read as _;
 use std::time::SystemTime;
