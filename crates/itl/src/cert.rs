@@ -104,6 +104,13 @@ pub fn serial_bytes(raw: &[u8]) -> Vec<u8> {
     raw[skip..].to_vec()
 }
 
+/// Whether two serial numbers are the same integer: byte strings compared without their
+/// leading zero bytes (CUCM stores the unsigned magnitude, some tools keep DER's sign byte).
+pub fn same_serial(a: &[u8], b: &[u8]) -> bool {
+    let strip = |s: &[u8]| -> usize { s.iter().take_while(|&&x| x == 0).count() };
+    a[strip(a)..] == b[strip(b)..]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +120,7 @@ mod tests {
         assert_eq!(serial_bytes(&[0x00, 0x83, 0xe9]), vec![0x83, 0xe9]);
         assert_eq!(serial_bytes(&[0x61, 0x40]), vec![0x61, 0x40]);
         assert_eq!(serial_bytes(&[0x00]), vec![0x00]);
+        assert!(same_serial(&[0x00, 0x83, 0xe9], &[0x83, 0xe9]));
+        assert!(!same_serial(&[0x83, 0xe9, 0x00], &[0x83, 0xe9]));
     }
 }

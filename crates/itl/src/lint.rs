@@ -96,7 +96,7 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
         if !r.issuer().is_some_and(|s| same_name(s, &cucm_name(cert.issuer()))) {
             bad.push("ISSUERNAME");
         }
-        if r.serial() != Some(serial_bytes(cert.raw_serial()).as_slice()) {
+        if !r.serial().is_some_and(|s| crate::cert::same_serial(s, &serial_bytes(cert.raw_serial()))) {
             bad.push("SERIALNUMBER");
         }
         if r.public_key().is_some_and(|k| k != &cert.public_key().subject_public_key.data[..]) {

@@ -125,7 +125,7 @@ pub enum Identity {
 /// the issuers name the same attributes ([`crate::name::same_name`]). This is the one rule
 /// for "same serial and issuer" (TVS keys certificates the same way).
 pub fn identity(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> Option<Identity> {
-    if r.serial() != Some(serial) {
+    if !r.serial().is_some_and(|s| crate::cert::same_serial(s, serial)) {
         return None;
     }
     match (issuer, r.issuer_name) {
