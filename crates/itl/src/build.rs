@@ -6,7 +6,6 @@
 
 use core::net::Ipv4Addr;
 
-use rsa::pkcs1v15::Pkcs1v15Sign;
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
 
@@ -319,11 +318,8 @@ pub fn resign(list: &TrustList<'_>, cert_der: &[u8], key: &RsaPrivateKey, digest
 pub fn sign_rsa(key: &RsaPrivateKey, digest: Digest, parts: &[&[u8]]) -> Result<Vec<u8>> {
     let hashed =
         digest_parts(digest, parts).ok_or_else(|| Error::Crypto(format!("cannot sign with digest {digest}")))?;
-    let scheme = match digest {
-        Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
-        Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
-        _ => Pkcs1v15Sign::new::<sha2::Sha512>(),
-    };
+    let scheme =
+        crate::key::pkcs1_scheme(digest).ok_or_else(|| Error::Crypto(format!("cannot sign with digest {digest}")))?;
     key.sign(scheme, &hashed).map_err(|e| Error::Crypto(format!("RSA signing failed: {e}")))
 }
 

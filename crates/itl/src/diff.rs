@@ -180,7 +180,7 @@ fn phone_trust(old: &TrustList<'_>, new: &TrustList<'_>) -> (PhoneTrust, String)
             PhoneTrust::Reject,
             format!(
                 "the new file's own signature does not verify ({}): no phone accepts it",
-                v.reason.unwrap_or_default()
+                v.reason.map(|r| r.to_string()).unwrap_or_default()
             ),
         );
     }

@@ -165,7 +165,7 @@ impl VerificationJson {
             status: v.status.as_str(),
             signer_record: v.signer_record,
             token: v.token.as_str(),
-            reason: v.reason.clone(),
+            reason: v.reason.as_ref().map(ToString::to_string),
             digest: v.digest.map(|d| d.json_name()),
             legacy_digest: v.is_legacy_digest(),
             signer: rec.and_then(|r| lossy(r.subject_name)).or_else(|| lossy(list.header.signer_name)),

@@ -10,7 +10,8 @@ use crate::header::{parse_header, Header};
 use crate::key::PublicKey;
 use crate::trustlist::{Mode, Sink, TrustList};
 use crate::verify::{
-    check_header, signer_not_found, spelling_note, token_of, trusted_signers, verdict, Status, Verification,
+    check_header, signer_not_found, spelling_note, token_of, trusted_signers, verdict, Reason, SignerPlace, Status,
+    Verification,
 };
 
 /// A parsed signed file, borrowing the input buffer.
@@ -49,23 +50,19 @@ impl<'a> SignedFile<'a> {
 pub fn verify(file: &SignedFile<'_>, trust: &TrustList<'_>) -> Verification {
     let digest = file.header.digest();
     if file.header.serial().is_none() {
-        return verdict(
-            Status::Invalid,
-            None,
-            crate::verify::Token::Unknown,
-            digest,
-            Some("the header names no signer serial".into()),
-        );
+        return verdict(Status::Invalid, None, crate::verify::Token::Unknown, digest, Some(Reason::NoSignerSerial));
     }
     let idx = trusted_signers(trust, &file.header).next();
     let token = token_of(trust, idx);
     let Some(i) = idx else {
-        let place = format!("the trust list has no {} record for", crate::Role::SIGNING_ROLES);
-        return verdict(Status::SignerNotFound, None, token, digest, Some(signer_not_found(&file.header, &place)));
+        let why = signer_not_found(&file.header, SignerPlace::TrustList);
+        return verdict(Status::SignerNotFound, None, token, digest, Some(why));
     };
     let mut v = match PublicKey::from_record(&trust.records[i]) {
         Ok(key) => check_header(&file.header, file.raw, &key, Some(i), token),
-        Err(e) => verdict(Status::Invalid, Some(i), token, digest, Some(e)),
+        Err(error) => {
+            verdict(Status::Invalid, Some(i), token, digest, Some(Reason::RecordKey { record: i + 1, error }))
+        }
     };
     v.note = spelling_note(&file.header, &trust.records[i]);
     v

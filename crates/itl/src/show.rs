@@ -230,7 +230,9 @@ impl Display for Show<'_, '_> {
         }
         match (self.verification.status, &self.verification.reason) {
             (Status::Valid, _) => writeln!(f, "The {k} file was verified successfully."),
-            (_, Some(reason)) => writeln!(f, "The {k} file could not be verified: {}.", reason.trim_end_matches('.')),
+            (_, Some(reason)) => {
+                writeln!(f, "The {k} file could not be verified: {}.", reason.to_string().trim_end_matches('.'))
+            }
             (_, None) => writeln!(f, "The {k} file could not be verified."),
         }
     }

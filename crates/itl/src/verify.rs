@@ -8,7 +8,7 @@
 use core::fmt;
 
 use crate::header::Header;
-use crate::key::{check_signature, CheckError, PublicKey};
+use crate::key::{check_signature, CheckError, KeyError, PublicKey};
 use crate::record::Record;
 use crate::role::{Digest, Role};
 use crate::trustlist::TrustList;
@@ -72,6 +72,77 @@ impl fmt::Display for Token {
     }
 }
 
+/// Where a signer was looked for, in a [`Reason::SignerNotFound`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignerPlace {
+    /// The file's own records.
+    File,
+    /// The records of an anchor trust list (`verify --anchor`).
+    Anchor,
+    /// The trust list a signed file is checked against (`sgn verify`).
+    TrustList,
+}
+
+impl fmt::Display for SignerPlace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignerPlace::File => f.write_str("no record matches"),
+            SignerPlace::Anchor => write!(f, "the anchor trust list holds no {} record for", Role::SIGNING_ROLES),
+            SignerPlace::TrustList => write!(f, "the trust list has no {} record for", Role::SIGNING_ROLES),
+        }
+    }
+}
+
+/// Why a verdict is not `valid`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Reason {
+    /// No record matches the header's signer (serial and issuer).
+    #[error("{place} the signer {name} / {serial}")]
+    SignerNotFound {
+        /// Where it was looked for.
+        place: SignerPlace,
+        /// The header's SIGNERNAME.
+        name: String,
+        /// The header's SERIALNUMBER, `61:40:…`.
+        serial: String,
+    },
+    /// The signer's record has a role that may not sign ([`Role::may_sign`]).
+    #[error("record #{record} holds the signer but with role {role}, which phones do not accept as a signer (only {roles})", roles = Role::SIGNING_ROLES)]
+    NotASigningRole {
+        /// The record, 1-based.
+        record: usize,
+        /// Its role.
+        role: Role,
+    },
+    /// The signer's record yields no key.
+    #[error("record #{record}: {error}")]
+    RecordKey {
+        /// The record, 1-based.
+        record: usize,
+        /// Why.
+        error: KeyError,
+    },
+    /// The anchor certificate yields no key.
+    #[error("anchor: {0}")]
+    AnchorKey(KeyError),
+    /// The header names no signer serial number.
+    #[error("the header names no signer serial")]
+    NoSignerSerial,
+    /// The header has no SIGNATURE.
+    #[error("the header has no SIGNATURE")]
+    NoSignature,
+    /// The header has no DIGESTALGORTITHM.
+    #[error("the header has no DIGESTALGORTITHM")]
+    NoDigest,
+    /// The bytes given are not those the header was parsed from.
+    #[error("the buffer does not hold the header's SIGNATURE")]
+    BufferMismatch,
+    /// The signature check itself failed or could not be made.
+    #[error(transparent)]
+    Check(#[from] CheckError),
+}
+
 /// The verdict on a trust list's signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
@@ -84,7 +155,7 @@ pub struct Verification {
     /// The digest named by the header.
     pub digest: Option<Digest>,
     /// Why the status is not `valid`; `None` when it is.
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
     /// Something the user should know that does not change the status (the signer's issuer
     /// spelled differently in the header and in the record that matched it).
     pub note: Option<String>,
@@ -185,12 +256,12 @@ pub fn spelling_note(header: &Header<'_>, r: &Record<'_>) -> Option<String> {
 }
 
 /// The reason given when no record matches the header signer.
-pub fn signer_not_found(header: &Header<'_>, place: &str) -> String {
-    format!(
-        "{place} the signer {} / {}",
-        header.signer_name().unwrap_or("(no name)"),
-        header.serial_text().unwrap_or_else(|| "(no serial)".into())
-    )
+pub fn signer_not_found(header: &Header<'_>, place: SignerPlace) -> Reason {
+    Reason::SignerNotFound {
+        place,
+        name: header.signer_name().unwrap_or("(no name)").to_owned(),
+        serial: header.serial_text().unwrap_or_else(|| "(no serial)".into()),
+    }
 }
 
 /// The token kind of the signer record `idx` (0-based): ITLRecovery by its CN, CallManager
@@ -220,7 +291,7 @@ pub(crate) fn verdict(
     signer: Option<usize>,
     token: Token,
     digest: Option<Digest>,
-    reason: Option<String>,
+    reason: Option<Reason>,
 ) -> Verification {
     Verification { status, signer_record: signer.map(|i| i + 1), token, digest, reason, note: None }
 }
@@ -231,21 +302,19 @@ pub fn verify(list: &TrustList<'_>) -> Verification {
     let token = token_of(list, idx);
     let digest = list.header.digest();
     let Some(i) = idx else {
-        let why = signer_not_found(&list.header, "no record matches");
+        let why = signer_not_found(&list.header, SignerPlace::File);
         return verdict(Status::SignerNotFound, None, token, digest, Some(why));
     };
     let r = &list.records[i];
     if let Some(role) = r.role().filter(|ro| !ro.may_sign()) {
-        let why = format!(
-            "record #{} holds the signer but with role {role}, which phones do not accept as a signer (only {})",
-            i + 1,
-            Role::SIGNING_ROLES
-        );
+        let why = Reason::NotASigningRole { record: i + 1, role };
         return verdict(Status::Invalid, Some(i), token, digest, Some(why));
     }
     let mut v = match PublicKey::from_record(r) {
         Ok(key) => check(list, &key, Some(i), token),
-        Err(e) => verdict(Status::Invalid, Some(i), token, digest, Some(format!("record #{}: {e}", i + 1))),
+        Err(error) => {
+            verdict(Status::Invalid, Some(i), token, digest, Some(Reason::RecordKey { record: i + 1, error }))
+        }
     };
     v.note = spelling_note(&list.header, r);
     if list.is_rollback() {
@@ -263,17 +332,19 @@ pub fn verify_with_anchor(list: &TrustList<'_>, anchor: Anchor<'_, '_>) -> Verif
     match anchor {
         Anchor::Certificate(der) => match PublicKey::from_certificate(der) {
             Ok(key) => check(list, &key, idx, token),
-            Err(e) => verdict(Status::Unsupported, idx, token, digest, Some(format!("anchor: {e}"))),
+            Err(e) => verdict(Status::Unsupported, idx, token, digest, Some(Reason::AnchorKey(e))),
         },
         Anchor::TrustList(held) => {
             if list.header.serial().is_none() {
-                return verdict(Status::Invalid, idx, token, digest, Some("the header names no signer serial".into()));
+                return verdict(Status::Invalid, idx, token, digest, Some(Reason::NoSignerSerial));
             }
             let mut last = None;
             for i in trusted_signers(held, &list.header) {
                 let mut v = match PublicKey::from_record(&held.records[i]) {
                     Ok(key) => check(list, &key, idx, token),
-                    Err(e) => verdict(Status::Invalid, idx, token, digest, Some(e)),
+                    Err(error) => {
+                        verdict(Status::Invalid, idx, token, digest, Some(Reason::RecordKey { record: i + 1, error }))
+                    }
                 };
                 v.note = spelling_note(&list.header, &held.records[i]);
                 if v.is_valid() {
@@ -282,8 +353,8 @@ pub fn verify_with_anchor(list: &TrustList<'_>, anchor: Anchor<'_, '_>) -> Verif
                 last = Some(v);
             }
             last.unwrap_or_else(|| {
-                let place = format!("the anchor trust list holds no {} record for", Role::SIGNING_ROLES);
-                verdict(Status::SignerNotFound, idx, token, digest, Some(signer_not_found(&list.header, &place)))
+                let why = signer_not_found(&list.header, SignerPlace::Anchor);
+                verdict(Status::SignerNotFound, idx, token, digest, Some(why))
             })
         }
     }
@@ -305,22 +376,21 @@ pub fn check_header(
 ) -> Verification {
     let digest = header.digest();
     let Some(sig) = header.signature else {
-        return verdict(Status::Invalid, idx, token, digest, Some("the header has no SIGNATURE".into()));
+        return verdict(Status::Invalid, idx, token, digest, Some(Reason::NoSignature));
     };
     let Some(d) = digest else {
-        return verdict(Status::Invalid, idx, token, digest, Some("the header has no DIGESTALGORTITHM".into()));
+        return verdict(Status::Invalid, idx, token, digest, Some(Reason::NoDigest));
     };
     if let Digest::Unknown(n) = d {
-        return verdict(Status::Unsupported, idx, token, digest, Some(format!("unknown digest code {n}")));
+        return verdict(Status::Unsupported, idx, token, digest, Some(CheckError::UnknownDigest(n).into()));
     }
     let (Some(before), Some(after)) = (raw.get(..sig.offset), raw.get(sig.end()..)) else {
-        let why = "the buffer does not hold the header's SIGNATURE".to_owned();
-        return verdict(Status::Invalid, idx, token, digest, Some(why));
+        return verdict(Status::Invalid, idx, token, digest, Some(Reason::BufferMismatch));
     };
     let parts = [before, after];
     match check_signature(key, d, &parts, sig.value) {
         Ok(()) => verdict(Status::Valid, idx, token, digest, None),
-        Err(CheckError::Invalid(why)) => verdict(Status::Invalid, idx, token, digest, Some(why)),
-        Err(CheckError::Unsupported(why)) => verdict(Status::Unsupported, idx, token, digest, Some(why)),
+        Err(e) if e.is_unsupported() => verdict(Status::Unsupported, idx, token, digest, Some(e.into())),
+        Err(e) => verdict(Status::Invalid, idx, token, digest, Some(e.into())),
     }
 }

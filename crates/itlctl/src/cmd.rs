@@ -39,7 +39,14 @@ fn show_one(path: &str, json: bool) -> (u8, Option<itl::document::DocumentJson>)
     let code = match &doc {
         Document::TrustList(_, v) if v.is_valid() => OK,
         Document::TrustList(_, v) => {
-            fail(path, &format!("signature {}: {}", v.status.as_str(), v.reason.as_deref().unwrap_or("")));
+            fail(
+                path,
+                &format!(
+                    "signature {}: {}",
+                    v.status.as_str(),
+                    v.reason.as_ref().map(ToString::to_string).unwrap_or_default()
+                ),
+            );
             NEGATIVE
         }
         Document::Signed(_) => OK,
@@ -135,7 +142,10 @@ pub fn verify_cmd(args: &[String], json: bool, anchor: Option<&str>, recursive: 
                 fail(path, "note: signed with SHA-1, which is legacy; CUCM can sign with SHA-512 (enterprise parameter TFTP File Signature Algorithm)");
             }
         } else {
-            println!("{path}: INVALID: {}", v.reason.as_deref().unwrap_or(v.status.as_str()));
+            println!(
+                "{path}: INVALID: {}",
+                v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
+            );
         }
     }
     if json {

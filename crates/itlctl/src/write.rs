@@ -306,7 +306,10 @@ pub fn sgn(c: SgnCommand) -> u8 {
                     v.signer_record.unwrap_or(0)
                 );
             } else {
-                println!("{path}: INVALID: {}", v.reason.as_deref().unwrap_or(v.status.as_str()));
+                println!(
+                    "{path}: INVALID: {}",
+                    v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
+                );
             }
             if let Some(note) = &v.note {
                 fail(&path, &format!("note: {note}"));
