@@ -48,7 +48,7 @@ pub mod tlv;
 mod trustlist;
 pub mod verify;
 
-pub use error::{Error, Result};
+pub use error::{CryptoError, Error, Result};
 pub use header::Header;
 pub use record::Record;
 pub use role::{Digest, Role};

@@ -251,7 +251,7 @@ fn ecdsa_p256_signer_verifies_and_tampering_fails() {
                             return Ok(out.stdout);
                         }
                     }
-                    Err(itl::Error::Crypto("no signature of that length".into()))
+                    Err(itl::CryptoError::Signing("no signature of that length".into()).into())
                 })
                 .ok()
         })

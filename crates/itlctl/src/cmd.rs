@@ -99,17 +99,19 @@ pub fn verify_cmd(args: &[String], json: bool, anchor: Option<&str>, recursive: 
         let list = match TrustList::parse(&inp.bytes) {
             Ok(l) => l,
             Err(e) => {
-                let e = match Document::read(&inp.bytes, Some(path)) {
-                    Document::Signed(_) => itl::Error::Crypto(format!(
+                let why = match Document::read(&inp.bytes, Some(path)) {
+                    Document::Signed(_) => format!(
                         "a signed file, not a trust list: check it with `itlctl sgn verify {path} --itl ITLFile.tlv`"
-                    )),
-                    _ => e,
+                    ),
+                    _ => e.located(),
                 };
-                fail(path, &e.located());
+                fail(path, &why);
                 if json {
-                    out.push(serde_json::to_value(FileErrorJson::new(path, &e)).unwrap_or_default());
+                    let mut j = FileErrorJson::new(path, &e);
+                    j.error.message = why;
+                    out.push(serde_json::to_value(j).unwrap_or_default());
                 } else {
-                    println!("{path}: INVALID: {}", e.located());
+                    println!("{path}: INVALID: {why}");
                 }
                 code = code.max(FAILED);
                 continue;
