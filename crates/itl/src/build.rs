@@ -14,7 +14,8 @@ use crate::error::{CryptoError, Result};
 use crate::hash::digest_parts;
 use crate::role::{Digest, Role};
 use crate::tag;
-use crate::trustlist::{put_tlv, Kind, TrustList};
+use crate::tlv::put_tlv;
+use crate::trustlist::{Kind, TrustList};
 
 /// The signer fields of a header: certificate subject, serial number and issuer.
 #[derive(Debug, Clone, PartialEq, Eq)]

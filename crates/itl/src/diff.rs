@@ -29,8 +29,8 @@ impl RecordRef {
         RecordRef {
             index: index + 1,
             role: r.role().map(|x| x.to_string()).unwrap_or_else(|| "?".into()),
-            subject: r.subject_name.map(|t| String::from_utf8_lossy(t.c_bytes()).into_owned()),
-            dns_name: r.dns_name.map(|t| String::from_utf8_lossy(t.c_bytes()).into_owned()),
+            subject: r.subject_name.map(|t| t.text_lossy().into_owned()),
+            dns_name: r.dns_name.map(|t| t.text_lossy().into_owned()),
             serial: r.serial_text(),
         }
     }
@@ -94,7 +94,7 @@ fn key_of(r: &Record<'_>) -> Option<PublicKey> {
 /// Whether two records are the same entry of a list: same role and DNS name, and subjects
 /// that name the same attributes.
 fn same_entry(a: &Record<'_>, b: &Record<'_>) -> bool {
-    let names = |x: &Record<'_>| x.subject_name.map(|t| String::from_utf8_lossy(t.c_bytes()).into_owned());
+    let names = |x: &Record<'_>| x.subject_name.map(|t| t.text_lossy().into_owned());
     a.role() == b.role()
         && a.dns_name.map(|t| t.c_bytes()) == b.dns_name.map(|t| t.c_bytes())
         && match (names(a), names(b)) {
@@ -122,13 +122,7 @@ fn same_tvs(a: &Record<'_>, b: &Record<'_>) -> bool {
 }
 
 fn name(r: &Record<'_>) -> String {
-    let s = r.subject().unwrap_or("(no subject)");
-    format!(
-        "{} ({}, serial {})",
-        crate::name::common_name(s).unwrap_or(s),
-        r.role().map(|x| x.to_string()).unwrap_or_default(),
-        r.serial_text().unwrap_or_default()
-    )
+    format!("{}, serial {}", r.label(), r.serial_text().unwrap_or_default())
 }
 
 /// Compares `old` (what the phones hold) with `new` (what the TFTP servers will serve).
@@ -163,7 +157,7 @@ pub fn diff(old: &TrustList<'_>, new: &TrustList<'_>) -> Diff {
     }
     let removed =
         old.records.iter().enumerate().filter(|(i, _)| !used[*i]).map(|(i, r)| RecordRef::new(i, r)).collect();
-    let issuer = |l: &TrustList<'_>| l.header.ca_name.map(|t| String::from_utf8_lossy(t.c_bytes()).into_owned());
+    let issuer = |l: &TrustList<'_>| l.header.ca_name.map(|t| t.text_lossy().into_owned());
     let signer_changed = old.header.serial() != new.header.serial()
         || match (issuer(old), issuer(new)) {
             (Some(a), Some(b)) => !crate::name::same_name(&a, &b),

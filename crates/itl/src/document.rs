@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::json::{FileErrorJson, ShowJson, SignedJson};
+use crate::mode::Mode;
 use crate::sgn::SignedFile;
 use crate::show::{parse_error_line, preamble, Show, ShowSigned};
-use crate::trustlist::{Kind, Mode, TrustList};
+use crate::trustlist::{Kind, TrustList};
 use crate::verify::{verify, Verification};
 
 /// What a file turned out to be.

@@ -1,11 +1,11 @@
 //! The trust-list header: signer, digest, signature, file name, time stamp.
 
 use crate::error::{Error, Result};
+use crate::mode::Sink;
 use crate::role::Digest;
 use crate::tag;
 use crate::text;
 use crate::tlv::{read_tlv, HeaderItems, Item, Tlv};
-use crate::trustlist::Sink;
 
 /// The header of a trust list or signed file: the bytes `[0, HeaderLength)`.
 ///

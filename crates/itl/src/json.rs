@@ -101,7 +101,7 @@ pub struct RecordJson {
 }
 
 fn lossy(t: Option<crate::tlv::Tlv<'_>>) -> Option<String> {
-    t.map(|t| String::from_utf8_lossy(t.c_bytes()).into_owned())
+    t.map(|t| t.text_lossy().into_owned())
 }
 
 impl RecordJson {
@@ -159,7 +159,7 @@ pub struct VerificationJson {
 impl VerificationJson {
     /// Builds the JSON view of a verdict on `list`.
     pub fn new(list: &TrustList<'_>, v: &Verification, file: Option<&str>) -> Self {
-        let rec = v.signer_record.and_then(|i| list.records.get(i - 1));
+        let rec = v.signer(list);
         VerificationJson {
             file: file.map(str::to_owned),
             status: v.status.as_str(),

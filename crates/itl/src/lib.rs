@@ -36,6 +36,7 @@ mod header;
 pub mod json;
 pub mod key;
 pub mod lint;
+mod mode;
 pub mod name;
 mod record;
 mod role;
@@ -50,6 +51,7 @@ pub mod verify;
 
 pub use error::{CryptoError, Error, Result};
 pub use header::Header;
+pub use mode::Mode;
 pub use record::Record;
 pub use role::{Digest, Role};
-pub use trustlist::{Kind, Mode, TrustList};
+pub use trustlist::{Kind, TrustList};

@@ -6,7 +6,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::cert::{cucm_name, serial_bytes};
 use crate::key::PublicKey;
-use crate::name::{common_name, same_name};
+use crate::name::same_name;
 use crate::record::Record;
 use crate::role::{Digest, Role};
 use crate::trustlist::{Kind, TrustList};
@@ -56,11 +56,6 @@ fn is_itl_recovery(r: &Record<'_>) -> bool {
     r.subject().is_some_and(crate::name::is_itl_recovery)
 }
 
-fn label(r: &Record<'_>) -> String {
-    let s = r.subject().unwrap_or("(no subject)");
-    format!("{} ({})", common_name(s).unwrap_or(s), r.role().map(|x| x.to_string()).unwrap_or_default())
-}
-
 /// Runs every check on `list`.
 pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -78,16 +73,16 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
         }
         let Some(der) = r.certificate_der() else { continue };
         let Ok((_, cert)) = X509Certificate::from_der(der) else {
-            add("record-cert-mismatch", Severity::Error, Some(i), format!("{}: the CERTIFICATE does not decode as X.509; regenerate the trust list (restart the TFTP service, or `utils ctl update CTLFile` for a CTL)", label(r)));
+            add("record-cert-mismatch", Severity::Error, Some(i), format!("{}: the CERTIFICATE does not decode as X.509; regenerate the trust list (restart the TFTP service, or `utils ctl update CTLFile` for a CTL)", r.label()));
             continue;
         };
         let expiry = cert.validity().not_after;
         let not_after = expiry.timestamp();
         let when = expiry.to_datetime().date();
         if not_after < opts.now {
-            add("expired-certificate", Severity::Error, Some(i), format!("{}: the certificate expired on {}; regenerate it (`set cert regen <name>`), one certificate at a time, and let the phones take the new trust list before the next", label(r), when));
+            add("expired-certificate", Severity::Error, Some(i), format!("{}: the certificate expired on {}; regenerate it (`set cert regen <name>`), one certificate at a time, and let the phones take the new trust list before the next", r.label(), when));
         } else if not_after < opts.now + opts.days * 86_400 {
-            add("expiring-certificate", Severity::Warning, Some(i), format!("{}: the certificate expires on {}, within {} days; plan `set cert regen <name>` (never CallManager and TVS together on 8.x-11.5)", label(r), when, opts.days));
+            add("expiring-certificate", Severity::Warning, Some(i), format!("{}: the certificate expires on {}, within {} days; plan `set cert regen <name>` (never CallManager and TVS together on 8.x-11.5)", r.label(), when, opts.days));
         }
         let mut bad = Vec::new();
         if !r.subject().is_some_and(|s| same_name(s, &cucm_name(cert.subject()))) {
@@ -103,12 +98,12 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
             bad.push("PUBLICKEY");
         }
         if !bad.is_empty() {
-            add("record-cert-mismatch", Severity::Error, Some(i), format!("{}: {} disagree(s) with the embedded certificate; the file was edited or built wrongly: regenerate it from CUCM (restart the TFTP service, or `utils ctl update CTLFile`)", label(r), bad.join(", ")));
+            add("record-cert-mismatch", Severity::Error, Some(i), format!("{}: {} disagree(s) with the embedded certificate; the file was edited or built wrongly: regenerate it from CUCM (restart the TFTP service, or `utils ctl update CTLFile`)", r.label(), bad.join(", ")));
         }
     }
     for &(i, bits) in &recovery {
         if bits > 0 && bits < 2048 && max_bits >= 2048 {
-            add("itlrecovery-weak-key", Severity::Warning, Some(i), format!("{}: the ITLRecovery key has {bits} bits while other certificates have {max_bits}: `utils itl reset` then fails; regenerate it with `set cert regen ITLRecovery` (2048 bits), restart the TFTP service and reset the phones", label(&list.records[i])));
+            add("itlrecovery-weak-key", Severity::Warning, Some(i), format!("{}: the ITLRecovery key has {bits} bits while other certificates have {max_bits}: `utils itl reset` then fails; regenerate it with `set cert regen ITLRecovery` (2048 bits), restart the TFTP service and reset the phones", list.records[i].label()));
         }
     }
     let rollback = opts.kind == Kind::Itl && list.records.iter().any(Record::is_empty_entry);
@@ -134,7 +129,7 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
     }
     let v = crate::verify::verify(list);
     if v.signer_record.is_some() && v.status == crate::verify::Status::Invalid {
-        add("invalid-signature", Severity::Error, v.signer_record.map(|i| i - 1), format!("the signature does not verify ({}): phones reject this file; restore the file CUCM wrote, or regenerate it (restart the TFTP service, or `utils ctl update CTLFile`)", v.reason.map(|r| r.to_string()).unwrap_or_default()));
+        add("invalid-signature", Severity::Error, v.signer_record.and_then(|i| i.checked_sub(1)), format!("the signature does not verify ({}): phones reject this file; restore the file CUCM wrote, or regenerate it (restart the TFTP service, or `utils ctl update CTLFile`)", v.reason.map(|r| r.to_string()).unwrap_or_default()));
     }
     if v.signer_record.is_none() {
         add("signer-not-in-file", Severity::Error, None, format!("no record matches the header signer {} / {}: phones cannot verify this file; regenerate it (restart the TFTP service, `utils itl reset localkey`, or `utils ctl update CTLFile`)", list.header.signer_name().unwrap_or("(no name)"), list.header.serial_text().unwrap_or_default()));

@@ -8,7 +8,8 @@
 use crate::error::Result;
 use crate::header::{parse_header, Header};
 use crate::key::PublicKey;
-use crate::trustlist::{Mode, Sink, TrustList};
+use crate::mode::{Mode, Sink};
+use crate::trustlist::TrustList;
 use crate::verify::{
     check_header, signer_not_found, spelling_note, token_of, trusted_signers, verdict, Reason, SignerPlace, Status,
     Verification,

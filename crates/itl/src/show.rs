@@ -98,7 +98,7 @@ fn row(f: &mut Formatter<'_>, t: &Tlv<'_>, name: &str, length: usize, value: Opt
 
 /// A name as stored, up to its NUL, with invalid UTF-8 replaced.
 fn name_text<'b>(t: &Tlv<'b>) -> std::borrow::Cow<'b, str> {
-    String::from_utf8_lossy(t.c_bytes())
+    t.text_lossy()
 }
 
 fn signature_dump(f: &mut Formatter<'_>, sig: &[u8]) -> fmt::Result {

@@ -167,6 +167,12 @@ impl Verification {
         self.status == Status::Valid
     }
 
+    /// The record that signed, in the list the verdict was reached on (the file itself, or
+    /// the trust list a signed file was checked against): no index arithmetic for callers.
+    pub fn signer<'l, 'a>(&self, list: &'l TrustList<'a>) -> Option<&'l Record<'a>> {
+        list.records.get(self.signer_record?.checked_sub(1)?)
+    }
+
     /// Whether the digest is SHA-1: it verifies, but is legacy.
     pub fn is_legacy_digest(&self) -> bool {
         self.digest == Some(Digest::Sha1)

@@ -298,8 +298,7 @@ pub fn sgn(c: SgnCommand) -> u8 {
             if json {
                 println!("{}", itl::json::to_string(&VerificationJson::new(&trust, &v, Some(&path))));
             } else if v.is_valid() {
-                let who =
-                    v.signer_record.and_then(|i| trust.records.get(i - 1)).and_then(|r| r.subject()).unwrap_or("?");
+                let who = v.signer(&trust).and_then(|r| r.subject()).unwrap_or("?");
                 println!(
                     "{path}: valid, signed by {} ({who}, record #{} of {itl})",
                     v.token,
