@@ -96,7 +96,8 @@ fn key_of(r: &Record<'_>) -> Option<PublicKey> {
 fn same_entry(a: &Record<'_>, b: &Record<'_>) -> bool {
     let names = |x: &Record<'_>| x.subject_name.map(|t| t.text_lossy().into_owned());
     a.role() == b.role()
-        && a.dns_name.map(|t| t.c_bytes()) == b.dns_name.map(|t| t.c_bytes())
+        // certutils leaves DNSNAME out where CUCM writes it empty: the same thing.
+        && a.dns_name.map_or(&[][..], |t| t.c_bytes()) == b.dns_name.map_or(&[][..], |t| t.c_bytes())
         && match (names(a), names(b)) {
             (Some(x), Some(y)) => crate::name::same_name(&x, &y),
             (x, y) => x == y,
@@ -188,8 +189,13 @@ fn phone_trust(old: &TrustList<'_>, new: &TrustList<'_>) -> (PhoneTrust, String)
         return (
             PhoneTrust::Accept,
             format!(
-                "the new signer {who} is already trusted: the old file holds it as {}",
-                o.role().map(|x| x.to_string()).unwrap_or_default()
+                "the new signer {who} is already trusted: the old file holds it as {}{}",
+                o.role().map(|x| x.to_string()).unwrap_or_default(),
+                if o.issuer_name.map(|t| t.c_bytes()) == signer.issuer_name.map(|t| t.c_bytes()) {
+                    ""
+                } else {
+                    " (its issuer spelled differently in the two files: the same name, matched by attributes)"
+                }
             ),
         );
     }

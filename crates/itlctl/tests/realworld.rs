@@ -79,6 +79,12 @@ fn certutils_signed_config_verifies_against_an_itlctl_built_list_of_the_same_cer
     let o = itlctl(&["sgn", "verify", &sgn, "--itl", &td("certutils/ITLFile-certutils.tlv"), "--json"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(json(&o)["note"].is_null());
+    // diff: the same certificates spelled by two tools are not added and removed records.
+    let o = itlctl(&["diff", "--json", &td("certutils/ITLFile-certutils.tlv"), itl.to_str().unwrap()]);
+    let d = json(&o);
+    assert_eq!(d["phone_trust"], "accept", "{d}");
+    assert!(d["added"].as_array().unwrap().is_empty() && d["removed"].as_array().unwrap().is_empty(), "{d}");
+    assert!(d["reason"].as_str().unwrap().contains("spelled differently"), "{d}");
     // The text verdict says it too.
     let o = itlctl(&["sgn", "verify", &sgn, "--itl", itl.to_str().unwrap()]);
     assert!(err(&o).contains("spelled"), "{}", err(&o));
