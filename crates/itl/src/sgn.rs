@@ -4,11 +4,20 @@
 //! A phone accepts such a file when its signer is a SAST, TFTP, CCM or CCM+TFTP record of
 //! the trust list it holds and the signature over the header (minus the SIGNATURE TLV) and
 //! the payload verifies.
+//!
+//! Encrypted config files (`.enc.sgn`, version 2.0) share this layout; their encryption
+//! fields are [`SignedFile::encryption`], see [`crate::encrypted`].
 
-use crate::error::Result;
+use rsa::traits::PublicKeyParts;
+use rsa::RsaPrivateKey;
+
+use crate::build::{sign_rsa, Builder, SignerId};
+use crate::encrypted::EncryptionInfo;
+use crate::error::{Error, Result};
 use crate::header::{parse_header, Header};
 use crate::key::PublicKey;
-use crate::trustlist::{Mode, Sink, TrustList};
+use crate::role::Digest;
+use crate::trustlist::{Kind, Mode, Sink, TrustList};
 use crate::verify::{check_header, token_of, trusted_signers, verdict, Status, Verification};
 
 /// A parsed signed file, borrowing the input buffer.
@@ -41,6 +50,38 @@ impl<'a> SignedFile<'a> {
     pub fn raw(&self) -> &'a [u8] {
         self.raw
     }
+
+    /// The encryption fields (tags 16-27) of an encrypted config file; `None` for a plain
+    /// signed file.
+    pub fn encryption(&self) -> Option<EncryptionInfo<'a>> {
+        EncryptionInfo::of(&self.header)
+    }
+}
+
+/// Wraps `payload` in a signed header as `sgn sign` does: version 1.0, the signer fields of
+/// `cert_der`, FILENAME `filename`, TIMESTAMP `timestamp`, signed with `key` (RSA PKCS#1
+/// v1.5 under `digest`); the payload follows unchanged.
+pub fn sign(
+    payload: &[u8],
+    filename: &str,
+    digest: Digest,
+    timestamp: u32,
+    cert_der: &[u8],
+    key: &RsaPrivateKey,
+) -> Result<Vec<u8>> {
+    if !crate::cert::key_matches(key, cert_der) {
+        return Err(Error::Crypto("the private key does not belong to the signing certificate".into()));
+    }
+    let signer = SignerId::from_certificate(cert_der)?;
+    let b = Builder {
+        version: (1, 0),
+        digest,
+        timestamp,
+        filename: filename.to_owned(),
+        records: Vec::new(),
+        ..Builder::new(Kind::Itl)
+    };
+    b.build_over(&signer, key.size(), payload, |d| sign_rsa(key, digest, &[d]))
 }
 
 /// Verifies a signed file as a phone holding `trust` does.
