@@ -144,9 +144,8 @@ pub fn companion_config(xml: &[u8], cert_md5: &str) -> crate::Result<Vec<u8>> {
     let mut open: Option<usize> = None;
     loop {
         let before = usize::try_from(rd.buffer_position()).unwrap_or(usize::MAX);
-        let ev = rd
-            .read_event()
-            .map_err(|e| bad(format!("not well-formed XML at byte {}: {e}", rd.error_position())))?;
+        let ev =
+            rd.read_event().map_err(|e| bad(format!("not well-formed XML at byte {}: {e}", rd.error_position())))?;
         let after = usize::try_from(rd.buffer_position()).unwrap_or(usize::MAX).min(xml.len());
         match ev {
             Event::Start(ref s) | Event::Empty(ref s) => {

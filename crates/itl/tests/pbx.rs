@@ -187,10 +187,7 @@ fn cert_hash_matches_certutils() {
     let want = |n: &str| String::from_utf8(read(n)).unwrap().trim().to_owned();
     assert_eq!(itl::mint::certificate_hash(&der, Digest::Sha1).unwrap(), want("tftp.certhash-sha1.txt"));
     assert_eq!(itl::mint::certificate_hash(&der, Digest::Sha512).unwrap(), want("tftp.certhash-sha512.txt"));
-    assert_eq!(
-        itl::mint::certificate_hash(&cert("phone.pem"), Digest::Sha1).unwrap(),
-        want("phone.certhash-sha1.txt")
-    );
+    assert_eq!(itl::mint::certificate_hash(&cert("phone.pem"), Digest::Sha1).unwrap(), want("phone.certhash-sha1.txt"));
 }
 
 #[test]
@@ -292,9 +289,18 @@ fn a_block_aligned_config_gets_a_whole_block_of_padding() {
     // As certutils: 16 - len % 16, so 16 bytes when the XML is already aligned.
     let xml = b"<device><a>0123456789012345</a></device>\n\n\n\n\n\n\n\n";
     assert_eq!(xml.len() % 16, 0);
-    let pair =
-        encrypt_with(xml, "x", Digest::Sha1, 0, &cert("tftp.pem"), &key("tftp.pem"), &cert("phone.pem"), [7; 16], [9; 16])
-            .unwrap();
+    let pair = encrypt_with(
+        xml,
+        "x",
+        Digest::Sha1,
+        0,
+        &cert("tftp.pem"),
+        &key("tftp.pem"),
+        &cert("phone.pem"),
+        [7; 16],
+        [9; 16],
+    )
+    .unwrap();
     let f = SignedFile::parse(&pair.encrypted).unwrap();
     assert_eq!(f.encryption().unwrap().padding, Some(16));
     assert_eq!(f.payload.len(), xml.len() + 16);

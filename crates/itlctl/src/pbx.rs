@@ -237,8 +237,7 @@ fn load_key(path: &str, what: &str) -> Result<RsaPrivateKey, Failure> {
 /// The certificate of `path` (the first CERTIFICATE block of a PEM, or DER).
 fn load_cert(path: &str) -> Result<Vec<u8>, Failure> {
     let bytes = read_bytes(path)?;
-    load_certificate(&bytes)
-        .map_err(|e| (path.to_owned(), format!("{e}; give an X.509 certificate in PEM or DER")))
+    load_certificate(&bytes).map_err(|e| (path.to_owned(), format!("{e}; give an X.509 certificate in PEM or DER")))
 }
 
 /// The signer's key and certificate: `--cert`, or the certificate in the `--key` file; the
@@ -329,7 +328,8 @@ fn sign(
     let payload = read_bytes(file)?;
     let (k, der) = load_signer(key, cert)?;
     let name = filename.unwrap_or_else(|| base_name(file));
-    let bytes = itl::sgn::sign(&payload, &name, digest, now(), &der, &k).map_err(|e| (file.to_owned(), e.to_string()))?;
+    let bytes =
+        itl::sgn::sign(&payload, &name, digest, now(), &der, &k).map_err(|e| (file.to_owned(), e.to_string()))?;
     write_new(&out, &bytes)?;
     Ok(OK)
 }
@@ -373,8 +373,8 @@ fn encrypt(
         }
         Err(e) => return Err((phone_cert.to_owned(), e)),
     }
-    let pair =
-        itl::encrypted::encrypt(&xml, &name, digest, now(), &der, &k, &phone).map_err(|e| (file.to_owned(), e.to_string()))?;
+    let pair = itl::encrypted::encrypt(&xml, &name, digest, now(), &der, &k, &phone)
+        .map_err(|e| (file.to_owned(), e.to_string()))?;
     write_new(&enc_path, &pair.encrypted)?;
     write_new(&sgn_path, &pair.companion)?;
     Ok(OK)
