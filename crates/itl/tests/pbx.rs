@@ -425,4 +425,25 @@ proptest! {
         let kept = format!("  <loadInformation>{esc}</loadInformation>\n");
         prop_assert!(String::from_utf8_lossy(c.payload).contains(&kept));
     }
+
+    #[test]
+    fn changed_encrypted_files_never_panic_nor_decrypt(at in any::<usize>(), byte in any::<u8>(), cut in any::<bool>()) {
+        let mut b = read("certutils-sha1/SEP001122334455.cnf.xml.enc.sgn");
+        let i = at % b.len();
+        if cut {
+            b.truncate(i);
+        } else if b[i] == byte {
+            return Ok(());
+        } else {
+            b[i] = byte;
+        }
+        if let Ok(f) = SignedFile::parse_with(&b, itl::Mode::Lenient) {
+            let _ = itl::show::ShowSigned::new(&f).to_string();
+            let _ = itl::json::to_string(&itl::json::SignedJson::new("x", &f));
+            // Whatever changed, no text comes out unless it is the original.
+            if let Ok(plain) = decrypt(&f, &key("phone.pem")) {
+                prop_assert_eq!(plain, read("SEP001122334455.cnf.xml"));
+            }
+        }
+    }
 }
