@@ -6,16 +6,16 @@
 
 use core::net::Ipv4Addr;
 
-use rsa::pkcs1v15::Pkcs1v15Sign;
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
 
 use crate::cert::{cucm_name, key_matches, parse as parse_cert, serial_bytes};
-use crate::error::{Error, Result};
+use crate::error::{CryptoError, Result};
 use crate::hash::digest_parts;
 use crate::role::{Digest, Role};
 use crate::tag;
-use crate::trustlist::{put_tlv, Kind, TrustList};
+use crate::tlv::put_tlv;
+use crate::trustlist::{Kind, TrustList};
 
 /// The signer fields of a header: certificate subject, serial number and issuer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,12 +147,12 @@ impl RecordBuilder {
     /// The record bytes, RECORDLENGTH first.
     pub fn encode(&self) -> Result<Vec<u8>> {
         let len = 5 + self.tlvs.iter().map(|(_, v)| 3 + v.len()).sum::<usize>();
-        let len16 = u16::try_from(len).map_err(|_| Error::Crypto(format!("record of {len} bytes exceeds 65535")))?;
+        let len16 = u16::try_from(len).map_err(|_| CryptoError::TooLong { what: "record".into(), length: len })?;
         let mut out = Vec::with_capacity(len);
         put_tlv(&mut out, tag::RECORD_LENGTH, &len16.to_be_bytes());
         for (t, v) in &self.tlvs {
             if v.len() > usize::from(u16::MAX) {
-                return Err(Error::Crypto(format!("tag {t} value of {} bytes exceeds 65535", v.len())));
+                return Err(CryptoError::TooLong { what: format!("tag {t} value"), length: v.len() }.into());
             }
             put_tlv(&mut out, *t, v);
         }
@@ -211,7 +211,9 @@ impl Builder {
         let id_len = 3 * 3 + name.len() + signer.serial.len() + issuer.len();
         pre.push(tag::SIGNER_ID);
         pre.extend_from_slice(
-            &u16::try_from(id_len).map_err(|_| Error::Crypto("signer names too long".into()))?.to_be_bytes(),
+            &u16::try_from(id_len)
+                .map_err(|_| CryptoError::TooLong { what: "signer names".into(), length: id_len })?
+                .to_be_bytes(),
         );
         put_tlv(&mut pre, tag::SIGNER_NAME, &name);
         put_tlv(&mut pre, tag::SERIAL_NUMBER, &signer.serial);
@@ -229,8 +231,7 @@ impl Builder {
             post.push(tag::PADDING);
         }
         let total = pre.len() + 3 + signature_len + post.len();
-        let total =
-            u16::try_from(total).map_err(|_| Error::Crypto(format!("header of {total} bytes exceeds 65535")))?;
+        let total = u16::try_from(total).map_err(|_| CryptoError::TooLong { what: "header".into(), length: total })?;
         pre[8..10].copy_from_slice(&total.to_be_bytes());
         Ok((pre, post))
     }
@@ -280,7 +281,7 @@ impl Builder {
         signed.extend_from_slice(body);
         let sig = sign(&signed)?;
         if sig.len() != signature_len {
-            return Err(Error::Crypto(format!("signature is {} bytes, expected {signature_len}", sig.len())));
+            return Err(CryptoError::SignatureLength { found: sig.len(), expected: signature_len }.into());
         }
         let mut out = pre;
         put_tlv(&mut out, tag::SIGNATURE, &sig);
@@ -302,7 +303,7 @@ impl Builder {
 pub fn resign(list: &TrustList<'_>, cert_der: &[u8], key: &RsaPrivateKey, digest: Option<Digest>) -> Result<Vec<u8>> {
     let from_cert = SignerId::from_certificate(cert_der)?;
     if !key_matches(key, cert_der) {
-        return Err(Error::Crypto("the private key does not belong to the certificate".into()));
+        return Err(CryptoError::KeyMismatch.into());
     }
     let rec = list
         .records
@@ -313,7 +314,7 @@ pub fn resign(list: &TrustList<'_>, cert_der: &[u8], key: &RsaPrivateKey, digest
                 r.serial() == Some(from_cert.serial.as_slice()) && r.issuer() == Some(from_cert.issuer.as_str())
             })
         })
-        .ok_or_else(|| Error::Crypto(format!("no record of the file holds the certificate {}", from_cert.name)))?;
+        .ok_or_else(|| CryptoError::NotInFile(from_cert.name.clone()))?;
     let signer = SignerId {
         name: rec.subject().map(str::to_owned).unwrap_or(from_cert.name),
         serial: rec.serial().map(<[u8]>::to_vec).unwrap_or(from_cert.serial),
@@ -334,14 +335,9 @@ pub fn resign(list: &TrustList<'_>, cert_der: &[u8], key: &RsaPrivateKey, digest
 
 /// Signs the concatenation of `parts` with RSA PKCS#1 v1.5 under `digest`.
 pub fn sign_rsa(key: &RsaPrivateKey, digest: Digest, parts: &[&[u8]]) -> Result<Vec<u8>> {
-    let hashed =
-        digest_parts(digest, parts).ok_or_else(|| Error::Crypto(format!("cannot sign with digest {digest}")))?;
-    let scheme = match digest {
-        Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
-        Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
-        _ => Pkcs1v15Sign::new::<sha2::Sha512>(),
-    };
-    key.sign(scheme, &hashed).map_err(|e| Error::Crypto(format!("RSA signing failed: {e}")))
+    let hashed = digest_parts(digest, parts).ok_or(CryptoError::UnsupportedDigest(digest))?;
+    let scheme = crate::key::pkcs1_scheme(digest).ok_or(CryptoError::UnsupportedDigest(digest))?;
+    key.sign(scheme, &hashed).map_err(|e| CryptoError::Signing(e.to_string()).into())
 }
 
 /// SIGNATUREMODULUS code for a signature length: 0..3 for 512..4096 bits.

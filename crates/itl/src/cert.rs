@@ -6,13 +6,11 @@ use rsa::RsaPrivateKey;
 use x509_parser::pem::Pem;
 use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
 
-use crate::error::{Error, Result};
+use crate::error::{CryptoError, Error, Result};
 
 /// Decodes a DER certificate.
 pub fn parse(der: &[u8]) -> Result<X509Certificate<'_>> {
-    X509Certificate::from_der(der)
-        .map(|(_, c)| c)
-        .map_err(|e| Error::Crypto(format!("cannot decode the certificate: {e}")))
+    X509Certificate::from_der(der).map(|(_, c)| c).map_err(|e| CryptoError::CertificateDecode(e.to_string()).into())
 }
 
 /// The PEM blocks of a text, in order; empty when it holds none.
@@ -28,7 +26,7 @@ pub fn load_certificate(bytes: &[u8]) -> Result<Vec<u8>> {
             .into_iter()
             .find(|p| p.label == "CERTIFICATE" || p.label == "X509 CERTIFICATE")
             .map(|p| p.contents)
-            .ok_or_else(|| Error::Crypto("the PEM file holds no CERTIFICATE block".into()))?
+            .ok_or(Error::Crypto(CryptoError::NoCertificate))?
     } else {
         bytes.to_vec()
     };
@@ -47,22 +45,22 @@ pub fn load_private_key(pem: &str) -> Result<RsaPrivateKey> {
     use rsa::pkcs8::DecodePrivateKey;
     let blocks = pem_blocks(pem.as_bytes());
     if let Some(b) = blocks.iter().find(|p| p.label == "PRIVATE KEY") {
-        return RsaPrivateKey::from_pkcs8_der(&b.contents)
-            .map_err(|e| Error::Crypto(format!("the PRIVATE KEY block is not an RSA key (PKCS#8): {e}")));
+        return RsaPrivateKey::from_pkcs8_der(&b.contents).map_err(|e| {
+            CryptoError::PrivateKeyDecode { label: "PRIVATE KEY", format: "PKCS#8", message: e.to_string() }.into()
+        });
     }
     if let Some(b) = blocks.iter().find(|p| p.label == "RSA PRIVATE KEY") {
-        return RsaPrivateKey::from_pkcs1_der(&b.contents)
-            .map_err(|e| Error::Crypto(format!("the RSA PRIVATE KEY block does not decode (PKCS#1): {e}")));
+        return RsaPrivateKey::from_pkcs1_der(&b.contents).map_err(|e| {
+            CryptoError::PrivateKeyDecode { label: "RSA PRIVATE KEY", format: "PKCS#1", message: e.to_string() }.into()
+        });
     }
     if blocks.iter().any(|p| p.label == "EC PRIVATE KEY") {
-        return Err(Error::Crypto("EC signing keys are not supported: give the RSA key of the signer".into()));
+        return Err(CryptoError::EcSigningKey.into());
     }
     if pem.contains("ENCRYPTED PRIVATE KEY") {
-        return Err(Error::Crypto(
-            "the private key is encrypted: decrypt it first (`openssl pkey -in KEY -out PLAIN.key`)".into(),
-        ));
+        return Err(CryptoError::EncryptedKey.into());
     }
-    Err(Error::Crypto("no RSA private key in PEM (PRIVATE KEY or RSA PRIVATE KEY block) found".into()))
+    Err(CryptoError::NoPrivateKey.into())
 }
 
 /// Whether `key` is the private key of the certificate `cert_der`.
@@ -104,6 +102,13 @@ pub fn serial_bytes(raw: &[u8]) -> Vec<u8> {
     raw[skip..].to_vec()
 }
 
+/// Whether two serial numbers are the same integer: byte strings compared without their
+/// leading zero bytes (CUCM stores the unsigned magnitude, some tools keep DER's sign byte).
+pub fn same_serial(a: &[u8], b: &[u8]) -> bool {
+    let strip = |s: &[u8]| -> usize { s.iter().take_while(|&&x| x == 0).count() };
+    a[strip(a)..] == b[strip(b)..]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +118,7 @@ mod tests {
         assert_eq!(serial_bytes(&[0x00, 0x83, 0xe9]), vec![0x83, 0xe9]);
         assert_eq!(serial_bytes(&[0x61, 0x40]), vec![0x61, 0x40]);
         assert_eq!(serial_bytes(&[0x00]), vec![0x00]);
+        assert!(same_serial(&[0x00, 0x83, 0xe9], &[0x83, 0xe9]));
+        assert!(!same_serial(&[0x83, 0xe9, 0x00], &[0x83, 0xe9]));
     }
 }

@@ -122,6 +122,39 @@ impl fmt::Display for DecryptError {
 
 impl std::error::Error for DecryptError {}
 
+/// Why an encrypted config pair could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncryptError {
+    /// The config is not a well-formed phone config (root `<device>`).
+    #[error("{0}")]
+    Config(String),
+    /// The phone certificate has an EC key: only an RSA key can receive the AES key.
+    #[error(
+        "the phone certificate has an EC key: an encrypted config's key can only be wrapped for an RSA phone key \
+         (give the phone's RSA LSC or MIC)"
+    )]
+    EcPhoneKey,
+    /// The phone certificate's key is not usable (the reason).
+    #[error("the phone certificate's key: {0}")]
+    PhoneKey(String),
+    /// The system random generator failed.
+    #[error("the system random generator failed: {0}")]
+    Random(String),
+    /// Encrypting or wrapping failed (the backend's message).
+    #[error("encryption failed: {0}")]
+    Cipher(String),
+    /// Loading, signing or laying out the files failed.
+    #[error(transparent)]
+    Format(#[from] crate::Error),
+}
+
+impl From<crate::CryptoError> for EncryptError {
+    fn from(e: crate::CryptoError) -> Self {
+        EncryptError::Format(e.into())
+    }
+}
+
 /// MD5 of a certificate's DER, lower-case hex: the `<certHash>` of the companion config.
 pub fn cert_hash_md5(der: &[u8]) -> String {
     use md5::Digest as _;
@@ -134,9 +167,9 @@ pub const KEPT_ELEMENTS: [&str; 4] = ["ipAddressMode", "loadInformation", "capfA
 /// The short config of the companion `SEP<MAC>.cnf.xml.sgn`: `<fullConfig>false`, the
 /// [`KEPT_ELEMENTS`] of `xml` byte for byte in their order, `<certHash>` and
 /// `<encrConfig>true`. `xml` must be a well-formed document whose root is `<device>`.
-pub fn companion_config(xml: &[u8], cert_md5: &str) -> crate::Result<Vec<u8>> {
+pub fn companion_config(xml: &[u8], cert_md5: &str) -> Result<Vec<u8>, EncryptError> {
     use quick_xml::events::Event;
-    let bad = |what: String| crate::Error::Crypto(what);
+    let bad = EncryptError::Config;
     let mut rd = quick_xml::Reader::from_reader(xml);
     let mut depth = 0usize;
     let mut root_seen = false;
@@ -209,15 +242,16 @@ mod crypt {
     use rsa::traits::PublicKeyParts;
     use rsa::{Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
 
-    use super::{cert_hash_md5, companion_config, DecryptError, EncryptionInfo, AES_128_CBC};
+    use super::{cert_hash_md5, companion_config, DecryptError, EncryptError, EncryptionInfo, AES_128_CBC};
     use crate::build::{sign_rsa, Builder, SignerId};
-    use crate::error::{Error, Result};
+    use crate::error::CryptoError;
     use crate::hash::digest_parts;
     use crate::key::PublicKey;
     use crate::role::Digest;
     use crate::sgn::SignedFile;
     use crate::tag;
-    use crate::trustlist::{put_tlv, Kind};
+    use crate::tlv::put_tlv;
+    use crate::trustlist::Kind;
 
     /// The two files `sgn encrypt` writes.
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,19 +265,13 @@ mod crypt {
     }
 
     /// The phone's RSA public key from its certificate; an EC or other key is an error.
-    fn phone_rsa_key(phone_cert_der: &[u8]) -> Result<RsaPublicKey> {
+    fn phone_rsa_key(phone_cert_der: &[u8]) -> Result<RsaPublicKey, EncryptError> {
         use rsa::pkcs1::DecodeRsaPublicKey;
-        match PublicKey::from_certificate(phone_cert_der).map_err(Error::Crypto)? {
+        match PublicKey::from_certificate(phone_cert_der).map_err(|e| EncryptError::PhoneKey(e.to_string()))? {
             PublicKey::Rsa { der, .. } => RsaPublicKey::from_pkcs1_der(&der)
-                .map_err(|e| Error::Crypto(format!("the phone certificate's RSA key does not decode: {e}"))),
-            PublicKey::P256(_) | PublicKey::P384(_) => Err(Error::Crypto(
-                "the phone certificate has an EC key: an encrypted config's key can only be wrapped for an RSA \
-                 phone key (give the phone's RSA LSC or MIC)"
-                    .into(),
-            )),
-            PublicKey::Unsupported(what) => {
-                Err(Error::Crypto(format!("the phone certificate's key is not RSA ({what})")))
-            }
+                .map_err(|e| EncryptError::PhoneKey(format!("the RSA key does not decode: {e}"))),
+            PublicKey::P256(_) | PublicKey::P384(_) => Err(EncryptError::EcPhoneKey),
+            PublicKey::Unsupported(what) => Err(EncryptError::PhoneKey(format!("not RSA ({what})"))),
         }
     }
 
@@ -271,12 +299,10 @@ mod crypt {
         out
     }
 
-    fn random<const N: usize>() -> Result<[u8; N]> {
+    fn random<const N: usize>() -> Result<[u8; N], EncryptError> {
         use rand_core::RngCore;
         let mut b = [0u8; N];
-        rand_core::OsRng
-            .try_fill_bytes(&mut b)
-            .map_err(|e| Error::Crypto(format!("the system random generator failed: {e}")))?;
+        rand_core::OsRng.try_fill_bytes(&mut b).map_err(|e| EncryptError::Random(e.to_string()))?;
         Ok(b)
     }
 
@@ -292,7 +318,7 @@ mod crypt {
         cert_der: &[u8],
         key: &RsaPrivateKey,
         phone_cert_der: &[u8],
-    ) -> Result<EncryptedPair> {
+    ) -> Result<EncryptedPair, EncryptError> {
         encrypt_with(xml, name, digest, timestamp, cert_der, key, phone_cert_der, random()?, random()?)
     }
 
@@ -308,12 +334,11 @@ mod crypt {
         phone_cert_der: &[u8],
         aes_key: [u8; 16],
         iv: [u8; 16],
-    ) -> Result<EncryptedPair> {
+    ) -> Result<EncryptedPair, EncryptError> {
         if !crate::cert::key_matches(key, cert_der) {
-            return Err(Error::Crypto("the private key does not belong to the signing certificate".into()));
+            return Err(CryptoError::KeyMismatch.into());
         }
-        let hash = digest_parts(digest, &[xml])
-            .ok_or_else(|| Error::Crypto(format!("cannot hash the config with digest {digest}")))?;
+        let hash = digest_parts(digest, &[xml]).ok_or(CryptoError::UnsupportedDigest(digest))?;
         let cert_md5 = cert_hash_md5(phone_cert_der);
         let companion_xml = companion_config(xml, &cert_md5)?;
         let phone = phone_rsa_key(phone_cert_der)?;
@@ -326,10 +351,10 @@ mod crypt {
         let len = body.len();
         cbc::Encryptor::<aes::Aes128>::new(&aes_key.into(), &iv.into())
             .encrypt_padded_mut::<NoPadding>(&mut body, len)
-            .map_err(|e| Error::Crypto(format!("AES encryption failed: {e}")))?;
+            .map_err(|e| EncryptError::Cipher(format!("AES: {e}")))?;
         let wrapped = phone
             .encrypt(&mut rand_core::OsRng, Pkcs1v15Encrypt, &aes_key)
-            .map_err(|e| Error::Crypto(format!("wrapping the AES key for the phone failed: {e}")))?;
+            .map_err(|e| EncryptError::Cipher(format!("wrapping the AES key for the phone: {e}")))?;
         let extra = encryption_tlvs(&iv, u16::try_from(pad).unwrap_or(16), &wrapped, digest, &hash);
 
         let mut b = Builder {

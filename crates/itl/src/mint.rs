@@ -66,6 +66,18 @@ impl Minted {
     }
 }
 
+/// Why a certificate could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MintError {
+    /// A value of the request that cannot go into a certificate (what and why).
+    #[error("{0}")]
+    Invalid(String),
+    /// Key generation, random numbers or signing failed (the backend's message).
+    #[error("{0}")]
+    Failed(String),
+}
+
 #[cfg(feature = "pbx")]
 pub use make::mint;
 
@@ -76,15 +88,16 @@ mod make {
         KeyUsagePurpose, SanType, SerialNumber,
     };
 
-    use super::{KeyKind, Minted, NewCertificate};
-    use crate::error::{Error, Result};
+    use super::{KeyKind, MintError, Minted, NewCertificate};
     use crate::role::Digest;
+
+    type Result<T> = core::result::Result<T, MintError>;
 
     /// id-kp-ipsecEndSystem (RFC 2459), which certutils `mkcert` sets and Cisco certificates carry.
     const IPSEC_END_SYSTEM: [u64; 9] = [1, 3, 6, 1, 5, 5, 7, 3, 5];
 
-    fn crypto(what: &str) -> impl Fn(rcgen::Error) -> Error + '_ {
-        move |e| Error::Crypto(format!("{what}: {e}"))
+    fn crypto(what: &str) -> impl Fn(rcgen::Error) -> MintError + '_ {
+        move |e| MintError::Failed(format!("{what}: {e}"))
     }
 
     fn key_pair(kind: KeyKind, digest: Option<Digest>) -> Result<KeyPair> {
@@ -92,22 +105,22 @@ mod make {
             KeyKind::Rsa(bits) => {
                 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
                 if bits != 2048 && bits != 4096 {
-                    return Err(Error::Crypto(format!("an RSA key of {bits} bits: give 2048 or 4096")));
+                    return Err(MintError::Invalid(format!("an RSA key of {bits} bits: give 2048 or 4096")));
                 }
                 let alg = match digest.unwrap_or(Digest::Sha256) {
                     Digest::Sha256 => &rcgen::PKCS_RSA_SHA256,
                     Digest::Sha512 => &rcgen::PKCS_RSA_SHA512,
                     d => {
-                        return Err(Error::Crypto(format!(
+                        return Err(MintError::Invalid(format!(
                             "cannot sign a certificate with {d}: give SHA-256 or SHA-512"
                         )))
                     }
                 };
                 let key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, bits)
-                    .map_err(|e| Error::Crypto(format!("RSA key generation failed: {e}")))?;
+                    .map_err(|e| MintError::Failed(format!("RSA key generation failed: {e}")))?;
                 let pem = key
                     .to_pkcs8_pem(LineEnding::LF)
-                    .map_err(|e| Error::Crypto(format!("cannot encode the RSA key: {e}")))?;
+                    .map_err(|e| MintError::Failed(format!("cannot encode the RSA key: {e}")))?;
                 KeyPair::from_pkcs8_pem_and_sign_algo(&pem, alg).map_err(crypto("cannot load the RSA key"))
             }
             KeyKind::P256 | KeyKind::P384 => {
@@ -117,7 +130,7 @@ mod make {
                     (&rcgen::PKCS_ECDSA_P384_SHA384, Digest::Sha512)
                 };
                 if let Some(d) = digest.filter(|&d| d != own || kind == KeyKind::P384) {
-                    return Err(Error::Crypto(format!(
+                    return Err(MintError::Invalid(format!(
                         "an EC certificate is signed with its curve's digest (P-256: SHA-256, P-384: SHA-384), \
                          not {d}: leave the digest out"
                     )));
@@ -132,7 +145,7 @@ mod make {
         let mut s = [0u8; 16];
         rand_core::OsRng
             .try_fill_bytes(&mut s)
-            .map_err(|e| Error::Crypto(format!("the system random generator failed: {e}")))?;
+            .map_err(|e| MintError::Failed(format!("the system random generator failed: {e}")))?;
         // Sixteen significant bytes: a leading zero byte would shorten the serial.
         if s[0] == 0 {
             s[0] = 1;
@@ -147,16 +160,16 @@ mod make {
     /// (lower case) as DNS subject alternative name when it is one.
     pub fn mint(req: &NewCertificate) -> Result<Minted> {
         if req.years == 0 || req.years > 100 {
-            return Err(Error::Crypto(format!("a validity of {} years: give 1 to 100", req.years)));
+            return Err(MintError::Invalid(format!("a validity of {} years: give 1 to 100", req.years)));
         }
         if let Some(c) = &req.country {
             if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(Error::Crypto(format!("country {c:?}: give a two-letter code such as NZ")));
+                return Err(MintError::Invalid(format!("country {c:?}: give a two-letter code such as NZ")));
             }
         }
         for (what, v) in [("CN", &req.common_name), ("O", &req.organization), ("OU", &req.unit)] {
             if v.trim().is_empty() {
-                return Err(Error::Crypto(format!("{what} is empty")));
+                return Err(MintError::Invalid(format!("{what} is empty")));
             }
         }
         let key = key_pair(req.key, req.digest)?;
@@ -182,7 +195,7 @@ mod make {
         params.not_after = now
             .replace_year(end_year)
             .or_else(|_| (now - time::Duration::days(1)).replace_year(end_year))
-            .map_err(|e| Error::Crypto(format!("cannot compute the end date: {e}")))?;
+            .map_err(|e| MintError::Failed(format!("cannot compute the end date: {e}")))?;
         params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
         params.key_usages = vec![
             KeyUsagePurpose::DigitalSignature,

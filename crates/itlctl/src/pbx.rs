@@ -261,7 +261,7 @@ fn load_signer(key: &str, cert: Option<&str>) -> Result<(RsaPrivateKey, Vec<u8>)
             ))
         }
         Ok(PublicKey::Unsupported(w)) => return Err((cert_path.to_owned(), format!("the certificate's key is {w}"))),
-        Err(e) => return Err((cert_path.to_owned(), e)),
+        Err(e) => return Err((cert_path.to_owned(), e.to_string())),
     }
     if !key_matches(&k, &der) {
         return Err((key.to_owned(), format!("this key does not belong to the certificate in {cert_path}")));
@@ -371,7 +371,7 @@ fn encrypt(
         Ok(PublicKey::Unsupported(w)) => {
             return Err((phone_cert.to_owned(), format!("the phone certificate's key is {w}, not RSA")))
         }
-        Err(e) => return Err((phone_cert.to_owned(), e)),
+        Err(e) => return Err((phone_cert.to_owned(), e.to_string())),
     }
     let pair = itl::encrypted::encrypt(&xml, &name, digest, now(), &der, &k, &phone)
         .map_err(|e| (file.to_owned(), e.to_string()))?;
@@ -384,7 +384,7 @@ fn decrypt(file: &str, phone_key: &str, output: Option<String>, force: bool) -> 
     if let Some(o) = &output {
         check_new(o, force)?;
     }
-    let Some(inp) = read(file) else { return Ok(FAILED) };
+    let Some(inp) = crate::input::read_with(file, crate::input::MAX_SIGNED) else { return Ok(FAILED) };
     let f = SignedFile::parse(&inp.bytes).map_err(|e| (file.to_owned(), e.located()))?;
     let k = load_key(phone_key, "the phone key")?;
     let plain = match itl::encrypted::decrypt(&f, &k) {
@@ -419,7 +419,7 @@ fn read_signed(c: SgnCommand) -> u8 {
         }
         _ => return FAILED,
     };
-    let Some(inp) = read(&path) else { return FAILED };
+    let Some(inp) = crate::input::read_with(&path, crate::input::MAX_SIGNED) else { return FAILED };
     let f = match SignedFile::parse(&inp.bytes) {
         Ok(f) => f,
         Err(e) => {
@@ -459,15 +459,20 @@ fn read_signed(c: SgnCommand) -> u8 {
             if json {
                 println!("{}", itl::json::to_string(&VerificationJson::new(&trust, &v, Some(&path))));
             } else if v.is_valid() {
-                let who =
-                    v.signer_record.and_then(|i| trust.records.get(i - 1)).and_then(|r| r.subject()).unwrap_or("?");
+                let who = v.signer(&trust).and_then(|r| r.subject()).unwrap_or("?");
                 println!(
                     "{path}: valid, signed by {} ({who}, record #{} of {itl})",
                     v.token,
                     v.signer_record.unwrap_or(0)
                 );
             } else {
-                println!("{path}: INVALID: {}", v.reason.as_deref().unwrap_or(v.status.as_str()));
+                println!(
+                    "{path}: INVALID: {}",
+                    v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
+                );
+            }
+            if let Some(note) = &v.note {
+                fail(&path, &format!("note: {note}"));
             }
             if v.is_valid() {
                 OK

@@ -184,8 +184,9 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
     }
 }
 
-/// `itlctl resign`.
-pub fn resign(file: &str, key: &str, cert: &str, output: &str, digest: Option<DigestArg>) -> u8 {
+/// `itlctl resign`; without `cert`, the certificate is taken from the key's PEM file.
+pub fn resign(file: &str, key: &str, cert: Option<&str>, output: &str, digest: Option<DigestArg>) -> u8 {
+    let cert = cert.unwrap_or(key);
     let Some(inp) = read(file) else { return FAILED };
     let list = match TrustList::parse(&inp.bytes) {
         Ok(l) => l,

@@ -196,6 +196,11 @@ fn encrypt_then_decrypt_and_openssl_agree() {
     let itl = our_itl(&d);
     assert_eq!(itlctl(&["sgn", "verify", &s(&enc), "--itl", &itl]).status.code(), Some(0));
     assert_eq!(itlctl(&["sgn", "verify", &s(&comp), "--itl", &itl]).status.code(), Some(0));
+    // certutils' ITL of the same certificate (names spelled its way) accepts them too.
+    for f in [&enc, &comp] {
+        let o = itlctl(&["sgn", "verify", &s(f), "--itl", &pbx("ITLFile.tlv")]);
+        assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    }
     // The companion is certutils' for the same config and phone, byte for byte.
     let mine = d.join("mine.xml");
     let theirs = d.join("theirs.xml");
