@@ -95,7 +95,9 @@ fn certutils_encrypted_files_show_every_field() {
         assert_eq!(hex::encode(e.hash.unwrap()), parse_line(&parsed, "Encryption Digest"));
         assert_eq!(e.hash_digest(), Some(digest));
         assert_eq!(e.key_algorithm_name().as_deref(), Some("AES-128-CBC"));
-        // Every header tag has a name.
+        // Every header tag is known and has a name.
+        assert_eq!(f.header.unknown, 0);
+        assert_eq!(f.header.unknown_tags().count(), 0);
         for item in f.header.items() {
             if let Ok(itl::tlv::Item::Tlv(t)) = item {
                 assert!(itl::tag::header_name(t.tag).is_some(), "tag {} has no name", t.tag);
