@@ -428,6 +428,11 @@ proptest! {
         prop_assert!(String::from_utf8_lossy(c.payload).contains(&kept));
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
     #[test]
     fn changed_encrypted_files_never_panic_nor_decrypt(at in any::<usize>(), byte in any::<u8>(), cut in any::<bool>()) {
         let mut b = read("certutils-sha1/SEP001122334455.cnf.xml.enc.sgn");
