@@ -9,6 +9,7 @@ mod cmd;
 mod devices;
 mod fetch;
 mod input;
+mod pbx;
 mod review;
 mod tftp;
 mod write;
@@ -150,7 +151,11 @@ enum Command {
     },
     /// Signed files: `SEP<MAC>.cnf.xml.sgn`, firmware `.sgn`, `.sha512`.
     #[command(subcommand)]
-    Sgn(write::SgnCommand),
+    Sgn(pbx::SgnCommand),
+    /// Certificates for a PBX: the base64 hash phones' configuration asks for, new
+    /// self-signed certificates.
+    #[command(subcommand)]
+    Cert(pbx::CertCommand),
 }
 
 /// Downloads a `tftp://`, `http://` or `https://` URL byte for byte (size-capped).
@@ -193,7 +198,8 @@ where
         Command::Resign { file, key, cert, output, digest } => {
             write::resign(&file, &key, cert.as_deref(), &output, digest)
         }
-        Command::Sgn(c) => write::sgn(c),
+        Command::Sgn(c) => pbx::sgn(c),
+        Command::Cert(c) => pbx::cert(c),
     };
     code
 }
