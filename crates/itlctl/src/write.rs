@@ -74,6 +74,9 @@ pub struct BuildArgs {
     /// HTTPS on port 6971 from an EC TFTP certificate); 1.0 writes none, as CUCM.
     #[arg(long = "version", value_name = "1.0|1.1", value_parser = ["1.0", "1.1"])]
     signer_version: Option<String>,
+    /// Overwrite OUT if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
@@ -99,6 +102,10 @@ fn read_cert(path: &str) -> Result<Vec<u8>, String> {
 
 /// `itlctl build`.
 pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
+    if !args.force && Path::new(&args.output).exists() {
+        fail(&args.output, "the output exists; give --force to overwrite it");
+        return FAILED;
+    }
     // Records in the order the options were given.
     let roles: [(&str, Role, &Vec<String>); 7] = [
         ("sast", Role::SAST, &args.sast),
