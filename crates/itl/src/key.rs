@@ -175,13 +175,32 @@ fn fast_rsa(
         Digest::Sha512 => &rs::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
         Digest::Unknown(_) => return None,
     };
-    let msg: std::borrow::Cow<'_, [u8]> = match parts {
-        [one] => (*one).into(),
-        _ => parts.concat().into(),
+    let key = rs::UnparsedPublicKey::new(alg, der);
+    // AWS-LC hashes the parts where they lie: no copy of the signed bytes.
+    #[cfg(feature = "aws-lc")]
+    let checked = {
+        use aws_lc_rs::digest as d;
+        let algorithm: &'static d::Algorithm = match digest {
+            Digest::Sha1 => &d::SHA1_FOR_LEGACY_USE_ONLY,
+            Digest::Sha256 => &d::SHA256,
+            _ => &d::SHA512,
+        };
+        let mut ctx = d::Context::new(algorithm);
+        for p in parts {
+            ctx.update(p);
+        }
+        key.verify_digest(&ctx.finish(), signature)
+    };
+    #[cfg(not(feature = "aws-lc"))]
+    let checked = {
+        let msg: std::borrow::Cow<'_, [u8]> = match parts {
+            [one] => (*one).into(),
+            _ => parts.concat().into(),
+        };
+        key.verify(&msg, signature)
     };
     Some(
-        rs::UnparsedPublicKey::new(alg, der)
-            .verify(&msg, signature)
+        checked
             .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into())),
     )
 }

@@ -591,10 +591,16 @@ fn fast_xml(s: &str, line: usize) -> Option<EventRef<'_>> {
 /// `[Name=Value]` brackets.
 fn parse_brackets(text: &str, line: usize) -> EventRef<'_> {
     let mut r = ReportRef { line, ..ReportRef::default() };
-    for part in text.split('[').skip(1) {
-        let inner = part.split(']').next().unwrap_or("");
-        if let Some((k, v)) = inner.split_once('=') {
-            r.set(k, v);
+    let b = text.as_bytes();
+    // Each part after a `[`, up to its first `]`, as `Name=Value`.
+    let mut opens = memchr::memchr_iter(b'[', b).peekable();
+    while let Some(i) = opens.next() {
+        let end = opens.peek().copied().unwrap_or(b.len());
+        let part = &b[i + 1..end];
+        let inner = &part[..memchr::memchr(b']', part).unwrap_or(part.len())];
+        if let Some(eq) = memchr::memchr(b'=', inner) {
+            let (k, v) = (i + 1, i + 1 + eq);
+            r.set(&text[k..v], &text[v + 1..k + inner.len()]);
         }
     }
     finish(r)
@@ -856,6 +862,78 @@ mod tests {
             ALARM_TEXT.replace("</Alarm>", ""),
         ] {
             assert_eq!(fast_xml(&odd, 1), None, "{odd}");
+        }
+    }
+
+    /// Hands out its bytes a few at a time, as a socket or a pipe does.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+        n: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.n += 1;
+            let k = (1 + (self.n * 7919) % self.step).min(out.len()).min(self.data.len());
+            out[..k].copy_from_slice(&self.data[..k]);
+            self.data = &self.data[k..];
+            Ok(k)
+        }
+    }
+
+    impl std::io::BufRead for Trickle<'_> {
+        fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+            Ok(self.data)
+        }
+        fn consume(&mut self, n: usize) {
+            self.data = &self.data[n..];
+        }
+    }
+
+    fn events(r: impl BufRead) -> Vec<Event> {
+        Reader::new(r).map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn the_events_do_not_depend_on_how_the_input_arrives() {
+        let sample = include_str!("../../../../testdata/reports/refer-sample.txt");
+        let cut = &sample[..sample.find("<String name=\"ITL_TFTP_Server\">").unwrap()];
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(sample);
+            text.push_str(&format!("%[DeviceName=SEP{i:012}][ITL_Signature=1B A1][ITL_TFTP_Server=pub]: TL\n"));
+            text.push_str(cut);
+            text.push_str("DeviceName,ITL_Signature\nSEP1,AB\n\n");
+            text.push_str(&"x".repeat(i * 997));
+            text.push('\n');
+        }
+        let whole = events(text.as_bytes());
+        assert_eq!(whole.iter().filter(|e| matches!(e, Event::Report(_))).count(), 120);
+        assert_eq!(whole.iter().filter(|e| matches!(e, Event::Fragment { .. })).count(), 40);
+        for step in [1, 2, 13, 4096] {
+            assert_eq!(events(Trickle { data: text.as_bytes(), step, n: 0 }), whole, "step {step}");
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_one_event_and_the_next_line_is_read() {
+        let report = "%[DeviceName=SEP1][ITL_Signature=AB][ITL_TFTP_Server=p]: TL\n";
+        for (len, long) in [(MAX_LINE_BYTES, false), (MAX_LINE_BYTES + 1, true), (3 * MAX_LINE_BYTES, true)] {
+            // `len` bytes with the newline; the line mentions DeviceTLInfo, so it is an event either way.
+            let mut text = "DeviceTLInfo ".to_owned() + &"y".repeat(len - 14) + "\n";
+            assert_eq!(text.len(), len);
+            text.push_str(report);
+            for step in [usize::MAX, 100_000] {
+                let ev = if step == usize::MAX {
+                    events(text.as_bytes())
+                } else {
+                    events(Trickle { data: text.as_bytes(), step, n: 0 })
+                };
+                let why = if long { "line longer than 1 MiB" } else { "mentions DeviceTLInfo but holds no report" };
+                assert_eq!(ev[0], Event::NotUnderstood { line: 1, why }, "{len}");
+                assert!(matches!(&ev[1], Event::Report(r) if r.line == 2), "{len}: {:?}", ev[1]);
+            }
         }
     }
 }

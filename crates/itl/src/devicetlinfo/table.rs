@@ -2,7 +2,11 @@
 //! hashes as interned bytes.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::HashMap as StdMap;
+
+/// Maps keyed by what the reports say: foldhash (seeded per process) is several times
+/// faster than SipHash on these short keys.
+type HashMap<K, V> = StdMap<K, V, foldhash::fast::RandomState>;
 
 use super::{compare_hash, hash_bytes, DeviceRow, Report, ReportRef, Served, Status, Summary};
 
@@ -195,6 +199,12 @@ pub struct Latest {
     map: HashMap<Key, Entry>,
     strs: Interner,
     values: Values,
+    /// The last ITL server, its lower-case id and its id; the last CTL server and its id;
+    /// the last ITL and CTL values and their ids: reports repeat them, so most reports
+    /// need no look-up for them.
+    last_itl_server: Option<(Box<str>, u32, u32)>,
+    last_ctl_server: Option<(Box<str>, u32)>,
+    last_values: [Option<(Box<str>, u32)>; 2],
 }
 
 impl Latest {
@@ -208,12 +218,35 @@ impl Latest {
         let name = r.device_name.as_deref().unwrap_or("");
         let device = pack_device(name).unwrap_or_else(|| u64::from(self.strs.id(name)));
         let itl_server = r.itl_tftp_server.as_deref();
-        let lower = itl_server.unwrap_or("");
-        let server = if lower.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.strs.id(&lower.to_ascii_lowercase())
-        } else {
-            self.strs.id(lower)
+        let (server, itl_server_id) = match (&self.last_itl_server, itl_server) {
+            (Some((last, lower, id)), Some(s)) if **last == *s => (*lower, *id),
+            _ => {
+                let raw = itl_server.unwrap_or("");
+                let lower = if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+                    self.strs.id(&raw.to_ascii_lowercase())
+                } else {
+                    self.strs.id(raw)
+                };
+                let id = self.strs.opt(itl_server);
+                if let Some(s) = itl_server {
+                    self.last_itl_server = Some((s.into(), lower, id));
+                }
+                (lower, id)
+            }
         };
+        let ctl_server = r.ctl_tftp_server.as_deref();
+        let ctl_server_id = match (&self.last_ctl_server, ctl_server) {
+            (Some((last, id)), Some(s)) if **last == *s => *id,
+            _ => {
+                let id = self.strs.opt(ctl_server);
+                if let Some(s) = ctl_server {
+                    self.last_ctl_server = Some((s.into(), id));
+                }
+                id
+            }
+        };
+        let itl = self.value(0, r.itl_signature.as_deref());
+        let ctl = self.value(1, r.ctl_signature.as_deref());
         let ipv4 = match r.ipv4.as_deref().unwrap_or("") {
             "" => 0,
             ip => match pack_ipv4(ip) {
@@ -221,19 +254,26 @@ impl Latest {
                 None => 2 << 32 | u64::from(self.strs.id(ip)),
             },
         };
-        let e = Entry {
-            itl_server: self.strs.opt(itl_server),
-            ctl_server: self.strs.opt(r.ctl_tftp_server.as_deref()),
-            ipv4,
-            itl: self.values.id(r.itl_signature.as_deref()),
-            ctl: self.values.id(r.ctl_signature.as_deref()),
-        };
+        let e = Entry { itl_server: itl_server_id, ctl_server: ctl_server_id, ipv4, itl, ctl };
         self.map.insert(Key { device, server }, e);
+    }
+
+    /// The id of a reported value, through the one-entry cache `slot`.
+    fn value(&mut self, slot: usize, v: Option<&str>) -> u32 {
+        let raw = v.unwrap_or("");
+        if let Some((last, id)) = &self.last_values[slot] {
+            if **last == *raw {
+                return *id;
+            }
+        }
+        let id = self.values.id(v);
+        self.last_values[slot] = Some((raw.into(), id));
+        id
     }
 
     /// Adds the reports of `later` (read after this one's), which win.
     pub fn merge(&mut self, later: Latest) {
-        let Latest { map, strs, values } = later;
+        let Latest { map, strs, values, .. } = later;
         self.map.reserve(map.len());
         for (k, e) in map {
             let device = if k.device & PACKED != 0 { k.device } else { u64::from(self.strs.id(strs.get(k.device as u32))) };
