@@ -152,6 +152,12 @@ pub fn check_signature(key: &PublicKey, digest: Digest, parts: &[&[u8]], signatu
 
 #[cfg(feature = "aws-lc")]
 use aws_lc_rs::signature as rs;
+
+#[cfg(feature = "aws-lc")]
+thread_local! {
+    /// The RSA key `fast_rsa` parsed last, with its parameters.
+    static LAST_KEY: std::cell::RefCell<Option<(usize, rs::ParsedPublicKey)>> = const { std::cell::RefCell::new(None) };
+}
 #[cfg(all(feature = "ring", not(feature = "aws-lc")))]
 use ring::signature as rs;
 
@@ -189,7 +195,19 @@ fn fast_rsa(
         for p in parts {
             ctx.update(p);
         }
-        key.verify_digest(&ctx.finish(), signature)
+        let hashed = ctx.finish();
+        // A fleet's files share one signer: keep the last key parsed (per thread).
+        let tag = std::ptr::from_ref(alg) as usize;
+        LAST_KEY.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            if !matches!(&*slot, Some((t, k)) if *t == tag && k.as_ref() == der) {
+                *slot = rs::ParsedPublicKey::new(alg, der).ok().map(|k| (tag, k));
+            }
+            match &*slot {
+                Some((_, k)) => k.verify_digest_sig(&hashed, signature),
+                None => key.verify_digest(&hashed, signature),
+            }
+        })
     };
     #[cfg(not(feature = "aws-lc"))]
     let checked = {
@@ -199,8 +217,5 @@ fn fast_rsa(
         };
         key.verify(&msg, signature)
     };
-    Some(
-        checked
-            .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into())),
-    )
+    Some(checked.map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into())))
 }

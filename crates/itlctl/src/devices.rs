@@ -52,7 +52,8 @@ fn list(v: &[String], n: usize) -> String {
 
 /// Reads one report file (`-`: stdin) into its own table.
 fn read_report(path: &str) -> FileRead {
-    let mut out = FileRead { latest: Latest::default(), counts: Counts::default(), messages: Vec::new(), failed: false };
+    let mut out =
+        FileRead { latest: Latest::default(), counts: Counts::default(), messages: Vec::new(), failed: false };
     let input: Box<dyn std::io::Read + Send> = if path == "-" {
         Box::new(std::io::stdin())
     } else {
@@ -105,7 +106,8 @@ fn read_report(path: &str) -> FileRead {
         }
     }
     if bad > 0 {
-        out.messages.push(format!("{bad} lines not understood (lines {}); {count} reports read", list(&bad_lines, bad)));
+        out.messages
+            .push(format!("{bad} lines not understood (lines {}); {count} reports read", list(&bad_lines, bad)));
     }
     if frags > 0 {
         out.messages.push(format!(

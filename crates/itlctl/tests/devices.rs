@@ -1,8 +1,8 @@
 //! `itlctl devices` on DeviceTLInfo reports in every input format, built from the fixtures'
 //! hashes as computed by coreutils.
 
-use std::path::{Path, PathBuf};
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn testdata() -> PathBuf {
@@ -293,7 +293,10 @@ fn an_alarm_that_never_closes_does_not_hide_the_reports_after_it() {
     let frags = [(x, h), (h + 1 + x, 2 * h + 1), (2 * h + 2 + x, 3 * h + 2), (3 * h + 5 + x, 4 * h + 5 + x - 1)];
     // (the last runs into the whole sample's SIP header lines, up to its `<x-cisco-alarm>`)
     let listed: Vec<String> = frags.iter().map(|(a, b)| format!("{a}-{b}")).collect();
-    assert!(err.contains(&format!("4 alarm fragments that never close could not be read (lines {})", listed.join(", "))), "{err}");
+    assert!(
+        err.contains(&format!("4 alarm fragments that never close could not be read (lines {})", listed.join(", "))),
+        "{err}"
+    );
     assert_eq!(j["reports_read"], 4);
     assert_eq!(j["fragments_skipped"], 4);
     // The cli.md fields are all still there.
@@ -433,7 +436,11 @@ fn memory_stays_under_300_bytes_a_phone() {
     let bound = 300 * PHONES + 16 * 1024 * 1024;
     for mode in ["--json", "--csv", "--quiet"] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_itlctl"));
-        cmd.arg("devices").args((mode != "--quiet").then_some(mode)).arg("--itl").arg(format!("cucm-pub.example.com={}", itl.display())).arg(&report);
+        cmd.arg("devices")
+            .args((mode != "--quiet").then_some(mode))
+            .arg("--itl")
+            .arg(format!("cucm-pub.example.com={}", itl.display()))
+            .arg(&report);
         let (status, peak) = peak_rss(&mut cmd);
         assert_eq!(status.code(), Some(0), "{mode}");
         assert!(peak < bound, "{mode}: peak RSS {peak} bytes for {PHONES} phones, over {bound}");

@@ -492,7 +492,11 @@ pub fn write_json<W: std::io::Write>(
         }
     }
     w.write_all(if first { b"],\n" } else { b"\n  ],\n" })?;
-    writeln!(w, "  \"fragments_skipped\": {},\n  \"reports_read\": {},", counts.fragments_skipped, counts.reports_read)?;
+    writeln!(
+        w,
+        "  \"fragments_skipped\": {},\n  \"reports_read\": {},",
+        counts.fragments_skipped, counts.reports_read
+    )?;
     writeln!(
         w,
         "  \"summary\": {{\n    \"Match\": {},\n    \"Mismatch\": {},\n    \"Not Installed\": {},\n    \"Unknown\": {}\n  }}\n}}",

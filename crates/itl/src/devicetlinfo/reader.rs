@@ -200,9 +200,7 @@ impl<R: BufRead> Reader<R> {
             let line = self.line + 1;
             let step = match std::str::from_utf8(&self.buf[ls..le]) {
                 Ok(text) => match self.st.line(text, line) {
-                    Step::Done(Some(Out::Parse(kind, off, len))) => {
-                        Step::Done(Some(Out::Parse(kind, ls + off, len)))
-                    }
+                    Step::Done(Some(Out::Parse(kind, off, len))) => Step::Done(Some(Out::Parse(kind, ls + off, len))),
                     other => other,
                 },
                 Err(_) => {
@@ -272,7 +270,8 @@ impl<R: BufRead> Reader<R> {
         let limit = self.region.min(at + MAX_ALARM_BYTES);
         let hay = &self.buf[at..limit];
         let close = self.st.needles.end.find(hay)? + ALARM_END.len();
-        let next = memchr::memchr(b'\n', &self.buf[at + close..self.region]).map_or(self.region, |i| at + close + i + 1);
+        let next =
+            memchr::memchr(b'\n', &self.buf[at + close..self.region]).map_or(self.region, |i| at + close + i + 1);
         let blk = &self.buf[at..next];
         if next - at > MAX_ALARM_BYTES
             || memchr::memchr3(b'\t', b'\r', b'^', blk).is_some()

@@ -276,9 +276,11 @@ impl Latest {
         let Latest { map, strs, values, .. } = later;
         self.map.reserve(map.len());
         for (k, e) in map {
-            let device = if k.device & PACKED != 0 { k.device } else { u64::from(self.strs.id(strs.get(k.device as u32))) };
+            let device =
+                if k.device & PACKED != 0 { k.device } else { u64::from(self.strs.id(strs.get(k.device as u32))) };
             let server = self.strs.id(strs.get(k.server));
-            let ipv4 = if e.ipv4 >> 32 == 2 { 2 << 32 | u64::from(self.strs.id(strs.get(e.ipv4 as u32))) } else { e.ipv4 };
+            let ipv4 =
+                if e.ipv4 >> 32 == 2 { 2 << 32 | u64::from(self.strs.id(strs.get(e.ipv4 as u32))) } else { e.ipv4 };
             let mut val = |i: u32| values.get(i).map_or(NONE, |v| self.values.of(v));
             let (itl, ctl) = (val(e.itl), val(e.ctl));
             let e = Entry {
