@@ -50,6 +50,23 @@ fn verify(c: &mut Criterion) {
     g.bench_function("sha1 of the signed bytes", |x| {
         x.iter(|| itl::hash::digest_parts(itl::Digest::Sha1, &[black_box(&data)]))
     });
+    #[cfg(feature = "aws-lc")]
+    {
+        use aws_lc_rs::signature as rs;
+        let der = match itl::key::PublicKey::from_record(&l.records[0]).unwrap() {
+            itl::key::PublicKey::Rsa { der, .. } => der,
+            _ => unreachable!(),
+        };
+        let (before, after) = l.signed_parts().unwrap();
+        let data = [before, after].concat();
+        g.bench_function("aws-lc: RSA-2048 verify only (hash included)", |x| {
+            x.iter(|| {
+                rs::UnparsedPublicKey::new(&rs::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY, &der)
+                    .verify(black_box(&data), &sig)
+                    .unwrap()
+            })
+        });
+    }
     let cert = l.records[0].certificate_der().unwrap();
     g.bench_function("key from certificate", |x| {
         x.iter(|| itl::key::PublicKey::from_certificate(black_box(cert)).unwrap())
@@ -64,26 +81,61 @@ fn show(c: &mut Criterion) {
     c.bench_function("show itl-11x-cm-sha1", |x| x.iter(|| itl::show::Show::new(black_box(&l), &v).to_string()));
 }
 
-/// A DeviceTLInfo report stream: one phone XML alarm, one syslog line and some unrelated
-/// trace lines per device, about 1.4 KB a device.
-fn report_text(devices: usize) -> String {
+const HASH: &str = "1B A1 C9 07 E9 9E 4D 3C 53 9D C8 14 24 AF 6C 9F 7D CE 4D 6D ";
+
+/// A CUCM syslog of `bytes` where one line in four is a DeviceTLInfo report in `format`
+/// (`brackets`, `pairs`, `xml`: the phone's alarm in a SIP trace) and the rest other alarms
+/// (EndPointRegistered and the like); `csv`: a CSV export, every row a report. 20,000
+/// phones, each reporting several times.
+fn syslog(format: &str, bytes: usize) -> String {
     let mut s = String::new();
-    for i in 0..devices {
-        s.push_str("REFER sip:10.0.0.1 SIP/2.0\nVia: SIP/2.0/TCP 10.1.1.1:51778;branch=z9hG4bK1\nContent-Type: application/x-cisco-alarm+xml\n\n");
-        s.push_str(&format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<x-cisco-alarm>\n<Alarm Name=\"DeviceTLInfo\">\n<ParameterList>\n<String name=\"DeviceName\">SEP{i:012X}</String>\n<String name=\"IPv4Address\">10.1.1.1</String>\n<String name=\"CTL_Signature\">Not Installed</String>\n<String name=\"CTL_TFTP_Server\">N/A</String>\n<String name=\"ITL_Signature\">1B A1 C9 07 E9 9E 4D 3C 53 9D C8 14 24 AF 6C 9F 7D CE 4D 6D </String>\n<String name=\"ITL_TFTP_Server\">cucm-115.home.lab</String>\n<String name=\"StatusCode\">3</String>\n</ParameterList>\n</Alarm>\n</x-cisco-alarm>\n"
-        ));
-        s.push_str(&format!("Nov 23 10:00:00 cucm %UC_CALLMANAGER-6-DeviceTLInfo: %[DeviceName=SEP{i:012X}][IPv4Address=10.1.1.3][ITL_Signature=1B A1 C9 07 E9 9E 4D 3C 53 9D C8 14 24 AF 6C 9F 7D CE 4D 6D][ITL_TFTP_Server=cucm-115.home.lab]: Device TL info\n"));
-        s.push_str("Nov 23 10:00:01 cucm %UC_CALLMANAGER-6-EndPointRegistered: %[DeviceName=x]\n");
+    if format == "csv" {
+        s.push_str("DeviceName,IPv4Address,CTL_Signature,CTL_TFTP_Server,ITL_Signature,ITL_TFTP_Server,StatusCode\n");
+    }
+    let mut i = 0usize;
+    while s.len() < bytes {
+        let p = i % 20_000;
+        let ip = format!("10.{}.{}.{}", p >> 16, (p >> 8) & 255, p & 255);
+        let dev = format!("SEP{p:012X}");
+        if format != "csv" {
+            for kind in ["EndPointUnregistered", "EndPointRegistered", "EndPointTransientConnection"] {
+                s.push_str(&format!("<189>{i}: cucm-pub: Nov 23 2026 10:00:00 AM.484 UTC :  %UC_CALLMANAGER-6-{kind}: %[DeviceName={dev}][IPAddress={ip}][IPV6Address=][Protocol=SIP][DeviceType=621][Description=Phone {p}][NodeID=cucm-pub]: An endpoint event\n"));
+            }
+        }
+        match format {
+            "brackets" => s.push_str(&format!("<190>{i}: cucm-pub: Nov 23 2026 10:00:00 AM.485 UTC :  %UC_CALLMANAGER-6-DeviceTLInfo: %[DeviceName={dev}][IPv4Address={ip}][CTL_Signature=Not Installed][CTL_TFTP_Server=N/A][ITL_Signature={HASH}][ITL_TFTP_Server=cucm-pub.example.com][StatusCode=3]: Device TL info\n")),
+            "pairs" => s.push_str(&format!("Nov 23 10:00:00 phone-debug: DeviceName={dev} IPv4Address={ip} CTL_Signature=Not Installed CTL_TFTP_Server=N/A ITL_Signature={HASH} ITL_TFTP_Server=cucm-pub.example.com StatusCode=3\n")),
+            "xml" => s.push_str(&format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<x-cisco-alarm>\n<Alarm Name=\"DeviceTLInfo\">\n<ParameterList>\n<String name=\"DeviceName\">{dev}</String>\n<String name=\"IPv4Address\">{ip}</String>\n<String name=\"IPv6Address\"></String>\n<String name=\"CTL_Signature\">Not Installed</String>\n<String name=\"CTL_TFTP_Server\">N/A</String>\n<String name=\"ITL_Signature\">{HASH}</String>\n<String name=\"ITL_TFTP_Server\">cucm-pub.example.com</String>\n<String name=\"StatusCode\">3</String>\n</ParameterList>\n</Alarm>\n</x-cisco-alarm>\n")),
+            _ => s.push_str(&format!("{dev},{ip},Not Installed,N/A,{HASH},cucm-pub.example.com,3\n")),
+        }
+        i += 1;
     }
     s
 }
 
 fn devicetlinfo(c: &mut Criterion) {
-    let text = report_text(2000);
     let mut g = c.benchmark_group("devicetlinfo");
+    g.sample_size(20);
+    for format in ["brackets", "pairs", "xml", "csv"] {
+        let text = syslog(format, 16 << 20);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(format!("read + keep latest, {format}"), |x| {
+            x.iter(|| {
+                let mut latest = itl::devicetlinfo::Latest::default();
+                let mut rd = itl::devicetlinfo::Reader::new(black_box(text.as_bytes()));
+                while let Some(Ok(ev)) = rd.next_ref() {
+                    if let itl::devicetlinfo::EventRef::Report(r) = ev {
+                        latest.add_ref(&r);
+                    }
+                }
+                latest.len()
+            })
+        });
+    }
+    // The owned-event iterator, for comparison.
+    let text = syslog("brackets", 16 << 20);
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function("read reports", |x| {
+    g.bench_function("iterator of owned events, brackets", |x| {
         x.iter(|| itl::devicetlinfo::Reader::new(black_box(text.as_bytes())).filter(|e| e.is_ok()).count())
     });
     g.finish();

@@ -200,6 +200,12 @@ pub fn pkcs1_scheme(digest: Digest) -> Option<Pkcs1v15Sign> {
 
 #[cfg(feature = "aws-lc")]
 use aws_lc_rs::signature as rs;
+
+#[cfg(feature = "aws-lc")]
+thread_local! {
+    /// The RSA key `fast_rsa` parsed last, with its parameters.
+    static LAST_KEY: std::cell::RefCell<Option<(usize, rs::ParsedPublicKey)>> = const { std::cell::RefCell::new(None) };
+}
 #[cfg(all(feature = "ring", not(feature = "aws-lc")))]
 use ring::signature as rs;
 
@@ -223,9 +229,41 @@ fn fast_rsa(
         Digest::Sha512 => &rs::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
         Digest::Unknown(_) => return None,
     };
-    let msg: std::borrow::Cow<'_, [u8]> = match parts {
-        [one] => (*one).into(),
-        _ => parts.concat().into(),
+    let key = rs::UnparsedPublicKey::new(alg, der);
+    // AWS-LC hashes the parts where they lie: no copy of the signed bytes.
+    #[cfg(feature = "aws-lc")]
+    let checked = {
+        use aws_lc_rs::digest as d;
+        let algorithm: &'static d::Algorithm = match digest {
+            Digest::Sha1 => &d::SHA1_FOR_LEGACY_USE_ONLY,
+            Digest::Sha256 => &d::SHA256,
+            _ => &d::SHA512,
+        };
+        let mut ctx = d::Context::new(algorithm);
+        for p in parts {
+            ctx.update(p);
+        }
+        let hashed = ctx.finish();
+        // A fleet's files share one signer: keep the last key parsed (per thread).
+        let tag = std::ptr::from_ref(alg) as usize;
+        LAST_KEY.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            if !matches!(&*slot, Some((t, k)) if *t == tag && k.as_ref() == der) {
+                *slot = rs::ParsedPublicKey::new(alg, der).ok().map(|k| (tag, k));
+            }
+            match &*slot {
+                Some((_, k)) => k.verify_digest_sig(&hashed, signature),
+                None => key.verify_digest(&hashed, signature),
+            }
+        })
     };
-    Some(rs::UnparsedPublicKey::new(alg, der).verify(&msg, signature).map_err(|_| CheckError::Mismatch))
+    #[cfg(not(feature = "aws-lc"))]
+    let checked = {
+        let msg: std::borrow::Cow<'_, [u8]> = match parts {
+            [one] => (*one).into(),
+            _ => parts.concat().into(),
+        };
+        key.verify(&msg, signature)
+    };
+    Some(checked.map_err(|_| CheckError::Mismatch))
 }

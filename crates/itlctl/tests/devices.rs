@@ -1,6 +1,7 @@
 //! `itlctl devices` on DeviceTLInfo reports in every input format, built from the fixtures'
 //! hashes as computed by coreutils.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -212,4 +213,245 @@ fn missing_files_and_bad_arguments() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read"));
     let o = itlctl(&["devices", &t("reports/refer-sample.txt")]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// The verbatim REFER sample of devicetlinfo.md §1.1.
+fn refer_sample() -> String {
+    std::fs::read_to_string(testdata().join("reports/refer-sample.txt")).unwrap()
+}
+
+fn temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("itlctl-devices-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn devices_json(itl: &Path, reports: &[&Path]) -> (Output, serde_json::Value) {
+    let mut args = vec!["devices".to_owned(), "--json".into(), "--itl".into(), itl.to_str().unwrap().into()];
+    args.extend(reports.iter().map(|p| p.to_str().unwrap().to_owned()));
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = itlctl(&a);
+    let j = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
+    (o, j)
+}
+
+/// (device, ITL status) of every row.
+fn statuses(j: &serde_json::Value) -> Vec<(String, String)> {
+    j["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["device"].as_str().unwrap().to_owned(), d["itl_status"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+/// The REFER sample cut after its `ITL_Signature` line, as a log rotated mid-message leaves it.
+fn truncated_sample() -> String {
+    let s = refer_sample();
+    let cut = s.find("<String name=\"ITL_TFTP_Server\">").unwrap();
+    s[..cut].to_owned()
+}
+
+#[test]
+fn an_alarm_that_never_closes_does_not_hide_the_reports_after_it() {
+    let itl = testdata().join("itl-11x-cm-sha1.tlv");
+    let good = phone(&sum("sha1sum", &itl));
+    let head = truncated_sample();
+    let head_lines = head.lines().count();
+    // Lines x..=head_lines: the alarm from `<x-cisco-alarm>` on, never closed.
+    let x = head.lines().position(|l| l == "<x-cisco-alarm>").unwrap() + 1;
+    assert_eq!(x, 14);
+    let mut text = head.clone();
+    // Each format after it: the next report of any kind ends the fragment.
+    text.push_str(&format!("Nov 23 10:00:00 cucm %UC_CALLMANAGER-6-DeviceTLInfo: %[DeviceName=SEP000000000001][ITL_Signature={good}][ITL_TFTP_Server=pub]: Device TL info\n"));
+    text.push_str(&head);
+    text.push_str(&format!("DeviceName=SEP000000000002 ITL_Signature={good} ITL_TFTP_Server=pub\n"));
+    text.push_str(&head);
+    text.push_str("DeviceName,ITL_Signature,ITL_TFTP_Server\n");
+    text.push_str(&format!("SEP000000000003,{good},pub\n\n"));
+    text.push_str(&head);
+    // A whole alarm right after a cut one: the REFER sample itself, which mismatches.
+    text.push_str(&refer_sample());
+    let report = temp("never-closes.log", &text);
+    let (o, j) = devices_json(&itl, &[&report]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(
+        statuses(&j),
+        [
+            ("SEP000000000001".to_owned(), "Match".to_owned()),
+            ("SEP000000000002".into(), "Match".into()),
+            ("SEP000000000003".into(), "Match".into()),
+            ("SEPC80084AA8743".into(), "Mismatch".into()),
+        ]
+    );
+    // Where each fragment starts and ends, counted by hand from the layout above: the
+    // sample's `<x-cisco-alarm>` is its line 14; a cut sample is `head_lines` long.
+    let h = head_lines;
+    let frags = [(x, h), (h + 1 + x, 2 * h + 1), (2 * h + 2 + x, 3 * h + 2), (3 * h + 5 + x, 4 * h + 5 + x - 1)];
+    // (the last runs into the whole sample's SIP header lines, up to its `<x-cisco-alarm>`)
+    let listed: Vec<String> = frags.iter().map(|(a, b)| format!("{a}-{b}")).collect();
+    assert!(
+        err.contains(&format!("4 alarm fragments that never close could not be read (lines {})", listed.join(", "))),
+        "{err}"
+    );
+    assert_eq!(j["reports_read"], 4);
+    assert_eq!(j["fragments_skipped"], 4);
+    // The cli.md fields are all still there.
+    assert_eq!(j["summary"]["Match"], 3);
+    assert_eq!(j["summary"]["Mismatch"], 1);
+
+    // The table's summary line says the same.
+    let o = itlctl(&["devices", "--itl", itl.to_str().unwrap(), report.to_str().unwrap()]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(
+        out.lines().last().unwrap(),
+        "4 devices: 3 Match, 1 Mismatch, 0 Not Installed, 0 Unknown (ITL); reports read: 4, fragments skipped: 4"
+    );
+}
+
+#[test]
+fn a_stray_alarm_tag_in_a_text_line_and_a_log_cut_mid_message() {
+    let itl = testdata().join("itl-11x-cm-sha1.tlv");
+    let good = phone(&sum("sha1sum", &itl));
+    let mut text = String::from("Nov 23 09:59:59 cucm note: a <x-cisco-alarm> body was expected here\n");
+    for i in 1..=300 {
+        text.push_str(&format!("Nov 23 10:00:00 cucm %UC_CALLMANAGER-6-EndPointRegistered: %[DeviceName=SEP{i:012}][IPAddress=10.0.0.1]: An endpoint registered\n"));
+        text.push_str(&format!("Nov 23 10:00:00 cucm %UC_CALLMANAGER-6-DeviceTLInfo: %[DeviceName=SEP{i:012}][ITL_Signature={good}][ITL_TFTP_Server=pub]: Device TL info\n"));
+    }
+    // The log ends inside an alarm.
+    text.push_str(&truncated_sample());
+    let lines = text.lines().count();
+    let report = temp("stray.log", &text);
+    let (o, j) = devices_json(&itl, &[&report]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(j["devices"].as_array().unwrap().len(), 300);
+    assert_eq!(j["summary"]["Match"], 300);
+    assert_eq!(j["reports_read"], 300);
+    assert_eq!(j["fragments_skipped"], 2);
+    // The stray tag is line 1 alone (the next line names a device); the cut alarm runs
+    // from the sample's line 14 to the end.
+    let cut = (lines - truncated_sample().lines().count() + 14, lines);
+    assert!(err.contains(&format!("could not be read (lines 1, {}-{})", cut.0, cut.1)), "{err}");
+}
+
+#[test]
+fn several_report_files_are_read_together_and_the_last_report_still_wins() {
+    let itl = testdata().join("itl-11x-cm-sha1.tlv");
+    let good = phone(&sum("sha1sum", &itl));
+    let bad = phone(&sum("sha1sum", &testdata().join("itl-12x-itlrecovery-sha512.tlv")));
+    let line = |dev: &str, h: &str| format!("%[DeviceName={dev}][ITL_Signature={h}][ITL_TFTP_Server=pub]: TL\n");
+    let a = temp("a.log", &(line("SEP0000000000AA", &bad) + &line("SEP0000000000BB", &good)));
+    let b = temp("b.log", &(line("SEP0000000000AA", &good) + &line("SEP0000000000CC", &bad)));
+    let (o, j) = devices_json(&itl, &[&a, &b]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        statuses(&j),
+        [
+            ("SEP0000000000AA".to_owned(), "Match".to_owned()),
+            ("SEP0000000000BB".into(), "Match".into()),
+            ("SEP0000000000CC".into(), "Mismatch".into())
+        ]
+    );
+    assert_eq!(j["reports_read"], 4);
+    let (_, j) = devices_json(&itl, &[&b, &a]);
+    assert_eq!(statuses(&j)[0], ("SEP0000000000AA".to_owned(), "Mismatch".to_owned()));
+    // A missing file among them is named, the others still read, in argument order.
+    let missing = testdata().join("reports/missing.txt");
+    let (o, j) = devices_json(&itl, &[&a, &missing, &b]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(j["devices"].as_array().unwrap().len(), 3);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.txt: cannot read"));
+}
+
+/// Peak resident memory of `cmd` in bytes, measured from outside: GNU time's "Maximum
+/// resident set size", else the highest VmHWM seen in /proc while it runs.
+fn peak_rss(cmd: &mut Command) -> (std::process::ExitStatus, u64) {
+    if Path::new("/usr/bin/time").exists() {
+        let prog = cmd.get_program().to_owned();
+        let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
+        let o = Command::new("/usr/bin/time")
+            .arg("-v")
+            .arg(prog)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        let kb: u64 = err
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+            .unwrap_or_else(|| panic!("{err}"))
+            .trim()
+            .parse()
+            .unwrap();
+        return (o.status, kb * 1024);
+    }
+    let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_file) {
+            if let Some(kb) = s.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+                peak = peak.max(kb.trim().trim_end_matches("kB").trim().parse::<u64>().unwrap_or(0) * 1024);
+            }
+        }
+        if let Some(st) = child.try_wait().unwrap() {
+            return (st, peak);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn memory_stays_under_300_bytes_a_phone() {
+    // 200,000 distinct phones, each reporting twice in a CUCM syslog where one line in four
+    // is DeviceTLInfo: about 330 MB.
+    const PHONES: u64 = 200_000;
+    let itl = testdata().join("itl-11x-cm-sha1.tlv");
+    let good = phone(&sum("sha1sum", &itl));
+    let dir = std::env::temp_dir().join(format!("itlctl-devices-mem-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("big.log");
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&report).unwrap());
+        for round in 0..2 {
+            for i in 0..PHONES {
+                let ip = format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255);
+                for kind in ["EndPointUnregistered", "EndPointRegistered", "EndPointTransientConnection"] {
+                    writeln!(w, "<189>{i}: cucm-pub: Nov 23 2026 10:00:0{round} AM.484 UTC :  %UC_CALLMANAGER-6-{kind}: %[DeviceName=SEP{i:012X}][IPAddress={ip}][IPV6Address=][Protocol=SIP][DeviceType=621][Description=Phone {i}][NodeID=cucm-pub]: An endpoint event").unwrap();
+                }
+                let h = if round == 0 { "Not Installed" } else { &good };
+                writeln!(w, "<190>{i}: cucm-pub: Nov 23 2026 10:00:0{round} AM.485 UTC :  %UC_CALLMANAGER-6-DeviceTLInfo: %[DeviceName=SEP{i:012X}][IPv4Address={ip}][CTL_Signature=Not Installed][CTL_TFTP_Server=N/A][ITL_Signature={h}][ITL_TFTP_Server=cucm-pub.example.com][StatusCode=3]: Device TL info").unwrap();
+            }
+        }
+        std::io::Write::flush(&mut w).unwrap();
+    }
+    let size = std::fs::metadata(&report).unwrap().len();
+    assert!(size > 300_000_000, "{size}");
+    let bound = 300 * PHONES + 16 * 1024 * 1024;
+    for mode in ["--json", "--csv", "--quiet"] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_itlctl"));
+        cmd.arg("devices")
+            .args((mode != "--quiet").then_some(mode))
+            .arg("--itl")
+            .arg(format!("cucm-pub.example.com={}", itl.display()))
+            .arg(&report);
+        let (status, peak) = peak_rss(&mut cmd);
+        assert_eq!(status.code(), Some(0), "{mode}");
+        assert!(peak < bound, "{mode}: peak RSS {peak} bytes for {PHONES} phones, over {bound}");
+        eprintln!("{mode}: peak RSS {} MB for {PHONES} phones in {size} bytes", peak / 1_000_000);
+    }
+    // And every phone is there, matching.
+    let o = itlctl(&["devices", "--itl", &format!("cucm-pub.example.com={}", itl.display()), report.to_str().unwrap()]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(
+        out.lines().last().unwrap(),
+        format!("{PHONES} devices: {PHONES} Match, 0 Mismatch, 0 Not Installed, 0 Unknown (ITL); reports read: {}, fragments skipped: 0", 2 * PHONES)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

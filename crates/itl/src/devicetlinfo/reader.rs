@@ -1,0 +1,938 @@
+//! The streaming reader: a vectorised search for the next report over big buffers, then a
+//! line-level parser for the report found.
+
+use std::borrow::Cow;
+use std::io::BufRead;
+
+use memchr::memmem::Finder;
+
+use super::{Event, EventRef, ReportRef, MAX_ALARM_BYTES, MAX_LINE_BYTES};
+
+/// The buffer holds one longest line plus the byte that shows it is longer.
+const CAP: usize = MAX_LINE_BYTES + 1;
+/// The first buffer; it grows (to [`CAP`]) while reads fill it.
+const FIRST: usize = 64 * 1024;
+
+const ALARM: &str = "<x-cisco-alarm";
+const ALARM_END: &str = "</x-cisco-alarm>";
+
+/// Substring searchers built once per reader.
+#[derive(Debug)]
+struct Needles {
+    /// What a line that matters holds, outside an alarm and a CSV table: the alarm's start,
+    /// `_Signature` (every report and CSV header) or `DeviceTLInfo`.
+    any: [Finder<'static>; 3],
+    end: Finder<'static>,
+    device: Finder<'static>,
+    device_tag: Finder<'static>,
+}
+
+impl Needles {
+    fn new() -> Self {
+        Needles {
+            any: [Finder::new(ALARM), Finder::new("_Signature"), Finder::new("DeviceTLInfo")],
+            end: Finder::new(ALARM_END),
+            device: Finder::new("DeviceName="),
+            device_tag: Finder::new("DeviceName"),
+        }
+    }
+}
+
+/// Line-level state: inside an alarm, inside a CSV table.
+#[derive(Debug)]
+struct State {
+    needles: Needles,
+    xml: String,
+    xml_line: usize,
+    xml_last: usize,
+    in_xml: bool,
+    csv_header: Option<Vec<String>>,
+    csv: csv_core::Reader,
+    keys: Vec<(usize, usize)>,
+}
+
+/// Which parser reads a line's report.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Brackets,
+    Pairs,
+    Csv,
+    Xml,
+}
+
+/// A line's event: owned, or to be parsed from part of the line (offset, length).
+enum Out {
+    Owned(EventRef<'static>),
+    Parse(Kind, usize, usize),
+}
+
+/// What one line gave.
+enum Step {
+    /// The line is read, with or without an event.
+    Done(Option<Out>),
+    /// An alarm ended unclosed before this line, which is read again.
+    Again(EventRef<'static>),
+}
+
+/// What [`Reader::advance`] found.
+enum Found {
+    Owned(EventRef<'static>),
+    Text { kind: Kind, from: usize, to: usize, line: usize },
+}
+
+/// Streams [`Event`]s out of text. Lines without a report are skipped by a vectorised
+/// search over the whole buffer, not one at a time.
+#[derive(Debug)]
+pub struct Reader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// Next unread byte.
+    start: usize,
+    /// End of the bytes in `buf`.
+    end: usize,
+    /// End of the last complete line in `buf` (all of it at the end of the input).
+    region: usize,
+    eof: bool,
+    /// The rest of a line longer than [`MAX_LINE_BYTES`] is being dropped.
+    dropping: bool,
+    line: usize,
+    /// Next position of each of `needles.any` at or after `start` (`Some(None)`: none
+    /// before `region`; `None`: not searched yet).
+    hits: [Option<Option<usize>>; 3],
+    st: State,
+}
+
+impl<R: BufRead> Reader<R> {
+    /// Reads from `inner`.
+    pub fn new(inner: R) -> Self {
+        Reader {
+            inner,
+            buf: Vec::new(),
+            start: 0,
+            end: 0,
+            region: 0,
+            eof: false,
+            dropping: false,
+            line: 0,
+            hits: [None; 3],
+            st: State {
+                needles: Needles::new(),
+                xml: String::new(),
+                xml_line: 0,
+                xml_last: 0,
+                in_xml: false,
+                csv_header: None,
+                csv: csv_core::Reader::new(),
+                keys: Vec::new(),
+            },
+        }
+    }
+
+    /// Lines read so far.
+    pub fn lines(&self) -> usize {
+        self.line
+    }
+
+    /// The next event, borrowing its report from the reader's buffer: the same events as
+    /// the [`Iterator`], without an allocation per report.
+    pub fn next_ref(&mut self) -> Option<std::io::Result<EventRef<'_>>> {
+        let (kind, from, to, line) = match self.advance()? {
+            Err(e) => return Some(Err(e)),
+            Ok(Found::Owned(ev)) => return Some(Ok(ev)),
+            Ok(Found::Text { kind, from, to, line }) => (kind, from, to, line),
+        };
+        // `advance` checked that these bytes are UTF-8.
+        let text = std::str::from_utf8(&self.buf[from..to]).unwrap_or("");
+        let st = &mut self.st;
+        Some(Ok(match kind {
+            Kind::Brackets => parse_brackets(text, line),
+            Kind::Pairs => parse_pairs(text, line, &mut st.keys),
+            Kind::Csv => parse_csv_row(&mut st.csv, st.csv_header.as_deref().unwrap_or(&[]), text, line),
+            Kind::Xml => fast_xml(text, line).unwrap_or_else(|| parse_xml(text, line)),
+        }))
+    }
+
+    /// Reads up to the next event: an owned one, or where the text of a borrowed one is.
+    fn advance(&mut self) -> Option<std::io::Result<Found>> {
+        loop {
+            if self.start == self.region {
+                if self.eof {
+                    if self.st.in_xml {
+                        self.st.in_xml = false;
+                        self.st.xml.clear();
+                        return Some(Ok(Found::Owned(EventRef::Fragment {
+                            first: self.st.xml_line,
+                            last: self.st.xml_last,
+                            why: "an alarm cut off at the end of the input",
+                        })));
+                    }
+                    return None;
+                }
+                match self.refill() {
+                    Err(e) => return Some(Err(e)),
+                    Ok(Some(line)) => {
+                        return Some(Ok(Found::Owned(EventRef::NotUnderstood { line, why: "line longer than 1 MiB" })));
+                    }
+                    Ok(None) => continue,
+                }
+            }
+            let (start, region) = (self.start, self.region);
+            if !self.st.in_xml && self.st.csv_header.is_none() {
+                let Some((at, which)) = self.next_hit() else {
+                    self.line += count_lines(&self.buf[start..region]);
+                    self.start = region;
+                    continue;
+                };
+                let ls = memchr::memrchr(b'\n', &self.buf[start..at]).map_or(start, |i| start + i + 1);
+                self.line += count_lines(&self.buf[start..ls]);
+                self.start = ls;
+                if which == 0 && !self.buf[ls].is_ascii_digit() {
+                    if let Some((block, next, lines)) = self.alarm_block(at) {
+                        let line = self.line + 1;
+                        self.line += lines;
+                        self.start = next;
+                        return Some(Ok(Found::Text { kind: Kind::Xml, from: at, to: block, line }));
+                    }
+                }
+            }
+            let ls = self.start;
+            let le = memchr::memchr(b'\n', &self.buf[ls..region]).map_or(region, |i| ls + i + 1);
+            let line = self.line + 1;
+            let step = match std::str::from_utf8(&self.buf[ls..le]) {
+                Ok(text) => match self.st.line(text, line) {
+                    Step::Done(Some(Out::Parse(kind, off, len))) => Step::Done(Some(Out::Parse(kind, ls + off, len))),
+                    other => other,
+                },
+                Err(_) => {
+                    let text = String::from_utf8_lossy(&self.buf[ls..le]).into_owned();
+                    match self.st.line(&text, line) {
+                        Step::Done(Some(Out::Parse(kind, off, len))) => {
+                            let t = &text[off..off + len];
+                            let st = &mut self.st;
+                            let ev = match kind {
+                                Kind::Brackets => parse_brackets(t, line),
+                                Kind::Pairs => parse_pairs(t, line, &mut st.keys),
+                                Kind::Csv => {
+                                    parse_csv_row(&mut st.csv, st.csv_header.as_deref().unwrap_or(&[]), t, line)
+                                }
+                                Kind::Xml => fast_xml(t, line).unwrap_or_else(|| parse_xml(t, line)),
+                            };
+                            Step::Done(Some(Out::Owned(to_static(ev))))
+                        }
+                        other => other,
+                    }
+                }
+            };
+            match step {
+                Step::Again(ev) => return Some(Ok(Found::Owned(ev))),
+                Step::Done(out) => {
+                    self.line = line;
+                    self.start = le;
+                    match out {
+                        None => {}
+                        Some(Out::Owned(ev)) => return Some(Ok(Found::Owned(ev))),
+                        Some(Out::Parse(kind, from, len)) => {
+                            return Some(Ok(Found::Text { kind, from, to: from + len, line }))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The first of `needles.any` at or after `start` in the complete lines, and which.
+    fn next_hit(&mut self) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize)> = None;
+        for i in 0..3 {
+            let at = match self.hits[i] {
+                Some(Some(p)) if p >= self.start => Some(p),
+                Some(None) => None,
+                _ => {
+                    let f = self.st.needles.any[i].find(&self.buf[self.start..self.region]).map(|p| p + self.start);
+                    self.hits[i] = Some(f);
+                    f
+                }
+            };
+            if let Some(p) = at {
+                if best.is_none_or(|(b, _)| p < b) {
+                    best = Some((p, i));
+                }
+            }
+        }
+        best
+    }
+
+    /// An alarm that starts at `at` and closes within the complete lines, laid out so that
+    /// the line-by-line reading would join it to exactly these bytes (no tab, no CR, no
+    /// `^M`, no console record, nothing that starts another report): the end of its closing
+    /// tag, the start of the line after it, and the lines it takes.
+    fn alarm_block(&self, at: usize) -> Option<(usize, usize, usize)> {
+        let limit = self.region.min(at + MAX_ALARM_BYTES);
+        let hay = &self.buf[at..limit];
+        let close = self.st.needles.end.find(hay)? + ALARM_END.len();
+        let next =
+            memchr::memchr(b'\n', &self.buf[at + close..self.region]).map_or(self.region, |i| at + close + i + 1);
+        let blk = &self.buf[at..next];
+        if next - at > MAX_ALARM_BYTES
+            || memchr::memchr3(b'\t', b'\r', b'^', blk).is_some()
+            || memchr::memchr(b',', blk).is_some()
+            || self.st.needles.device.find(blk).is_some()
+            || self.st.needles.any[0].find(&blk[1..]).is_some()
+            || std::str::from_utf8(blk).is_err()
+        {
+            return None;
+        }
+        let mut lines = 0;
+        for nl in memchr::memchr_iter(b'\n', blk) {
+            lines += 1;
+            if blk.get(nl + 1).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+        }
+        if next == self.region && self.buf[next - 1] != b'\n' {
+            lines += 1;
+        }
+        Some((at + close, next, lines))
+    }
+
+    /// Reads more; `Some(line)` when a line turns out longer than [`MAX_LINE_BYTES`].
+    fn refill(&mut self) -> std::io::Result<Option<usize>> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        self.region = 0;
+        self.hits = [None; 3];
+        if self.end == self.buf.len() {
+            let n = if self.buf.is_empty() { FIRST } else { (self.buf.len() * 2).min(CAP) };
+            self.buf.resize(n, 0);
+        }
+        let n = loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        let old = self.end;
+        self.end += n;
+        if self.end == self.buf.len() && self.buf.len() < CAP && n > 0 {
+            // Big input: read bigger blocks next time.
+            let bigger = (self.buf.len() * 2).min(CAP);
+            self.buf.resize(bigger, 0);
+        }
+        if self.dropping {
+            match memchr::memchr(b'\n', &self.buf[..self.end]) {
+                Some(i) => {
+                    self.dropping = false;
+                    self.start = i + 1;
+                }
+                None => {
+                    self.start = self.end;
+                    if n == 0 {
+                        self.dropping = false;
+                        self.eof = true;
+                    }
+                }
+            }
+            self.region = self.start;
+            if self.dropping || self.eof {
+                self.start = 0;
+                self.end = 0;
+                self.region = 0;
+                return Ok(None);
+            }
+            return self.settle(0);
+        }
+        if n == 0 {
+            self.eof = true;
+            if self.end > MAX_LINE_BYTES {
+                self.line += 1;
+                self.start = self.end;
+                self.region = self.end;
+                return Ok(Some(self.line));
+            }
+            self.region = self.end;
+            return Ok(None);
+        }
+        self.settle(old)
+    }
+
+    /// Sets `region` after a read that put new bytes from `old` on; a line that starts the
+    /// buffer and is too long is counted and dropped.
+    fn settle(&mut self, old: usize) -> std::io::Result<Option<usize>> {
+        let from = old.max(self.start);
+        if let Some(i) = memchr::memrchr(b'\n', &self.buf[from..self.end]) {
+            self.region = from + i + 1;
+        } else {
+            self.region = self.start;
+        }
+        let first = memchr::memchr(b'\n', &self.buf[self.start..self.end]).map(|i| self.start + i);
+        let too_long = match first {
+            Some(i) => i - self.start >= MAX_LINE_BYTES,
+            None => self.end - self.start > MAX_LINE_BYTES,
+        };
+        if too_long {
+            self.line += 1;
+            match first {
+                Some(i) => self.start = i + 1,
+                None => {
+                    self.dropping = true;
+                    self.start = self.end;
+                }
+            }
+            if self.region < self.start {
+                self.region = self.start;
+            }
+            if self.dropping {
+                self.start = 0;
+                self.end = 0;
+                self.region = 0;
+            }
+            return Ok(Some(self.line));
+        }
+        Ok(None)
+    }
+}
+
+/// Newlines in `b`.
+fn count_lines(b: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', b).count()
+}
+
+fn to_static(ev: EventRef<'_>) -> EventRef<'static> {
+    match ev {
+        EventRef::Report(r) => {
+            let o = |v: Option<Cow<'_, str>>| v.map(|c| Cow::Owned(c.into_owned()));
+            EventRef::Report(ReportRef {
+                line: r.line,
+                device_name: o(r.device_name),
+                ipv4: o(r.ipv4),
+                ipv6: o(r.ipv6),
+                ctl_signature: o(r.ctl_signature),
+                ctl_tftp_server: o(r.ctl_tftp_server),
+                itl_signature: o(r.itl_signature),
+                itl_tftp_server: o(r.itl_tftp_server),
+                status_code: o(r.status_code),
+            })
+        }
+        EventRef::MissingDeviceName { line } => EventRef::MissingDeviceName { line },
+        EventRef::NotUnderstood { line, why } => EventRef::NotUnderstood { line, why },
+        EventRef::Fragment { first, last, why } => EventRef::Fragment { first, last, why },
+    }
+}
+
+/// Strips a phone console log record prefix (`5851 DEB Mar 09 18:32:45.420021 (618:927) JAVA-`).
+fn console_prefix(s: &str) -> Option<&str> {
+    if !s.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut it = s.splitn(7, ' ');
+    let seq = it.next()?;
+    let level = it.next()?;
+    let (_mon, _day, time, pid) = (it.next()?, it.next()?, it.next()?, it.next()?);
+    let rest = it.next()?;
+    let ok = !seq.is_empty()
+        && seq.bytes().all(|b| b.is_ascii_digit())
+        && level.len() == 3
+        && level.bytes().all(|b| b.is_ascii_uppercase())
+        && time.contains(':')
+        && pid.starts_with('(')
+        && pid.ends_with(')');
+    if !ok {
+        return None;
+    }
+    Some(rest.split_once('-').map_or(rest, |(_, r)| r))
+}
+
+fn finish(r: ReportRef<'_>) -> EventRef<'_> {
+    if r.device_name.as_deref().is_none_or(str::is_empty) {
+        EventRef::MissingDeviceName { line: r.line }
+    } else {
+        EventRef::Report(r)
+    }
+}
+
+/// The alarm, read by quick-xml (entities, any layout).
+fn parse_xml(text: &str, line: usize) -> EventRef<'static> {
+    use quick_xml::events::Event as X;
+    let mut rd = quick_xml::Reader::from_str(text);
+    let mut r = ReportRef { line, ..ReportRef::default() };
+    let mut is_tlinfo = false;
+    let mut param: Option<String> = None;
+    let mut value = String::new();
+    loop {
+        match rd.read_event() {
+            Ok(X::Start(e)) | Ok(X::Empty(e)) if e.name().as_ref() == b"Alarm" => {
+                is_tlinfo =
+                    e.try_get_attribute("Name").ok().flatten().is_some_and(|a| a.value.as_ref() == b"DeviceTLInfo");
+            }
+            Ok(X::Start(e)) if matches!(e.name().as_ref(), b"String" | b"Enum") => {
+                param = e
+                    .try_get_attribute("name")
+                    .ok()
+                    .flatten()
+                    .and_then(|a| std::str::from_utf8(&a.value).ok().map(str::to_owned));
+                value.clear();
+            }
+            Ok(X::Text(t)) if param.is_some() => match t.decode() {
+                Ok(v) => value.push_str(&v),
+                Err(_) => return EventRef::NotUnderstood { line, why: "malformed alarm XML" },
+            },
+            Ok(X::GeneralRef(g)) if param.is_some() => match g.resolve_char_ref() {
+                Ok(Some(c)) => value.push(c),
+                _ => match g.as_ref() {
+                    b"amp" => value.push('&'),
+                    b"lt" => value.push('<'),
+                    b"gt" => value.push('>'),
+                    b"quot" => value.push('"'),
+                    b"apos" => value.push('\''),
+                    _ => return EventRef::NotUnderstood { line, why: "malformed alarm XML" },
+                },
+            },
+            Ok(X::End(e)) if matches!(e.name().as_ref(), b"String" | b"Enum") => {
+                if let Some(p) = param.take() {
+                    r.set_cow(&p, Cow::Owned(value.clone()));
+                }
+            }
+            Ok(X::Eof) => break,
+            Err(_) => return EventRef::NotUnderstood { line, why: "malformed alarm XML" },
+            Ok(_) => {}
+        }
+    }
+    if !is_tlinfo {
+        return EventRef::NotUnderstood { line, why: "an alarm that is not DeviceTLInfo" };
+    }
+    finish(r)
+}
+
+/// The alarm in the exact layout phones send (`<x-cisco-alarm>`, `<Alarm Name="…">`,
+/// `<ParameterList>`, `<String|Enum name="…">text</…>`, whitespace between, no entity),
+/// read without copying; `None` for anything else, which [`parse_xml`] reads. On what it
+/// accepts both give the same event.
+fn fast_xml(s: &str, line: usize) -> Option<EventRef<'_>> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let ws = |i: &mut usize| {
+        while b.get(*i).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n')) {
+            *i += 1;
+        }
+    };
+    let lit = |i: &mut usize, l: &[u8]| -> bool {
+        let ok = b[*i..].starts_with(l);
+        if ok {
+            *i += l.len();
+        }
+        ok
+    };
+    // An attribute value up to `"`, with none of `<>&`; then `">`.
+    let attr = |i: &mut usize| -> Option<&str> {
+        let q = *i + memchr::memchr(b'"', &b[*i..])?;
+        let v = &s[*i..q];
+        if v.bytes().any(|c| matches!(c, b'<' | b'>' | b'&')) || !b[q..].starts_with(b"\">") {
+            return None;
+        }
+        *i = q + 2;
+        Some(v)
+    };
+    if !lit(&mut i, b"<x-cisco-alarm>") {
+        return None;
+    }
+    ws(&mut i);
+    if !lit(&mut i, b"<Alarm Name=\"") {
+        return None;
+    }
+    let name = attr(&mut i)?;
+    ws(&mut i);
+    if !lit(&mut i, b"<ParameterList>") {
+        return None;
+    }
+    let mut r = ReportRef { line, ..ReportRef::default() };
+    loop {
+        ws(&mut i);
+        if lit(&mut i, b"</ParameterList>") {
+            break;
+        }
+        let close: &[u8] = if lit(&mut i, b"<String name=\"") {
+            b"</String>"
+        } else if lit(&mut i, b"<Enum name=\"") {
+            b"</Enum>"
+        } else {
+            return None;
+        };
+        let param = attr(&mut i)?;
+        let t = i + memchr::memchr3(b'<', b'&', b']', &b[i..])?;
+        if b[t] != b'<' {
+            return None;
+        }
+        let value = &s[i..t];
+        i = t;
+        if !lit(&mut i, close) {
+            return None;
+        }
+        r.set(param, value);
+    }
+    ws(&mut i);
+    if !lit(&mut i, b"</Alarm>") {
+        return None;
+    }
+    ws(&mut i);
+    if !lit(&mut i, b"</x-cisco-alarm>") || i != b.len() {
+        return None;
+    }
+    if name != "DeviceTLInfo" {
+        return Some(EventRef::NotUnderstood { line, why: "an alarm that is not DeviceTLInfo" });
+    }
+    Some(finish(r))
+}
+
+/// `[Name=Value]` brackets.
+fn parse_brackets(text: &str, line: usize) -> EventRef<'_> {
+    let mut r = ReportRef { line, ..ReportRef::default() };
+    let b = text.as_bytes();
+    // Each part after a `[`, up to its first `]`, as `Name=Value`.
+    let mut opens = memchr::memchr_iter(b'[', b).peekable();
+    while let Some(i) = opens.next() {
+        let end = opens.peek().copied().unwrap_or(b.len());
+        let part = &b[i + 1..end];
+        let inner = &part[..memchr::memchr(b']', part).unwrap_or(part.len())];
+        if let Some(eq) = memchr::memchr(b'=', inner) {
+            let (k, v) = (i + 1, i + 1 + eq);
+            r.set(&text[k..v], &text[v + 1..k + inner.len()]);
+        }
+    }
+    finish(r)
+}
+
+/// `Name=Value Name=Value …` where values may hold spaces: a value runs to the next name.
+fn parse_pairs<'t>(text: &'t str, line: usize, keys: &mut Vec<(usize, usize)>) -> EventRef<'t> {
+    let b = text.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    keys.clear();
+    for eq in memchr::memchr_iter(b'=', b) {
+        let mut s = eq;
+        while s > 0 && ident(b[s - 1]) {
+            s -= 1;
+        }
+        if s < eq && (s == 0 || matches!(b[s - 1], b' ' | b'\t' | b',' | b';' | b':')) {
+            keys.push((s, eq));
+        }
+    }
+    let mut r = ReportRef { line, ..ReportRef::default() };
+    for (i, &(s, eq)) in keys.iter().enumerate() {
+        let end = keys.get(i + 1).map_or(text.len(), |k| k.0);
+        let v = text[eq + 1..end].trim().trim_end_matches([',', ';']);
+        r.set(&text[s..eq], v);
+    }
+    finish(r)
+}
+
+/// Splits one CSV line into fields (quotes per RFC 4180), reusing `rdr`'s tables.
+fn csv_fields(rdr: &mut csv_core::Reader, text: &str) -> Option<Vec<String>> {
+    use csv_core::ReadRecordResult as R;
+    rdr.reset();
+    let mut out = vec![0u8; text.len() + 1];
+    let mut ends = vec![0usize; text.len() + 1];
+    let mut input = text.as_bytes();
+    let (mut nout, mut nend) = (0, 0);
+    loop {
+        let (res, i, o, e) = rdr.read_record(input, &mut out[nout..], &mut ends[nend..]);
+        input = &input[i..];
+        nout += o;
+        nend += e;
+        match res {
+            R::InputEmpty if input.is_empty() => {
+                // Tell the reader the line has ended.
+                let (res, _, o, e) = rdr.read_record(&[], &mut out[nout..], &mut ends[nend..]);
+                nout += o;
+                nend += e;
+                if !matches!(res, R::Record) {
+                    return None;
+                }
+                break;
+            }
+            R::InputEmpty => continue,
+            R::Record => break,
+            R::End | R::OutputFull | R::OutputEndsFull => return None,
+        }
+    }
+    let mut fields = Vec::with_capacity(nend);
+    let mut start = 0;
+    for &end in &ends[..nend] {
+        fields.push(String::from_utf8_lossy(&out[start..end.min(nout)]).into_owned());
+        start = end;
+    }
+    Some(fields)
+}
+
+fn parse_csv_row<'t>(rdr: &mut csv_core::Reader, header: &[String], text: &'t str, line: usize) -> EventRef<'t> {
+    let mut r = ReportRef { line, ..ReportRef::default() };
+    if memchr::memchr2(b'"', b'\r', text.as_bytes()).is_none() {
+        // No quote and no CR: the fields are the text between commas, as csv_core gives them.
+        if memchr::memchr_iter(b',', text.as_bytes()).count() + 1 != header.len() {
+            return EventRef::NotUnderstood { line, why: "CSV row with the wrong number of fields" };
+        }
+        for (k, v) in header.iter().zip(text.split(',')) {
+            r.set(k, v);
+        }
+        return finish(r);
+    }
+    let Some(rec) = csv_fields(rdr, text) else {
+        return EventRef::NotUnderstood { line, why: "malformed CSV row" };
+    };
+    if rec.len() != header.len() {
+        return EventRef::NotUnderstood { line, why: "CSV row with the wrong number of fields" };
+    }
+    for (k, v) in header.iter().zip(rec) {
+        r.set_cow(k, Cow::Owned(v));
+    }
+    finish(r)
+}
+
+fn csv_header(rdr: &mut csv_core::Reader, text: &str) -> Option<Vec<String>> {
+    if text.contains('=') || !text.contains(',') || !text.contains("DeviceName") || !text.contains("ITL_Signature") {
+        return None;
+    }
+    Some(csv_fields(rdr, text)?.into_iter().map(|f| f.trim().to_owned()).collect())
+}
+
+impl State {
+    /// Whether `text`, met inside an alarm, starts another report (so the alarm never
+    /// closed): a new `<x-cisco-alarm`, a `DeviceName=` bracket or pair, a CSV header.
+    fn starts_report(&mut self, text: &str) -> bool {
+        let t = text.as_bytes();
+        let n = &self.needles;
+        if memchr::memchr2(b'<', b'=', t).is_none() && n.device_tag.find(t).is_none() {
+            return false;
+        }
+        n.any[0].find(t).is_some()
+            || n.device.find(t).is_some()
+            || (memchr::memchr(b'=', t).is_none() && csv_header(&mut self.csv, text).is_some())
+    }
+
+    fn line(&mut self, raw: &str, line: usize) -> Step {
+        let base = raw.as_ptr() as usize;
+        let raw = raw.trim_end_matches(['\n', '\r']);
+        let raw = raw.strip_suffix("^M").unwrap_or(raw);
+        let (text, continued) = match console_prefix(raw) {
+            Some(rest) => (rest, true),
+            None => (raw, false),
+        };
+        let text = text.trim_start_matches('\t');
+        if self.in_xml {
+            if self.starts_report(text) {
+                self.in_xml = false;
+                self.xml.clear();
+                return Step::Again(EventRef::Fragment {
+                    first: self.xml_line,
+                    last: self.xml_last,
+                    why: "an alarm that never closes (another report starts after it)",
+                });
+            }
+            let from = self.xml.len();
+            if !continued {
+                self.xml.push('\n');
+            }
+            self.xml.push_str(text);
+            self.xml_last = line;
+            return Step::Done(self.xml_progress(from).map(Out::Owned));
+        }
+        let tb = text.as_bytes();
+        let has_eq = memchr::memchr(b'=', tb).is_some();
+        let has_lt = memchr::memchr(b'<', tb).is_some();
+        if let Some(at) = has_lt.then(|| self.needles.any[0].find(tb)).flatten() {
+            self.in_xml = true;
+            self.xml_line = line;
+            self.xml_last = line;
+            self.xml.clear();
+            self.xml.push_str(&text[at..]);
+            return Step::Done(self.xml_progress(0).map(Out::Owned));
+        }
+        if self.csv_header.is_some() {
+            if text.trim().is_empty() {
+                self.csv_header = None;
+                return Step::Done(None);
+            }
+            if !has_eq {
+                return Step::Done(Some(Out::Parse(Kind::Csv, text.as_ptr() as usize - base, text.len())));
+            }
+            self.csv_header = None;
+        }
+        if !has_eq {
+            if let Some(h) = csv_header(&mut self.csv, text) {
+                self.csv_header = Some(h);
+                return Step::Done(None);
+            }
+        }
+        let n = &self.needles;
+        let about_tl = n.any[1].find(tb).is_some() || n.any[2].find(tb).is_some();
+        if !about_tl {
+            // Other alarms name devices too (`EndPointRegistered: %[DeviceName=…]`).
+            return Step::Done(None);
+        }
+        if let Some(at) = has_eq.then(|| n.device.find(tb)).flatten() {
+            let kind = if text[..at].ends_with('[') { Kind::Brackets } else { Kind::Pairs };
+            return Step::Done(Some(Out::Parse(kind, text.as_ptr() as usize - base, text.len())));
+        }
+        Step::Done(Some(Out::Owned(EventRef::NotUnderstood { line, why: "mentions DeviceTLInfo but holds no report" })))
+    }
+
+    /// Looks for the end of the alarm in what was appended from byte `from` on.
+    fn xml_progress(&mut self, from: usize) -> Option<EventRef<'static>> {
+        let from = from.saturating_sub(ALARM_END.len());
+        if let Some(end) = self.needles.end.find(&self.xml.as_bytes()[from..]).map(|e| e + from) {
+            self.in_xml = false;
+            let ev = parse_xml(&self.xml[..end + ALARM_END.len()], self.xml_line);
+            self.xml.clear();
+            return Some(ev);
+        }
+        if self.xml.len() > MAX_ALARM_BYTES {
+            self.in_xml = false;
+            self.xml.clear();
+            return Some(EventRef::Fragment {
+                first: self.xml_line,
+                last: self.xml_last,
+                why: "an alarm that never closes (no end within 64 KiB)",
+            });
+        }
+        None
+    }
+}
+
+impl<R: BufRead> Iterator for Reader<R> {
+    type Item = std::io::Result<Event>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_ref().map(|r| r.map(EventRef::into_owned))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_prefix_is_stripped() {
+        assert_eq!(console_prefix("5851 DEB Mar 09 18:32:45.420021 (618:927) JAVA-LInfo\">"), Some("LInfo\">"));
+        assert_eq!(console_prefix("REFER sip:1 SIP/2.0"), None);
+    }
+
+    #[test]
+    fn csv_fields_follow_rfc_4180() {
+        let mut r = csv_core::Reader::new();
+        assert_eq!(csv_fields(&mut r, "a,\"b,c\",d").unwrap(), ["a", "b,c", "d"]);
+        assert_eq!(csv_fields(&mut r, "\"x\"\"y\",").unwrap(), ["x\"y", ""]);
+        assert_eq!(csv_fields(&mut r, "one").unwrap(), ["one"]);
+    }
+
+    #[test]
+    fn unquoted_rows_split_as_csv_core_splits_them() {
+        // csv_core is the reference for the fast split.
+        let mut r = csv_core::Reader::new();
+        for row in ["a,b,c", ",,", "a,", ",a", " x , y ,z", "SEP1,10.0.0.1,Not Installed,pub"] {
+            let header: Vec<String> = (0..row.split(',').count()).map(|i| format!("h{i}")).collect();
+            let want = csv_fields(&mut r, row).unwrap();
+            assert_eq!(want.len(), header.len(), "{row}");
+            assert_eq!(row.split(',').collect::<Vec<_>>(), want, "{row}");
+        }
+    }
+
+    const ALARM_TEXT: &str = "<x-cisco-alarm>\n<Alarm Name=\"DeviceTLInfo\">\n<ParameterList>\n\
+<String name=\"DeviceName\">SEPC80084AA8743</String>\n<String name=\"IPv6Address\"></String>\n\
+<String name=\"ITL_Signature\">1B A1 C9 07 </String>\n<Enum name=\"StatusCode\">3</Enum>\n\
+</ParameterList>\n</Alarm>\n</x-cisco-alarm>";
+
+    #[test]
+    fn the_fast_xml_path_agrees_with_quick_xml() {
+        // quick-xml is the reference: the fast path accepts the layout and gives its event.
+        let fast = fast_xml(ALARM_TEXT, 7).expect("the phone's layout is taken by the fast path");
+        assert_eq!(to_static(fast), parse_xml(ALARM_TEXT, 7));
+        let other = ALARM_TEXT.replace("DeviceTLInfo", "Other");
+        assert_eq!(fast_xml(&other, 1).map(to_static), Some(parse_xml(&other, 1)));
+        let no_name = ALARM_TEXT.replace("SEPC80084AA8743", "  ");
+        assert_eq!(fast_xml(&no_name, 1).map(to_static), Some(parse_xml(&no_name, 1)));
+        // Entities, comments, other attributes, mismatched tags: left to quick-xml.
+        for odd in [
+            ALARM_TEXT.replace("SEPC8", "&#83;EPC8"),
+            ALARM_TEXT.replace("<ParameterList>", "<!-- x --><ParameterList>"),
+            ALARM_TEXT.replace("<Alarm Name", "<Alarm Severity=\"6\" Name"),
+            ALARM_TEXT.replace("</Enum>", "</String>"),
+            ALARM_TEXT.replace("</Alarm>", ""),
+        ] {
+            assert_eq!(fast_xml(&odd, 1), None, "{odd}");
+        }
+    }
+
+    /// Hands out its bytes a few at a time, as a socket or a pipe does.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+        n: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.n += 1;
+            let k = (1 + (self.n * 7919) % self.step).min(out.len()).min(self.data.len());
+            out[..k].copy_from_slice(&self.data[..k]);
+            self.data = &self.data[k..];
+            Ok(k)
+        }
+    }
+
+    impl std::io::BufRead for Trickle<'_> {
+        fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+            Ok(self.data)
+        }
+        fn consume(&mut self, n: usize) {
+            self.data = &self.data[n..];
+        }
+    }
+
+    fn events(r: impl BufRead) -> Vec<Event> {
+        Reader::new(r).map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn the_events_do_not_depend_on_how_the_input_arrives() {
+        let sample = include_str!("../../../../testdata/reports/refer-sample.txt");
+        let cut = &sample[..sample.find("<String name=\"ITL_TFTP_Server\">").unwrap()];
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(sample);
+            text.push_str(&format!("%[DeviceName=SEP{i:012}][ITL_Signature=1B A1][ITL_TFTP_Server=pub]: TL\n"));
+            text.push_str(cut);
+            text.push_str("DeviceName,ITL_Signature\nSEP1,AB\n\n");
+            text.push_str(&"x".repeat(i * 997));
+            text.push('\n');
+        }
+        let whole = events(text.as_bytes());
+        assert_eq!(whole.iter().filter(|e| matches!(e, Event::Report(_))).count(), 120);
+        assert_eq!(whole.iter().filter(|e| matches!(e, Event::Fragment { .. })).count(), 40);
+        for step in [1, 2, 13, 4096] {
+            assert_eq!(events(Trickle { data: text.as_bytes(), step, n: 0 }), whole, "step {step}");
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_one_event_and_the_next_line_is_read() {
+        let report = "%[DeviceName=SEP1][ITL_Signature=AB][ITL_TFTP_Server=p]: TL\n";
+        for (len, long) in [(MAX_LINE_BYTES, false), (MAX_LINE_BYTES + 1, true), (3 * MAX_LINE_BYTES, true)] {
+            // `len` bytes with the newline; the line mentions DeviceTLInfo, so it is an event either way.
+            let mut text = "DeviceTLInfo ".to_owned() + &"y".repeat(len - 14) + "\n";
+            assert_eq!(text.len(), len);
+            text.push_str(report);
+            for step in [usize::MAX, 100_000] {
+                let ev = if step == usize::MAX {
+                    events(text.as_bytes())
+                } else {
+                    events(Trickle { data: text.as_bytes(), step, n: 0 })
+                };
+                let why = if long { "line longer than 1 MiB" } else { "mentions DeviceTLInfo but holds no report" };
+                assert_eq!(ev[0], Event::NotUnderstood { line: 1, why }, "{len}");
+                assert!(matches!(&ev[1], Event::Report(r) if r.line == 2), "{len}: {:?}", ev[1]);
+            }
+        }
+    }
+}
