@@ -56,6 +56,7 @@ pub fn devices(itl_args: &[String], ctl_args: &[String], json_out: bool, csv_out
                 }
             }
         };
+        let input = crate::term::progress_reader(path, input);
         let mut reader = Reader::new(BufReader::with_capacity(256 * 1024, input));
         let (mut bad, mut bad_lines, mut unnamed, mut count) = (0usize, Vec::new(), Vec::new(), 0usize);
         for ev in reader.by_ref() {
@@ -115,8 +116,8 @@ pub fn devices(itl_args: &[String], ctl_args: &[String], json_out: bool, csv_out
                 r.device,
                 r.ipv4.as_deref().unwrap_or("-"),
                 r.itl_tftp_server.as_deref().unwrap_or("-"),
-                r.itl_status.as_str(),
-                r.ctl_status.as_str()
+                crate::term::verdict(r.itl_status.as_str()),
+                crate::term::verdict(r.ctl_status.as_str())
             );
         }
         println!(

@@ -45,7 +45,7 @@ pub fn read(path: &str) -> Option<Input> {
 
 /// Prints the one-line error `itlctl: FILE: message` on stderr.
 pub fn fail(path: &str, message: &str) {
-    eprintln!("itlctl: {path}: {message}");
+    crate::term::report(path, message);
 }
 
 /// CUCM's "last modified" text: Java's `Date.toString()` in the local time zone,
