@@ -101,7 +101,7 @@ pub fn devices(itl_args: &[String], ctl_args: &[String], json_out: bool, csv_out
     if json_out {
         println!("{}", itl::json::to_string(&json!({ "devices": rows, "summary": sum })));
     } else if csv_out {
-        let mut w = csv::Writer::from_writer(std::io::stdout());
+        let mut w = csv::Writer::from_writer(crate::term::Stdout);
         for r in &rows {
             if w.serialize(r).is_err() {
                 return FAILED;

@@ -14,7 +14,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Once, OnceLock};
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{BinaryBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// `--color WHEN`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -169,14 +169,47 @@ struct PipeClosed;
 /// The payload that unwinds to [`guard`] when stdout cannot be written otherwise.
 struct WriteFailed(String);
 
+/// Set once stdout turned out closed or broken: later writes (from destructors flushing while
+/// the program unwinds) are dropped instead of unwinding again.
+static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+
 /// Writes to stdout; a closed pipe unwinds quietly to [`guard`].
 pub fn write_stdout(bytes: &[u8]) {
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
     let r = std::io::stdout().lock().write_all(bytes);
     if let Err(e) = r {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::panic::resume_unwind(Box::new(PipeClosed));
+        stdout_failed(e);
+    }
+}
+
+/// Unwinds to [`guard`] after a failed write to stdout.
+fn stdout_failed(e: std::io::Error) {
+    STDOUT_GONE.store(true, Ordering::Relaxed);
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::panic::resume_unwind(Box::new(PipeClosed));
+    }
+    std::panic::resume_unwind(Box::new(WriteFailed(e.to_string())));
+}
+
+/// Standard output as a writer (for `csv::Writer` and the like) that ends the program quietly
+/// on a closed pipe, as [`outln!`] does.
+pub struct Stdout;
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        write_stdout(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !STDOUT_GONE.load(Ordering::Relaxed) {
+            if let Err(e) = std::io::stdout().flush() {
+                stdout_failed(e);
+            }
         }
-        std::panic::resume_unwind(Box::new(WriteFailed(e.to_string())));
+        Ok(())
     }
 }
 
@@ -241,6 +274,7 @@ pub fn guard(f: impl FnOnce() -> u8) -> u8 {
             }
         }));
     });
+    STDOUT_GONE.store(false, Ordering::Relaxed);
     match std::panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(code) => code,
         Err(p) if is_closed_pipe(&*p) => {
@@ -360,6 +394,7 @@ pub fn fetch_bar(total: usize, many: bool) -> ProgressBar {
 pub struct Counted<R> {
     inner: R,
     done: u64,
+    began: std::time::Instant,
     total: Option<u64>,
     allowed: bool,
     progress: Progress,
@@ -368,7 +403,14 @@ pub struct Counted<R> {
 /// Wraps a report being read from `path` (`-` for stdin) with a byte-counting progress bar.
 pub fn progress_reader<R: Read>(path: &str, inner: R) -> Counted<R> {
     let total = (path != "-").then(|| std::fs::metadata(path).ok().map(|m| m.len())).flatten();
-    let mut c = Counted { inner, done: 0, total, allowed: progress_allowed(), progress: Progress { bar: None } };
+    let mut c = Counted {
+        inner,
+        done: 0,
+        began: std::time::Instant::now(),
+        total,
+        allowed: progress_allowed(),
+        progress: Progress { bar: None },
+    };
     if total.is_some_and(|t| t > LARGE_REPORT) {
         c.start();
     }
@@ -381,14 +423,25 @@ impl<R> Counted<R> {
             return;
         }
         self.allowed = false;
-        let bar = match self.total {
-            Some(t) => ProgressBar::new(t).with_style(style(
-                "{spinner} {binary_bytes}/{binary_total_bytes}  {binary_bytes_per_sec}  {elapsed} {wide_bar}",
-            )),
-            None => ProgressBar::no_length()
-                .with_style(style("{spinner} {binary_bytes}  {binary_bytes_per_sec}  {elapsed}")),
+        // The average since the first byte (the bar may appear only at 64 MiB).
+        let rate = |s: &ProgressState, w: &mut dyn fmt::Write| {
+            let secs = s.elapsed().as_secs_f64();
+            if secs > 0.0 {
+                let _ = write!(w, "{}/s", BinaryBytes((s.pos() as f64 / secs) as u64));
+            }
         };
-        bar.set_position(self.done);
+        let template = match self.total {
+            Some(_) => "{spinner} {binary_bytes}/{binary_total_bytes}  {rate}  {elapsed} {wide_bar}",
+            None => "{spinner} {binary_bytes}  {rate}  {elapsed}",
+        };
+        let bar = match self.total {
+            Some(t) => ProgressBar::new(t),
+            None => ProgressBar::no_length(),
+        };
+        let bar = bar
+            .with_style(style(template).with_key("rate", rate))
+            .with_position(self.done)
+            .with_elapsed(self.began.elapsed());
         self.progress.bar = Some(show(bar));
     }
 }
