@@ -1,11 +1,11 @@
 //! The trust-list header: signer, digest, signature, file name, time stamp.
 
 use crate::error::{Error, Result};
+use crate::mode::Sink;
 use crate::role::Digest;
 use crate::tag;
 use crate::text;
 use crate::tlv::{read_tlv, HeaderItems, Item, Tlv};
-use crate::trustlist::Sink;
 
 /// The header of a trust list or signed file: the bytes `[0, HeaderLength)`.
 ///
@@ -147,6 +147,9 @@ fn expect_len(t: &Tlv<'_>, name: &'static str, expected: usize) -> Result<()> {
 
 /// Parses the header at the start of `file`.
 pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header<'a>> {
+    if let Some(what) = crate::sniff::describe(file) {
+        return Err(Error::NotBinary { what });
+    }
     let version = read_tlv(file, 0, file.len(), "file")?;
     if version.tag != tag::VERSION {
         return Err(Error::BadStart { offset: 0, tag: version.tag });

@@ -1,4 +1,4 @@
-//! The JSON model of `itlctl show --json` and `verify --json` (the contract of `cli.md`).
+//! The JSON model of `itlctl show --json` and `verify --json`, a stable contract.
 //!
 //! Plain serde structs built from a parsed list: hex digests lower-case without separators,
 //! serial numbers upper-case and colon-separated, absent values `null`.
@@ -28,7 +28,12 @@ pub struct ChecksumsJson {
 impl ChecksumsJson {
     /// Hashes `bytes`.
     pub fn of(bytes: &[u8]) -> Self {
-        let c = Checksums::of(bytes);
+        Self::from(&Checksums::of(bytes))
+    }
+}
+
+impl From<&Checksums> for ChecksumsJson {
+    fn from(c: &Checksums) -> Self {
         ChecksumsJson {
             md5: hex::encode(c.md5),
             sha1: hex::encode(c.sha1),
@@ -96,7 +101,7 @@ pub struct RecordJson {
 }
 
 fn lossy(t: Option<crate::tlv::Tlv<'_>>) -> Option<String> {
-    t.map(|t| String::from_utf8_lossy(t.c_bytes()).into_owned())
+    t.map(|t| t.text_lossy().into_owned())
 }
 
 impl RecordJson {
@@ -147,22 +152,25 @@ pub struct VerificationJson {
     pub signer: Option<String>,
     /// Signer serial, `61:40:…`.
     pub serial: Option<String>,
+    /// What the user should know beyond the status (an issuer spelled differently).
+    pub note: Option<String>,
 }
 
 impl VerificationJson {
     /// Builds the JSON view of a verdict on `list`.
     pub fn new(list: &TrustList<'_>, v: &Verification, file: Option<&str>) -> Self {
-        let rec = v.signer_record.and_then(|i| list.records.get(i - 1));
+        let rec = v.signer(list);
         VerificationJson {
             file: file.map(str::to_owned),
             status: v.status.as_str(),
             signer_record: v.signer_record,
             token: v.token.as_str(),
-            reason: v.reason.clone(),
+            reason: v.reason.as_ref().map(ToString::to_string),
             digest: v.digest.map(|d| d.json_name()),
             legacy_digest: v.is_legacy_digest(),
             signer: rec.and_then(|r| lossy(r.subject_name)).or_else(|| lossy(list.header.signer_name)),
             serial: list.header.serial_text(),
+            note: v.note.clone(),
         }
     }
 }

@@ -26,26 +26,32 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod build;
+pub mod cert;
 pub mod devicetlinfo;
 pub mod diff;
+pub mod document;
 mod error;
 pub mod hash;
 mod header;
 pub mod json;
 pub mod key;
 pub mod lint;
+mod mode;
+pub mod name;
 mod record;
 mod role;
 pub mod sgn;
 pub mod show;
+pub mod sniff;
 pub mod tag;
 pub mod text;
 pub mod tlv;
 mod trustlist;
 pub mod verify;
 
-pub use error::{Error, Result};
+pub use error::{CryptoError, Error, Result};
 pub use header::Header;
+pub use mode::Mode;
 pub use record::Record;
 pub use role::{Digest, Role};
-pub use trustlist::{Kind, Mode, TrustList};
+pub use trustlist::{Kind, TrustList};

@@ -1,15 +1,19 @@
 //! Signed files (`SEP<MAC>.cnf.xml.sgn`, firmware `.sgn`, `.sha512`): the trust-list header
 //! (version 1.0, no records) followed by the payload at HeaderLength.
 //!
-//! A phone accepts such a file when its signer is a SAST, TFTP, CCM or CCM+TFTP record of
-//! the trust list it holds and the signature over the header (minus the SIGNATURE TLV) and
+//! A phone accepts such a file when its signer is a record of the trust list it holds whose
+//! role [may sign](crate::Role::may_sign) and the signature over the header (minus the SIGNATURE TLV) and
 //! the payload verifies.
 
 use crate::error::Result;
 use crate::header::{parse_header, Header};
 use crate::key::PublicKey;
-use crate::trustlist::{Mode, Sink, TrustList};
-use crate::verify::{check_header, token_of, trusted_signers, verdict, Status, Verification};
+use crate::mode::{Mode, Sink};
+use crate::trustlist::TrustList;
+use crate::verify::{
+    check_header, signer_not_found, spelling_note, token_of, trusted_signers, verdict, Reason, SignerPlace, Status,
+    Verification,
+};
 
 /// A parsed signed file, borrowing the input buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,32 +50,21 @@ impl<'a> SignedFile<'a> {
 /// Verifies a signed file as a phone holding `trust` does.
 pub fn verify(file: &SignedFile<'_>, trust: &TrustList<'_>) -> Verification {
     let digest = file.header.digest();
-    let Some(serial) = file.header.serial() else {
-        return verdict(
-            Status::Invalid,
-            None,
-            crate::verify::Token::Unknown,
-            digest,
-            Some("the header names no signer serial".into()),
-        );
-    };
+    if file.header.serial().is_none() {
+        return verdict(Status::Invalid, None, crate::verify::Token::Unknown, digest, Some(Reason::NoSignerSerial));
+    }
     let idx = trusted_signers(trust, &file.header).next();
     let token = token_of(trust, idx);
     let Some(i) = idx else {
-        return verdict(
-            Status::SignerNotFound,
-            None,
-            token,
-            digest,
-            Some(format!(
-                "the trust list has no SAST, TFTP or CCM+TFTP record for the signer {} / {}",
-                file.header.signer_name().unwrap_or("(no name)"),
-                crate::text::colon_hex(serial)
-            )),
-        );
+        let why = signer_not_found(&file.header, SignerPlace::TrustList);
+        return verdict(Status::SignerNotFound, None, token, digest, Some(why));
     };
-    match PublicKey::from_record(&trust.records[i]) {
+    let mut v = match PublicKey::from_record(&trust.records[i]) {
         Ok(key) => check_header(&file.header, file.raw, &key, Some(i), token),
-        Err(e) => verdict(Status::Invalid, Some(i), token, digest, Some(e)),
-    }
+        Err(error) => {
+            verdict(Status::Invalid, Some(i), token, digest, Some(Reason::RecordKey { record: i + 1, error }))
+        }
+    };
+    v.note = spelling_note(&file.header, &trust.records[i]);
+    v
 }

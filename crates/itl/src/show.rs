@@ -1,6 +1,6 @@
 //! CUCM's `show itl` / `show ctl` text, as a [`Display`] wrapper.
 //!
-//! Every wording and layout choice of that text lives here (see `decisions.md`): TABs laid
+//! Every wording and layout choice of that text lives here: TABs laid
 //! out for 8-column tab stops, tag numbers in the BYTEPOS column, names without their NUL,
 //! the signature dumped 8 bytes a line in 4-column cells, no trailing whitespace.
 
@@ -98,7 +98,7 @@ fn row(f: &mut Formatter<'_>, t: &Tlv<'_>, name: &str, length: usize, value: Opt
 
 /// A name as stored, up to its NUL, with invalid UTF-8 replaced.
 fn name_text<'b>(t: &Tlv<'b>) -> std::borrow::Cow<'b, str> {
-    String::from_utf8_lossy(t.c_bytes())
+    t.text_lossy()
 }
 
 fn signature_dump(f: &mut Formatter<'_>, sig: &[u8]) -> fmt::Result {
@@ -222,12 +222,17 @@ impl Display for Show<'_, '_> {
             }
         }
         writeln!(f)?;
+        if list.is_rollback() {
+            writeln!(f, "{}", crate::trustlist::ROLLBACK_NOTE)?;
+        }
         if let Some(e) = self.error {
             return parse_error_line(f, self.kind, e);
         }
         match (self.verification.status, &self.verification.reason) {
             (Status::Valid, _) => writeln!(f, "The {k} file was verified successfully."),
-            (_, Some(reason)) => writeln!(f, "The {k} file could not be verified: {}.", reason.trim_end_matches('.')),
+            (_, Some(reason)) => {
+                writeln!(f, "The {k} file could not be verified: {}.", reason.to_string().trim_end_matches('.'))
+            }
             (_, None) => writeln!(f, "The {k} file could not be verified."),
         }
     }

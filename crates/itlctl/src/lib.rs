@@ -39,20 +39,28 @@ struct Cli {
 enum Command {
     /// Print a trust list as CUCM's `show itl` / `show ctl` does, ending with the verdict.
     Show {
-        /// The ITL or CTL file.
+        /// The ITL or CTL file (a signed .sgn file is described too), or a folder: every
+        /// ITL*.tlv and CTL*.tlv in it.
         file: String,
         /// Print JSON instead of CUCM's text.
         #[arg(long)]
         json: bool,
+        /// With a folder, descend into its sub-folders.
+        #[arg(short, long)]
+        recursive: bool,
     },
     /// Check the signature of one or more trust lists and say which token signed each.
     Verify {
-        /// The files (for example every `ITLSEP<MAC>.tlv` of a TFTP folder).
+        /// The files (for example every `ITLSEP<MAC>.tlv` of a TFTP folder), or folders:
+        /// every ITL*.tlv and CTL*.tlv in them.
         #[arg(required = true)]
         files: Vec<String>,
         /// Print a JSON array.
         #[arg(long)]
         json: bool,
+        /// With folders, descend into their sub-folders.
+        #[arg(short, long)]
+        recursive: bool,
         /// Trust only this certificate (PEM/DER), or the SAST/TFTP records of this trust
         /// list, as a phone holding it would.
         #[arg(long, value_name = "CERT_OR_TLV")]
@@ -63,12 +71,16 @@ enum Command {
     },
     /// Print MD5, SHA-1, SHA-256 and SHA-512 of whole files, also as phones show them.
     Hash {
-        /// The files.
+        /// The files (any size, read as a stream), or folders: every ITL*.tlv and CTL*.tlv
+        /// in them.
         #[arg(required = true)]
         files: Vec<String>,
         /// Print a JSON array.
         #[arg(long)]
         json: bool,
+        /// With folders, descend into their sub-folders.
+        #[arg(short, long)]
+        recursive: bool,
         /// Files hashed at the same time (default: one per core).
         #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
@@ -105,12 +117,15 @@ enum Command {
     },
     /// Check trust lists for expiring certificates, weak or missing ITLRecovery, size limits.
     Lint {
-        /// The files.
+        /// The files, or folders: every ITL*.tlv and CTL*.tlv in them.
         #[arg(required = true)]
         files: Vec<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// With folders, descend into their sub-folders.
+        #[arg(short, long)]
+        recursive: bool,
         /// Warn about certificates expiring within this many days.
         #[arg(long, default_value_t = 90)]
         days: i64,
@@ -138,12 +153,13 @@ enum Command {
     Resign {
         /// The trust list.
         file: String,
-        /// The new signer's RSA private key (PEM).
+        /// The new signer's RSA private key (PEM; may hold the certificate too).
         #[arg(long)]
         key: String,
-        /// The new signer's certificate (PEM or DER); one of the file's records.
+        /// The new signer's certificate (PEM or DER); one of the file's records. Default:
+        /// the certificate in the --key file.
         #[arg(long)]
-        cert: String,
+        cert: Option<String>,
         /// Where to write the result.
         #[arg(short, long)]
         output: String,
@@ -200,17 +216,21 @@ where
     term::configure(cli.color, cli.quiet);
     let jobs = |j: Option<u16>| j.map(usize::from);
     term::guard(|| match cli.command {
-        Command::Show { file, json } => cmd::show(&file, json),
-        Command::Verify { files, json, anchor, jobs: j } => cmd::verify_cmd(&files, json, anchor.as_deref(), jobs(j)),
-        Command::Hash { files, json, jobs: j } => cmd::hash(&files, json, jobs(j)),
+        Command::Show { file, json, recursive } => cmd::show(&file, json, recursive),
+        Command::Verify { files, json, recursive, anchor, jobs: j } => {
+            cmd::verify_cmd(&files, json, anchor.as_deref(), recursive, jobs(j))
+        }
+        Command::Hash { files, json, recursive, jobs: j } => cmd::hash(&files, json, recursive, jobs(j)),
         Command::Devices { itl, ctl, json, csv, reports } => devices::devices(&itl, &ctl, json, csv, &reports),
         Command::Diff { old, new, json } => review::diff_cmd(&old, &new, json),
-        Command::Lint { files, json, days, now, jobs: j } => {
-            review::lint_cmd(&files, json, days, now.as_deref(), jobs(j))
+        Command::Lint { files, json, recursive, days, now, jobs: j } => {
+            review::lint_cmd(&files, json, days, now.as_deref(), recursive, jobs(j))
         }
         Command::Fetch { urls, output } => fetch::fetch_cmd(&urls, &output),
         Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
-        Command::Resign { file, key, cert, output, digest } => write::resign(&file, &key, &cert, &output, digest),
+        Command::Resign { file, key, cert, output, digest } => {
+            write::resign(&file, &key, cert.as_deref(), &output, digest)
+        }
         Command::Sgn(c) => write::sgn(c),
         Command::Completions { shell } => help::completions(command(), shell),
         Command::Manpage { output } => help::manpage(command(), &output),

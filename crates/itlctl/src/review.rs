@@ -66,9 +66,16 @@ pub fn diff_cmd(old: &str, new: &str, json_out: bool) -> u8 {
     }
 }
 
-/// `itlctl lint FILE... [--json] [--days N] [--now RFC3339] [--jobs N]`.
-pub fn lint_cmd(paths: &[String], json_out: bool, days: i64, now: Option<&str>, jobs: Option<usize>) -> u8 {
-    let many = crate::jobs::many(paths);
+/// `itlctl lint FILE... [--json] [--days N] [--now RFC3339] [--jobs N]`; folders give their trust lists.
+pub fn lint_cmd(
+    args: &[String],
+    json_out: bool,
+    days: i64,
+    now: Option<&str>,
+    recursive: bool,
+    jobs: Option<usize>,
+) -> u8 {
+    let many = crate::jobs::many(args);
     let now = match now {
         Some(s) => match s.parse::<jiff::Timestamp>() {
             Ok(t) => t.as_second(),
@@ -79,10 +86,11 @@ pub fn lint_cmd(paths: &[String], json_out: bool, days: i64, now: Option<&str>, 
         },
         None => jiff::Timestamp::now().as_second(),
     };
-    let mut code = OK;
+    let (paths, expanded) = crate::input::expand(args, recursive);
+    let mut code = if expanded { OK } else { FAILED };
     let mut out = Vec::new();
     let one = |path: &String| lint_one(path, json_out, days, now);
-    crate::jobs::ordered(paths, crate::jobs::threads(jobs), many, one, |(c, j)| {
+    crate::jobs::ordered(&paths, crate::jobs::threads(jobs), many, one, |(c, j)| {
         code = code.max(c);
         out.extend(j);
     });

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use clap::{ArgMatches, Args, Subcommand, ValueEnum};
-use itl::build::{load_certificate, load_private_key, Builder, RecordBuilder, SignerId};
+use itl::build::{Builder, RecordBuilder, SignerId};
+use itl::cert::{load_certificate, load_private_key};
 use itl::json::{FileErrorJson, SignedJson, VerificationJson};
 use itl::sgn::SignedFile;
 use itl::{Digest, Kind, Role, TrustList};
@@ -168,7 +169,7 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
             return FAILED;
         }
         if role == Role::SAST && signer.is_none() {
-            if !itl::build::key_matches(&key, &der) {
+            if !itl::cert::key_matches(&key, &der) {
                 fail(
                     &args.key,
                     &format!("this key does not belong to the first --sast certificate {path}; give the signer's key"),
@@ -210,8 +211,9 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
     }
 }
 
-/// `itlctl resign`.
-pub fn resign(file: &str, key: &str, cert: &str, output: &str, digest: Option<DigestArg>) -> u8 {
+/// `itlctl resign`; without `cert`, the certificate is taken from the key's PEM file.
+pub fn resign(file: &str, key: &str, cert: Option<&str>, output: &str, digest: Option<DigestArg>) -> u8 {
+    let cert = cert.unwrap_or(key);
     let Some(inp) = read(file) else { return FAILED };
     let list = match TrustList::parse(&inp.bytes) {
         Ok(l) => l,
@@ -256,7 +258,7 @@ pub fn sgn(c: SgnCommand) -> u8 {
             file.clone()
         }
     };
-    let Some(inp) = read(&path) else { return FAILED };
+    let Some(inp) = crate::input::read_with(&path, crate::input::MAX_SIGNED) else { return FAILED };
     let f = match SignedFile::parse(&inp.bytes) {
         Ok(f) => f,
         Err(e) => {
@@ -296,15 +298,20 @@ pub fn sgn(c: SgnCommand) -> u8 {
             if json {
                 println!("{}", itl::json::to_string(&VerificationJson::new(&trust, &v, Some(&path))));
             } else if v.is_valid() {
-                let who =
-                    v.signer_record.and_then(|i| trust.records.get(i - 1)).and_then(|r| r.subject()).unwrap_or("?");
+                let who = v.signer(&trust).and_then(|r| r.subject()).unwrap_or("?");
                 println!(
                     "{path}: valid, signed by {} ({who}, record #{} of {itl})",
                     v.token,
                     v.signer_record.unwrap_or(0)
                 );
             } else {
-                println!("{path}: INVALID: {}", v.reason.as_deref().unwrap_or(v.status.as_str()));
+                println!(
+                    "{path}: INVALID: {}",
+                    v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
+                );
+            }
+            if let Some(note) = &v.note {
+                fail(&path, &format!("note: {note}"));
             }
             if v.is_valid() {
                 OK

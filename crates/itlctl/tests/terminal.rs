@@ -259,6 +259,10 @@ fn progress_for_many_files_on_a_terminal_only() {
         let o = itlctl(&args);
         assert_eq!(text(&o.stderr), "", "{cmd}");
     }
+    // A folder is "many files" however few it holds.
+    let (d, _) = many_files("progress-folder", 5);
+    let shown = on_terminal(&format!("{} >/dev/null", line(&["verify", d.to_str().unwrap()])), &[]);
+    assert!(shown.contains("/5 files"), "a folder: {shown:?}");
     // With the bar on the same terminal, every line still arrives, in order.
     let mut args = vec!["verify"];
     args.extend(files.iter().map(String::as_str));
