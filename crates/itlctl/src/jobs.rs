@@ -48,6 +48,9 @@ where
         }
         return;
     }
+    // Workers take the files a chunk at a time, so that the hand-over (a channel message, a
+    // wake-up, one write for the chunk's lines) is paid per chunk rather than per file.
+    let chunk = (items.len() / (jobs * 16)).clamp(1, 64);
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel();
@@ -55,10 +58,11 @@ where
             let tx = tx.clone();
             let (next, work) = (&next, &work);
             s.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
+                let first = next.fetch_add(chunk, Ordering::Relaxed);
+                let Some(part) = items.get(first..items.len().min(first + chunk)) else { break };
+                let (results, lines) = term::capture(|| part.iter().map(work).collect::<Vec<R>>());
                 // A closed receiver means the caller stopped (closed pipe): stop too.
-                if tx.send((i, term::capture(|| work(item)))).is_err() {
+                if tx.send((first, (results, lines))).is_err() {
                     break;
                 }
             });
@@ -66,11 +70,15 @@ where
         drop(tx);
         let mut waiting = BTreeMap::new();
         let mut want = 0;
-        for (i, r) in rx {
-            waiting.insert(i, r);
-            while let Some(r) = waiting.remove(&want) {
-                done(r);
-                want += 1;
+        for (first, r) in rx {
+            waiting.insert(first, r);
+            while let Some((results, lines)) = waiting.remove(&want) {
+                want += results.len();
+                term::replay(lines);
+                for r in results {
+                    emit(r);
+                    progress.inc();
+                }
             }
         }
     });

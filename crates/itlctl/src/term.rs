@@ -141,20 +141,34 @@ fn captured(line: Line) -> Option<Line> {
     })
 }
 
-/// Writes lines captured by [`capture`], in order, pausing any progress bar as needed.
+/// Writes lines captured by [`capture`], in order, pausing any progress bar as needed; runs of
+/// lines for the same stream go out in one write.
 pub fn replay(lines: Vec<Line>) {
     if lines.is_empty() {
         return;
     }
     let terminal = STDOUT_TERMINAL.load(Ordering::Relaxed);
-    let needs_pause = lines.iter().any(|l| matches!(l, Line::Err(_)) || terminal);
+    let needs_pause = terminal || lines.iter().any(|l| matches!(l, Line::Err(_)));
     let write = || {
+        let (mut out, mut err) = (String::new(), String::new());
         for l in &lines {
             match l {
-                Line::Out(s) => write_stdout(s.as_bytes()),
-                Line::Err(s) => write_stderr(s),
+                Line::Out(s) => {
+                    if !err.is_empty() {
+                        write_stderr(&std::mem::take(&mut err));
+                    }
+                    out.push_str(s);
+                }
+                Line::Err(s) => {
+                    if !out.is_empty() {
+                        write_stdout(std::mem::take(&mut out).as_bytes());
+                    }
+                    err.push_str(s);
+                }
             }
         }
+        write_stdout(out.as_bytes());
+        write_stderr(&err);
     };
     if needs_pause {
         paused(write)
@@ -175,7 +189,7 @@ static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
 
 /// Writes to stdout; a closed pipe unwinds quietly to [`guard`].
 pub fn write_stdout(bytes: &[u8]) {
-    if STDOUT_GONE.load(Ordering::Relaxed) {
+    if bytes.is_empty() || STDOUT_GONE.load(Ordering::Relaxed) {
         return;
     }
     let r = std::io::stdout().lock().write_all(bytes);
@@ -214,6 +228,9 @@ impl Write for Stdout {
 }
 
 fn write_stderr(s: &str) {
+    if s.is_empty() {
+        return;
+    }
     let _ = std::io::stderr().lock().write_all(s.as_bytes());
 }
 
