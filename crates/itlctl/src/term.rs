@@ -271,22 +271,31 @@ pub fn report(path: &str, message: &str) {
     }
 }
 
+/// The text of a panic payload, when it is one.
+fn panic_text(p: &(dyn Any + Send)) -> Option<&str> {
+    p.downcast_ref::<String>().map(String::as_str).or_else(|| p.downcast_ref::<&str>().copied())
+}
+
+/// `println!`'s panic on a failed write: "failed printing to stdout: <error>".
+fn print_failure(p: &(dyn Any + Send)) -> Option<&str> {
+    panic_text(p).and_then(|t| t.strip_prefix("failed printing to stdout: "))
+}
+
 /// Whether a panic payload says stdout is a closed pipe: ours, or `println!`'s
 /// "failed printing to stdout: Broken pipe".
 fn is_closed_pipe(p: &(dyn Any + Send)) -> bool {
-    let text = p.downcast_ref::<String>().map(String::as_str).or_else(|| p.downcast_ref::<&str>().copied());
-    p.is::<PipeClosed>()
-        || text.is_some_and(|t| t.starts_with("failed printing to stdout") && t.contains("Broken pipe"))
+    p.is::<PipeClosed>() || print_failure(p).is_some_and(|e| e.starts_with("Broken pipe"))
 }
 
 /// Runs a command so that output into a closed pipe ends it quietly with exit code 0, as for
-/// `grep`, whether the command printed through this module or with `println!`.
+/// `grep`, and any other failed write to stdout (a full disk) with one line and exit code 2,
+/// whether the command printed through this module or with `println!`.
 pub fn guard(f: impl FnOnce() -> u8) -> u8 {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !is_closed_pipe(info.payload()) {
+            if print_failure(info.payload()).is_none() && !info.payload().is::<PipeClosed>() {
                 previous(info);
             }
         }));
@@ -298,14 +307,16 @@ pub fn guard(f: impl FnOnce() -> u8) -> u8 {
             clear_bars();
             0
         }
-        Err(p) => match p.downcast::<WriteFailed>() {
-            Ok(w) => {
-                clear_bars();
-                write_stderr(&format!("itlctl: cannot write to standard output: {}\n", w.0));
-                crate::input::FAILED
-            }
-            Err(p) => std::panic::resume_unwind(p),
-        },
+        Err(p) => {
+            let why = match (p.downcast_ref::<WriteFailed>(), print_failure(&*p)) {
+                (Some(w), _) => w.0.clone(),
+                (None, Some(e)) => e.to_owned(),
+                (None, None) => std::panic::resume_unwind(p),
+            };
+            clear_bars();
+            write_stderr(&format!("itlctl: cannot write to standard output: {why}\n"));
+            crate::input::FAILED
+        }
     }
 }
 

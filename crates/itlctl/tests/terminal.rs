@@ -530,3 +530,17 @@ fn every_help_ends_with_examples_that_exit_as_documented() {
     }
     assert!(ran > 15, "{ran} examples");
 }
+
+#[test]
+fn a_full_disk_is_one_line_and_exit_2() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    for args in
+        [vec!["show", "--json", &t("itl-39-records.tlv")[..]], vec!["verify", "-q", &t("itl-11x-cm-sha1.tlv")[..]]]
+    {
+        let o = Command::new(BIN).args(&args).stdout(full.try_clone().unwrap()).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = text(&o.stderr);
+        assert!(err.starts_with("itlctl: cannot write to standard output: No space left"), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}
