@@ -544,3 +544,19 @@ fn a_full_disk_is_one_line_and_exit_2() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
     }
 }
+
+#[test]
+fn fetch_shows_progress_past_50_urls() {
+    let port = http_server(std::fs::read(testdata().join("itl-11x-cm-sha1.tlv")).unwrap());
+    let d = tmpdir("fetch");
+    let urls: Vec<String> = (0..51).map(|i| format!("http://127.0.0.1:{port}/ITLSEP0011223344{i:02X}.tlv")).collect();
+    let mut args = vec!["fetch", "-o", d.to_str().unwrap()];
+    args.extend(urls.iter().map(String::as_str));
+    let shown = on_terminal(&format!("{} >/dev/null", line(&args)), &[]);
+    assert!(shown.contains("/51 files"), "{shown:?}");
+    let quiet = on_terminal(&format!("{} -q >/dev/null", line(&args)), &[]);
+    assert!(!quiet.contains("files"), "{quiet:?}");
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 51);
+    let few = on_terminal(&format!("{} >/dev/null", line(&args[..args.len() - 1])), &[]);
+    assert!(!few.contains("files"), "50 URLs: {few:?}");
+}
