@@ -197,7 +197,9 @@ impl Builder {
     }
 
     /// The header without its SIGNATURE TLV, cut where the signature goes: `(before, after)`.
-    fn header_parts(&self, signer: &SignerId, signature_len: usize) -> Result<(Vec<u8>, Vec<u8>)> {
+    /// `extra` (encoded TLVs, e.g. the encryption fields of a version 2.0 file) follows
+    /// TIMESTAMP.
+    fn header_parts(&self, signer: &SignerId, signature_len: usize, extra: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
         let name = c_string(&signer.name);
         let issuer = c_string(&signer.issuer);
         let mut pre = Vec::new();
@@ -224,6 +226,7 @@ impl Builder {
         let mut post = Vec::new();
         put_tlv(&mut post, tag::FILENAME, &c_string(&self.filename));
         put_tlv(&mut post, tag::TIMESTAMP, &self.timestamp.to_be_bytes());
+        post.extend_from_slice(extra);
         while (pre.len() + 3 + signature_len + post.len()) % 4 != 0 {
             post.push(tag::PADDING);
         }
@@ -257,7 +260,21 @@ impl Builder {
         body: &[u8],
         sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
     ) -> Result<Vec<u8>> {
-        let (pre, post) = self.header_parts(signer, signature_len)?;
+        self.build_over_extra(signer, signature_len, &[], body, sign)
+    }
+
+    /// Like [`Builder::build_over`], with the encoded TLVs `extra_header` written into the
+    /// header after TIMESTAMP (before the padding), as encrypted config files carry their
+    /// tags 16-27.
+    pub fn build_over_extra(
+        &self,
+        signer: &SignerId,
+        signature_len: usize,
+        extra_header: &[u8],
+        body: &[u8],
+        sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+    ) -> Result<Vec<u8>> {
+        let (pre, post) = self.header_parts(signer, signature_len, extra_header)?;
         let mut signed = Vec::with_capacity(pre.len() + post.len() + body.len());
         signed.extend_from_slice(&pre);
         signed.extend_from_slice(&post);
@@ -347,7 +364,7 @@ mod tests {
             serial: vec![0x3C, 0xF9, 0x27, 0, 0, 0, 0xAF, 0xA2, 0xDA, 0x45],
             issuer: "cn=Cisco Manufacturing CA;o=Cisco Systems".into(),
         };
-        let (pre, post) = Builder::new(Kind::Ctl).header_parts(&signer, 128).unwrap();
+        let (pre, post) = Builder::new(Kind::Ctl).header_parts(&signer, 128, &[]).unwrap();
         assert_eq!(u16::from_be_bytes([pre[11], pre[12]]), 117);
         assert_eq!(pre.len() + 131 + post.len(), 304);
         assert_eq!(u16::from_be_bytes([pre[8], pre[9]]), 304);

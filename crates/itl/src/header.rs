@@ -134,7 +134,7 @@ impl<'a> Header<'a> {
 }
 
 fn is_known(t: u8) -> bool {
-    matches!(t, 1..=12 | 14 | 15 | tag::SIGNER_VERSION)
+    tag::header_name(t).is_some()
 }
 
 fn expect_len(t: &Tlv<'_>, name: &'static str, expected: usize) -> Result<()> {
@@ -235,6 +235,8 @@ pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header
             tag::FILENAME => &mut h.filename,
             tag::TIMESTAMP => &mut h.timestamp,
             tag::SIGNER_VERSION => &mut h.signer_version,
+            // The encryption fields of a version 2.0 file: read by `encrypted::EncryptionInfo`.
+            t if is_known(t) => continue,
             _ => {
                 h.unknown += 1;
                 continue;

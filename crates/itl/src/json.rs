@@ -309,6 +309,33 @@ pub struct SignedJson {
     pub timestamp: Option<u32>,
     /// Payload length.
     pub payload_length: usize,
+    /// Whether the payload is encrypted (an `.enc.sgn` config, for one phone).
+    pub encrypted: bool,
+    /// The encryption fields (tags 16-27); `null` for a plain signed file.
+    pub encryption: Option<EncryptionJson>,
+}
+
+/// The encryption fields of an `.enc.sgn` header (`sgn show --json`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EncryptionJson {
+    /// Always `"one phone"`: the AES key is wrapped for one phone's RSA key.
+    pub encrypted_for: &'static str,
+    /// IV, hex.
+    pub iv: Option<String>,
+    /// IVPADDING: `\r` bytes after the plain text.
+    pub padding: Option<u16>,
+    /// KEYALGORITHM code (1 = AES-128-CBC).
+    pub key_algorithm: Option<u8>,
+    /// `AES-128-CBC` or `unknown(N)`.
+    pub key_algorithm_name: Option<String>,
+    /// KEYSIZE, bits.
+    pub key_size: Option<u16>,
+    /// WRAPPEDKEY length, bytes.
+    pub wrapped_key_length: Option<usize>,
+    /// Digest of the plain text: `SHA1`, `SHA512`, ….
+    pub hash_algorithm: Option<String>,
+    /// That digest, hex.
+    pub hash: Option<String>,
 }
 
 impl SignedJson {
@@ -327,6 +354,18 @@ impl SignedJson {
             filename: lossy(h.filename),
             timestamp: h.timestamp(),
             payload_length: f.payload.len(),
+            encrypted: f.encryption().is_some(),
+            encryption: f.encryption().map(|e| EncryptionJson {
+                encrypted_for: "one phone",
+                iv: e.iv.map(hex::encode),
+                padding: e.padding,
+                key_algorithm: e.key_algorithm,
+                key_algorithm_name: e.key_algorithm_name(),
+                key_size: e.key_size,
+                wrapped_key_length: e.wrapped_key.map(<[u8]>::len),
+                hash_algorithm: e.hash_digest().map(|d| d.json_name()),
+                hash: e.hash.map(hex::encode),
+            }),
         }
     }
 }

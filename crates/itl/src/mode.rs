@@ -10,7 +10,7 @@ pub enum Mode {
     /// not add up, duplicate tags, bad UTF-8 in names, missing mandatory header tags.
     #[default]
     Strict,
-    /// Recover from those faults and report them in [`TrustList::warnings`]. Faults that
+    /// Recover from those faults and report them in [`TrustList::warnings`](crate::TrustList::warnings). Faults that
     /// leave nothing to read (a header that cannot be parsed) are still errors.
     Lenient,
 }

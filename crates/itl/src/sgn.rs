@@ -4,12 +4,21 @@
 //! A phone accepts such a file when its signer is a record of the trust list it holds whose
 //! role [may sign](crate::Role::may_sign) and the signature over the header (minus the SIGNATURE TLV) and
 //! the payload verifies.
+//!
+//! Encrypted config files (`.enc.sgn`, version 2.0) share this layout; their encryption
+//! fields are [`SignedFile::encryption`], see [`crate::encrypted`].
 
-use crate::error::Result;
+use rsa::traits::PublicKeyParts;
+use rsa::RsaPrivateKey;
+
+use crate::build::{sign_rsa, Builder, SignerId};
+use crate::encrypted::EncryptionInfo;
+use crate::error::{Error, Result};
 use crate::header::{parse_header, Header};
 use crate::key::PublicKey;
 use crate::mode::{Mode, Sink};
-use crate::trustlist::TrustList;
+use crate::role::Digest;
+use crate::trustlist::{Kind, TrustList};
 use crate::verify::{
     check_header, signer_not_found, spelling_note, token_of, trusted_signers, verdict, Reason, SignerPlace, Status,
     Verification,
@@ -45,6 +54,38 @@ impl<'a> SignedFile<'a> {
     pub fn raw(&self) -> &'a [u8] {
         self.raw
     }
+
+    /// The encryption fields (tags 16-27) of an encrypted config file; `None` for a plain
+    /// signed file.
+    pub fn encryption(&self) -> Option<EncryptionInfo<'a>> {
+        EncryptionInfo::of(&self.header)
+    }
+}
+
+/// Wraps `payload` in a signed header as `sgn sign` does: version 1.0, the signer fields of
+/// `cert_der`, FILENAME `filename`, TIMESTAMP `timestamp`, signed with `key` (RSA PKCS#1
+/// v1.5 under `digest`); the payload follows unchanged.
+pub fn sign(
+    payload: &[u8],
+    filename: &str,
+    digest: Digest,
+    timestamp: u32,
+    cert_der: &[u8],
+    key: &RsaPrivateKey,
+) -> Result<Vec<u8>> {
+    if !crate::cert::key_matches(key, cert_der) {
+        return Err(Error::Crypto(crate::CryptoError::KeyMismatch));
+    }
+    let signer = SignerId::from_certificate(cert_der)?;
+    let b = Builder {
+        version: (1, 0),
+        digest,
+        timestamp,
+        filename: filename.to_owned(),
+        records: Vec::new(),
+        ..Builder::new(Kind::Itl)
+    };
+    b.build_over(&signer, key.size(), payload, |d| sign_rsa(key, digest, &[d]))
 }
 
 /// Verifies a signed file as a phone holding `trust` does.

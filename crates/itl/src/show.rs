@@ -200,6 +200,28 @@ impl Display for ShowSigned<'_, '_> {
         writeln!(f)?;
         header_table(f, &self.file.header)?;
         writeln!(f)?;
+        if let Some(e) = self.file.encryption() {
+            writeln!(
+                f,
+                "Encrypted config: the payload is encrypted for one phone; only the private key of the phone \
+                 certificate named by <certHash> in the companion .sgn can read it."
+            )?;
+            let opt = |v: Option<String>| v.unwrap_or_else(|| "(missing)".into());
+            writeln!(f, "IV:\t\t\t{}", opt(e.iv.map(hex::encode)))?;
+            writeln!(f, "Padding:\t\t{}", opt(e.padding.map(|p| format!("{p} bytes"))))?;
+            writeln!(f, "Key algorithm:\t\t{}", opt(e.key_algorithm_name()))?;
+            writeln!(f, "Key size:\t\t{}", opt(e.key_size.map(|b| format!("{b} bits"))))?;
+            writeln!(f, "Wrapped key:\t\t{}", opt(e.wrapped_key.map(|k| format!("{} bytes", k.len()))))?;
+            writeln!(f, "Plain-text hash:\t{}", opt(e.hash_digest().map(|d| d.to_string())))?;
+            writeln!(f, "Plain-text digest:\t{}", opt(e.hash.map(hex::encode)))?;
+            writeln!(f)?;
+            return writeln!(
+                f,
+                "Payload: {} bytes at byte {} (AES-128-CBC)",
+                self.file.payload.len(),
+                self.file.header.length()
+            );
+        }
         writeln!(f, "Payload: {} bytes at byte {}", self.file.payload.len(), self.file.header.length())
     }
 }

@@ -11,6 +11,7 @@ mod fetch;
 mod help;
 mod input;
 mod jobs;
+mod pbx;
 mod review;
 mod term;
 mod tftp;
@@ -169,7 +170,11 @@ enum Command {
     },
     /// Signed files: `SEP<MAC>.cnf.xml.sgn`, firmware `.sgn`, `.sha512`.
     #[command(subcommand)]
-    Sgn(write::SgnCommand),
+    Sgn(pbx::SgnCommand),
+    /// Certificates for a PBX: the base64 hash phones' configuration asks for, new
+    /// self-signed certificates.
+    #[command(subcommand)]
+    Cert(pbx::CertCommand),
     /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         /// The shell.
@@ -231,7 +236,8 @@ where
         Command::Resign { file, key, cert, output, digest } => {
             write::resign(&file, &key, cert.as_deref(), &output, digest)
         }
-        Command::Sgn(c) => write::sgn(c),
+        Command::Sgn(c) => pbx::sgn(c),
+        Command::Cert(c) => pbx::cert(c),
         Command::Completions { shell } => help::completions(command(), shell),
         Command::Manpage { output } => help::manpage(command(), &output),
     })

@@ -1,16 +1,14 @@
-//! Commands that write files (`build`, `resign`, `sgn extract`) and the `sgn` commands.
+//! Commands that write files (`build`, `resign`); the `sgn` commands are in `pbx.rs`.
 //! Outputs go to a temporary file in the same folder, renamed when complete.
 
 use std::path::Path;
 
-use clap::{ArgMatches, Args, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, ValueEnum};
 use itl::build::{Builder, RecordBuilder, SignerId};
 use itl::cert::{load_certificate, load_private_key};
-use itl::json::{FileErrorJson, SignedJson, VerificationJson};
-use itl::sgn::SignedFile;
 use itl::{Digest, Kind, Role, TrustList};
 
-use crate::input::{fail, read, FAILED, NEGATIVE, OK};
+use crate::input::{fail, read, FAILED, OK};
 
 /// A digest on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -72,38 +70,13 @@ pub struct BuildArgs {
     /// The FILENAME written in the header (default ITLFile.tlv or CTLFile.tlv).
     #[arg(long)]
     filename: Option<String>,
-}
-
-/// `itlctl sgn …`.
-#[derive(Debug, Subcommand)]
-pub enum SgnCommand {
-    /// Print the header of a signed file and the size of its payload.
-    Show {
-        /// The signed file.
-        file: String,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Check a signed file as a phone holding TRUSTLIST does.
-    Verify {
-        /// The signed file.
-        file: String,
-        /// The ITL or CTL the phone holds.
-        #[arg(long)]
-        itl: String,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Write the payload (the content after the header).
-    Extract {
-        /// The signed file.
-        file: String,
-        /// Where to write the payload.
-        #[arg(short, long)]
-        output: String,
-    },
+    /// The signer version: 1.1 writes header tag 28 (phones then fetch their config over
+    /// HTTPS on port 6971 from an EC TFTP certificate); 1.0 writes none, as CUCM.
+    #[arg(long = "version", value_name = "1.0|1.1", value_parser = ["1.0", "1.1"])]
+    signer_version: Option<String>,
+    /// Overwrite OUT if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
@@ -129,6 +102,10 @@ fn read_cert(path: &str) -> Result<Vec<u8>, String> {
 
 /// `itlctl build`.
 pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
+    if !args.force && Path::new(&args.output).exists() {
+        fail(&args.output, "the output exists; give --force to overwrite it");
+        return FAILED;
+    }
     // Records in the order the options were given.
     let roles: [(&str, Role, &Vec<String>); 7] = [
         ("sast", Role::SAST, &args.sast),
@@ -201,6 +178,9 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
     if let Some(f) = &args.filename {
         b.filename = f.clone();
     }
+    if args.signer_version.as_deref() == Some("1.1") {
+        b.signer_version = Some((1, 1));
+    }
     let out = SignerId::from_certificate(&signer).and_then(|id| b.sign_rsa(&id, &key));
     match out.map_err(|e| e.to_string()).and_then(|bytes| write_atomic(&args.output, &bytes)) {
         Ok(()) => OK,
@@ -247,77 +227,6 @@ pub fn resign(file: &str, key: &str, cert: Option<&str>, output: &str, digest: O
         Err(e) => {
             fail(file, &e.to_string());
             FAILED
-        }
-    }
-}
-
-/// `itlctl sgn …`.
-pub fn sgn(c: SgnCommand) -> u8 {
-    let path = match &c {
-        SgnCommand::Show { file, .. } | SgnCommand::Verify { file, .. } | SgnCommand::Extract { file, .. } => {
-            file.clone()
-        }
-    };
-    let Some(inp) = crate::input::read_with(&path, crate::input::MAX_SIGNED) else { return FAILED };
-    let f = match SignedFile::parse(&inp.bytes) {
-        Ok(f) => f,
-        Err(e) => {
-            if let SgnCommand::Show { json: true, .. } | SgnCommand::Verify { json: true, .. } = c {
-                println!("{}", itl::json::to_string(&FileErrorJson::new(&path, &e)));
-            }
-            fail(&path, &e.located());
-            return FAILED;
-        }
-    };
-    match c {
-        SgnCommand::Show { json, .. } => {
-            if json {
-                println!("{}", itl::json::to_string(&SignedJson::new(&path, &f)));
-            } else {
-                print!("{}", itl::show::ShowSigned::new(&f));
-            }
-            OK
-        }
-        SgnCommand::Extract { output, .. } => match write_atomic(&output, f.payload) {
-            Ok(()) => OK,
-            Err(e) => {
-                fail(&output, &e);
-                FAILED
-            }
-        },
-        SgnCommand::Verify { itl, json, .. } => {
-            let Some(t) = read(&itl) else { return FAILED };
-            let trust = match TrustList::parse(&t.bytes) {
-                Ok(l) => l,
-                Err(e) => {
-                    fail(&itl, &e.located());
-                    return FAILED;
-                }
-            };
-            let v = itl::sgn::verify(&f, &trust);
-            if json {
-                println!("{}", itl::json::to_string(&VerificationJson::new(&trust, &v, Some(&path))));
-            } else if v.is_valid() {
-                let who = v.signer(&trust).and_then(|r| r.subject()).unwrap_or("?");
-                println!(
-                    "{path}: valid, signed by {} ({who}, record #{} of {itl})",
-                    v.token,
-                    v.signer_record.unwrap_or(0)
-                );
-            } else {
-                println!(
-                    "{path}: INVALID: {}",
-                    v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
-                );
-            }
-            if let Some(note) = &v.note {
-                fail(&path, &format!("note: {note}"));
-            }
-            if v.is_valid() {
-                OK
-            } else {
-                NEGATIVE
-            }
         }
     }
 }
