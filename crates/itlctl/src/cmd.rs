@@ -6,6 +6,7 @@ use itl::verify::{verify, verify_with_anchor, Anchor};
 use itl::{Mode, TrustList};
 
 use crate::input::{self, fail, read, FAILED, NEGATIVE, OK};
+use crate::term::{self, outln};
 
 /// `itlctl show FILE [--json]`; a folder shows every trust list in it.
 pub fn show(path: &str, json: bool, recursive: bool) -> u8 {
@@ -75,8 +76,9 @@ fn load_anchor(path: &str) -> Result<AnchorFile, String> {
         .map_err(|e| format!("{e}; give a certificate (PEM or DER) or a trust list"))
 }
 
-/// `itlctl verify FILE... [--json] [--anchor CERT_OR_TLV]`; folders give their trust lists.
-pub fn verify_cmd(args: &[String], json: bool, anchor: Option<&str>, recursive: bool) -> u8 {
+/// `itlctl verify FILE... [--json] [--anchor CERT_OR_TLV] [--jobs N]`; folders give their trust lists.
+pub fn verify_cmd(args: &[String], json: bool, anchor: Option<&str>, recursive: bool, jobs: Option<usize>) -> u8 {
+    let many = crate::jobs::many(args);
     let (paths, expanded) = input::expand(args, recursive);
     let anchor = match anchor.map(load_anchor).transpose() {
         Ok(a) => a,
@@ -91,108 +93,128 @@ pub fn verify_cmd(args: &[String], json: bool, anchor: Option<&str>, recursive: 
     };
     let mut code = if expanded { OK } else { FAILED };
     let mut out = Vec::new();
-    for path in &paths {
-        let Some(inp) = read(path) else {
-            code = code.max(FAILED);
-            continue;
-        };
-        let list = match TrustList::parse(&inp.bytes) {
-            Ok(l) => l,
-            Err(e) => {
-                let why = match Document::read(&inp.bytes, Some(path)) {
-                    Document::Signed(_) => format!(
-                        "a signed file, not a trust list: check it with `itlctl sgn verify {path} --itl ITLFile.tlv`"
-                    ),
-                    _ => e.located(),
-                };
-                fail(path, &why);
-                if json {
-                    let mut j = FileErrorJson::new(path, &e);
-                    j.error.message = why;
-                    out.push(serde_json::to_value(j).unwrap_or_default());
-                } else {
-                    println!("{path}: INVALID: {why}");
-                }
-                code = code.max(FAILED);
-                continue;
-            }
-        };
-        let v = match (&anchor, &held) {
-            (_, Some(held)) => verify_with_anchor(&list, Anchor::TrustList(held)),
-            (Some(AnchorFile::Certificate(der)), _) => verify_with_anchor(&list, Anchor::Certificate(der)),
-            _ => verify(&list),
-        };
-        let j = VerificationJson::new(&list, &v, Some(path));
-        if !v.is_valid() {
-            code = code.max(NEGATIVE);
-        }
-        if json {
-            out.push(serde_json::to_value(&j).unwrap_or_default());
-        } else if v.is_valid() {
-            let record = v.signer_record.map(|n| format!("record #{n}")).unwrap_or_else(|| "anchor".into());
-            println!(
-                "{path}: valid, signed by {} ({}, serial {}, {record}, {})",
-                v.token,
-                j.signer.as_deref().unwrap_or("?"),
-                j.serial.as_deref().unwrap_or("?"),
-                j.digest.as_deref().unwrap_or("?"),
-            );
-            if let Some(note) = &v.note {
-                fail(path, &format!("note: {note}"));
-            }
-            if v.is_legacy_digest() {
-                fail(path, "note: signed with SHA-1, which is legacy; CUCM can sign with SHA-512 (enterprise parameter TFTP File Signature Algorithm)");
-            }
-        } else {
-            println!(
-                "{path}: INVALID: {}",
-                v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
-            );
-        }
-    }
+    let one = |path: &String| verify_one(path, json, anchor.as_ref(), held.as_ref());
+    crate::jobs::ordered(&paths, crate::jobs::threads(jobs), many, one, |(c, j)| {
+        code = code.max(c);
+        out.extend(j);
+    });
     if json {
-        println!("{}", itl::json::to_string(&out));
+        outln!("{}", itl::json::to_string(&out));
     }
     code
 }
 
-/// `itlctl hash FILE... [--json]`: any file, streamed; folders give their trust lists.
-pub fn hash(args: &[String], json: bool, recursive: bool) -> u8 {
+/// One file of `verify`: prints its line (or keeps its JSON) and returns its exit code.
+fn verify_one(
+    path: &str,
+    json: bool,
+    anchor: Option<&AnchorFile>,
+    held: Option<&TrustList<'_>>,
+) -> (u8, Option<serde_json::Value>) {
+    let Some(inp) = read(path) else {
+        return (FAILED, None);
+    };
+    let list = match TrustList::parse(&inp.bytes) {
+        Ok(l) => l,
+        Err(e) => {
+            let why = match Document::read(&inp.bytes, Some(path)) {
+                Document::Signed(_) => {
+                    format!(
+                        "a signed file, not a trust list: check it with `itlctl sgn verify {path} --itl ITLFile.tlv`"
+                    )
+                }
+                _ => e.located(),
+            };
+            fail(path, &why);
+            if json {
+                let mut j = FileErrorJson::new(path, &e);
+                j.error.message = why;
+                return (FAILED, Some(serde_json::to_value(j).unwrap_or_default()));
+            }
+            outln!("{path}: {}: {why}", term::bad("INVALID"));
+            return (FAILED, None);
+        }
+    };
+    let v = match (anchor, held) {
+        (_, Some(held)) => verify_with_anchor(&list, Anchor::TrustList(held)),
+        (Some(AnchorFile::Certificate(der)), _) => verify_with_anchor(&list, Anchor::Certificate(der)),
+        _ => verify(&list),
+    };
+    let j = VerificationJson::new(&list, &v, Some(path));
+    let code = if v.is_valid() { OK } else { NEGATIVE };
+    if json {
+        return (code, Some(serde_json::to_value(&j).unwrap_or_default()));
+    }
+    if v.is_valid() {
+        let record = v.signer_record.map(|n| format!("record #{n}")).unwrap_or_else(|| "anchor".into());
+        outln!(
+            "{path}: {}, signed by {} ({}, serial {}, {record}, {})",
+            term::good("valid"),
+            v.token,
+            j.signer.as_deref().unwrap_or("?"),
+            j.serial.as_deref().unwrap_or("?"),
+            j.digest.as_deref().unwrap_or("?"),
+        );
+        if let Some(note) = &v.note {
+            fail(path, &format!("note: {note}"));
+        }
+        if v.is_legacy_digest() {
+            fail(path, "note: signed with SHA-1, which is legacy; CUCM can sign with SHA-512 (enterprise parameter TFTP File Signature Algorithm)");
+        }
+    } else {
+        outln!(
+            "{path}: {}: {}",
+            term::bad("INVALID"),
+            v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
+        );
+    }
+    (code, None)
+}
+
+/// `itlctl hash FILE... [--json] [--jobs N]`: any file, streamed; folders give their trust lists.
+pub fn hash(args: &[String], json: bool, recursive: bool, jobs: Option<usize>) -> u8 {
+    let many = crate::jobs::many(args);
     let (paths, expanded) = input::expand(args, recursive);
     let mut code = if expanded { OK } else { FAILED };
     let mut out = Vec::new();
-    for path in &paths {
-        let c = match input::hash_stream(path) {
-            Ok(c) => c,
-            Err(e) => {
-                fail(path, &e);
+    let one = |path: &String| hash_one(path, json);
+    crate::jobs::ordered(&paths, crate::jobs::threads(jobs), many, one, |(c, j)| {
+        code = code.max(c);
+        out.extend(j);
+    });
+    if json {
+        outln!("{}", itl::json::to_string(&out));
+    }
+    code
+}
+
+/// One file of `hash`: prints its digests (or keeps its JSON) and returns its exit code.
+fn hash_one(path: &str, json: bool) -> (u8, Option<HashJson>) {
+    let c = match input::hash_stream(path) {
+        Ok(c) => c,
+        Err(e) => {
+            fail(path, &e);
+            return (FAILED, None);
+        }
+    };
+    let mut code = OK;
+    // A trust list is hashed as it is, but a malformed one is reported (exit 2).
+    if path.to_ascii_lowercase().ends_with(".tlv") && path != "-" {
+        if let Ok(inp) = input::read_limited(path, input::MAX_TRUST_LIST) {
+            if let Err(e) = TrustList::parse(&inp.bytes) {
+                fail(path, &format!("hashed, but not a well-formed trust list: {}", e.located()));
                 code = FAILED;
-                continue;
             }
-        };
-        // A trust list is hashed as it is, but a malformed one is reported (exit 2).
-        if path.to_ascii_lowercase().ends_with(".tlv") && path != "-" {
-            if let Ok(inp) = input::read_limited(path, input::MAX_TRUST_LIST) {
-                if let Err(e) = TrustList::parse(&inp.bytes) {
-                    fail(path, &format!("hashed, but not a well-formed trust list: {}", e.located()));
-                    code = FAILED;
-                }
-            }
-        }
-        if json {
-            out.push(HashJson { file: path.clone(), checksums: itl::json::ChecksumsJson::from(&c) });
-            continue;
-        }
-        println!("{path}:");
-        let rows: [(&str, &[u8]); 4] =
-            [("MD5", &c.md5), ("SHA1", &c.sha1), ("SHA256", &c.sha256), ("SHA512", &c.sha512)];
-        for (name, d) in rows {
-            println!("  {name:<7}{}", hex::encode(d));
-            println!("  {:<7}{}", "", itl::text::spaced_hex(d));
         }
     }
     if json {
-        println!("{}", itl::json::to_string(&out));
+        return (code, Some(HashJson { file: path.to_owned(), checksums: itl::json::ChecksumsJson::from(&c) }));
     }
-    code
+    let mut text = format!("{path}:");
+    let rows: [(&str, &[u8]); 4] = [("MD5", &c.md5), ("SHA1", &c.sha1), ("SHA256", &c.sha256), ("SHA512", &c.sha512)];
+    for (name, d) in rows {
+        text.push_str(&format!("\n  {name:<7}{}\n  {:<7}{}", hex::encode(d), "", itl::text::spaced_hex(d)));
+    }
+    outln!("{text}");
+    (code, None)
 }

@@ -66,6 +66,7 @@ fn read_report(path: &str) -> FileRead {
             }
         }
     };
+    let input = crate::term::progress_reader(path, input);
     let mut reader = Reader::new(BufReader::with_capacity(256 * 1024, input));
     let (mut bad, mut bad_lines, mut unnamed, mut count) = (0usize, Vec::new(), Vec::new(), 0usize);
     let (mut frags, mut frag_lines) = (0usize, Vec::new());
@@ -185,8 +186,8 @@ pub fn devices(itl_args: &[String], ctl_args: &[String], json_out: bool, csv_out
     let rows = latest.sorted_rows(&itl, &ctl).inspect(|r| {
         mismatch |= r.itl_status == Status::Mismatch || r.ctl_status == Status::Mismatch;
     });
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    // Through term::Stdout: a closed pipe ends quietly, any other write error is reported.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, crate::term::Stdout);
     let written = if json_out {
         itl::devicetlinfo::write_json(&mut out, rows, counts).map(|_| ())
     } else if csv_out {
@@ -226,8 +227,8 @@ fn table<W: std::io::Write>(out: &mut W, rows: impl Iterator<Item = DeviceRow>, 
             r.device,
             r.ipv4.as_deref().unwrap_or("-"),
             r.itl_tftp_server.as_deref().unwrap_or("-"),
-            r.itl_status.as_str(),
-            r.ctl_status.as_str()
+            crate::term::verdict(r.itl_status.as_str()),
+            crate::term::verdict(r.ctl_status.as_str())
         )?;
     }
     writeln!(

@@ -83,14 +83,7 @@ pub fn host(url: &str) -> String {
 pub fn fetch_cmd(urls: &[String], dir: &str) -> u8 {
     use crate::input::{fail, FAILED, OK};
     let mut code = OK;
-    let bar = indicatif::ProgressBar::new(urls.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{pos}/{len} {wide_msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    if urls.len() < 2 {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let bar = crate::term::fetch_bar(urls.len(), crate::jobs::many(urls));
     for url in urls {
         bar.set_message(url.clone());
         if !is_url(url) {

@@ -129,7 +129,7 @@ fn walk(dir: &std::path::Path, recursive: bool, out: &mut Vec<String>) -> std::i
 
 /// Prints the one-line error `itlctl: FILE: message` on stderr.
 pub fn fail(path: &str, message: &str) {
-    eprintln!("itlctl: {path}: {message}");
+    crate::term::report(path, message);
 }
 
 /// CUCM's "last modified" text: Java's `Date.toString()` in the local time zone,

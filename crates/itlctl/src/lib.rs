@@ -8,9 +8,12 @@
 mod cmd;
 mod devices;
 mod fetch;
+mod help;
 mod input;
+mod jobs;
 mod pbx;
 mod review;
+mod term;
 mod tftp;
 mod write;
 
@@ -24,6 +27,13 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bars, and no notes or warnings that are not errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Colour verdicts: auto (when stdout is a terminal and NO_COLOR is unset or empty),
+    /// always, never. JSON and CSV are never coloured.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = term::ColorChoice::Auto)]
+    color: term::ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,6 +66,9 @@ enum Command {
         /// list, as a phone holding it would.
         #[arg(long, value_name = "CERT_OR_TLV")]
         anchor: Option<String>,
+        /// Files checked at the same time (default: one per core).
+        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Print MD5, SHA-1, SHA-256 and SHA-512 of whole files, also as phones show them.
     Hash {
@@ -69,6 +82,9 @@ enum Command {
         /// With folders, descend into their sub-folders.
         #[arg(short, long)]
         recursive: bool,
+        /// Files hashed at the same time (default: one per core).
+        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Find the phones that hold a stale ITL or CTL, from their DeviceTLInfo reports.
     Devices {
@@ -117,6 +133,9 @@ enum Command {
         /// Pretend the time is this (RFC 3339), for reproducible checks.
         #[arg(long)]
         now: Option<String>,
+        /// Files checked at the same time (default: one per core).
+        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Download trust lists from TFTP servers (tftp://host/ITLFile.tlv, http://host:6970/…)
     /// and save them byte for byte.
@@ -156,6 +175,23 @@ enum Command {
     /// self-signed certificates.
     #[command(subcommand)]
     Cert(pbx::CertCommand),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages: itlctl.1 and itlctl-<command>.1 for each command.
+    Manpage {
+        /// The folder to write them into (created if missing).
+        #[arg(short, long, value_name = "DIR")]
+        output: String,
+    },
+}
+
+/// The command line definition, with the examples that end each `--help`.
+fn command() -> clap::Command {
+    help::with_examples(Cli::command())
 }
 
 /// Downloads a `tftp://`, `http://` or `https://` URL byte for byte (size-capped).
@@ -174,7 +210,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let matches: ArgMatches = match Cli::command().try_get_matches_from(args) {
+    let matches: ArgMatches = match command().try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => e.exit(),
     };
@@ -182,16 +218,18 @@ where
         Ok(c) => c,
         Err(e) => e.exit(),
     };
-    let code = match cli.command {
+    term::configure(cli.color, cli.quiet);
+    let jobs = |j: Option<u16>| j.map(usize::from);
+    term::guard(|| match cli.command {
         Command::Show { file, json, recursive } => cmd::show(&file, json, recursive),
-        Command::Verify { files, json, recursive, anchor } => {
-            cmd::verify_cmd(&files, json, anchor.as_deref(), recursive)
+        Command::Verify { files, json, recursive, anchor, jobs: j } => {
+            cmd::verify_cmd(&files, json, anchor.as_deref(), recursive, jobs(j))
         }
-        Command::Hash { files, json, recursive } => cmd::hash(&files, json, recursive),
+        Command::Hash { files, json, recursive, jobs: j } => cmd::hash(&files, json, recursive, jobs(j)),
         Command::Devices { itl, ctl, json, csv, reports } => devices::devices(&itl, &ctl, json, csv, &reports),
         Command::Diff { old, new, json } => review::diff_cmd(&old, &new, json),
-        Command::Lint { files, json, recursive, days, now } => {
-            review::lint_cmd(&files, json, days, now.as_deref(), recursive)
+        Command::Lint { files, json, recursive, days, now, jobs: j } => {
+            review::lint_cmd(&files, json, days, now.as_deref(), recursive, jobs(j))
         }
         Command::Fetch { urls, output } => fetch::fetch_cmd(&urls, &output),
         Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
@@ -200,6 +238,7 @@ where
         }
         Command::Sgn(c) => pbx::sgn(c),
         Command::Cert(c) => pbx::cert(c),
-    };
-    code
+        Command::Completions { shell } => help::completions(command(), shell),
+        Command::Manpage { output } => help::manpage(command(), &output),
+    })
 }

@@ -6,6 +6,7 @@ use itl::TrustList;
 use serde_json::json;
 
 use crate::input::{fail, read, FAILED, NEGATIVE, OK};
+use crate::term::{self, outln};
 
 fn load<'a>(path: &str, bytes: &'a [u8]) -> Option<TrustList<'a>> {
     match TrustList::parse(bytes) {
@@ -56,7 +57,7 @@ pub fn diff_cmd(old: &str, new: &str, json_out: bool) -> u8 {
         if d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty() {
             println!("records: no change");
         }
-        println!("phones holding {old}: {}: {}", d.phone_trust.as_str(), d.reason);
+        outln!("phones holding {old}: {}: {}", term::verdict(d.phone_trust.as_str()), d.reason);
     }
     if d.phone_trust == PhoneTrust::Reject {
         NEGATIVE
@@ -65,8 +66,16 @@ pub fn diff_cmd(old: &str, new: &str, json_out: bool) -> u8 {
     }
 }
 
-/// `itlctl lint FILE... [--json] [--days N] [--now RFC3339]`; folders give their trust lists.
-pub fn lint_cmd(args: &[String], json_out: bool, days: i64, now: Option<&str>, recursive: bool) -> u8 {
+/// `itlctl lint FILE... [--json] [--days N] [--now RFC3339] [--jobs N]`; folders give their trust lists.
+pub fn lint_cmd(
+    args: &[String],
+    json_out: bool,
+    days: i64,
+    now: Option<&str>,
+    recursive: bool,
+    jobs: Option<usize>,
+) -> u8 {
+    let many = crate::jobs::many(args);
     let now = match now {
         Some(s) => match s.parse::<jiff::Timestamp>() {
             Ok(t) => t.as_second(),
@@ -80,39 +89,41 @@ pub fn lint_cmd(args: &[String], json_out: bool, days: i64, now: Option<&str>, r
     let (paths, expanded) = crate::input::expand(args, recursive);
     let mut code = if expanded { OK } else { FAILED };
     let mut out = Vec::new();
-    for path in &paths {
-        let Some(inp) = read(path) else {
-            code = FAILED;
-            continue;
-        };
-        let list = match TrustList::parse(&inp.bytes) {
-            Ok(l) => l,
-            Err(e) => {
-                fail(path, &e.located());
-                code = FAILED;
-                continue;
-            }
-        };
-        let findings = lint(&list, &Options { now, days, kind: list.kind(Some(path)) });
-        if findings.iter().any(|f| f.severity == Severity::Error) {
-            code = code.max(NEGATIVE);
-        }
-        if json_out {
-            out.push(json!({ "file": path, "findings": findings }));
-            continue;
-        }
-        if findings.is_empty() {
-            println!("{path}: no findings");
-        }
-        for f in &findings {
-            let sev =
-                serde_json::to_value(f.severity).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            let rec = f.record.map(|r| format!(" record #{r}")).unwrap_or_default();
-            println!("{path}: {sev} {}{rec}: {}", f.code, f.message);
-        }
-    }
+    let one = |path: &String| lint_one(path, json_out, days, now);
+    crate::jobs::ordered(&paths, crate::jobs::threads(jobs), many, one, |(c, j)| {
+        code = code.max(c);
+        out.extend(j);
+    });
     if json_out {
-        println!("{}", itl::json::to_string(&out));
+        outln!("{}", itl::json::to_string(&out));
     }
     code
+}
+
+/// One file of `lint`: prints its findings (or keeps its JSON) and returns its exit code.
+fn lint_one(path: &str, json_out: bool, days: i64, now: i64) -> (u8, Option<serde_json::Value>) {
+    let Some(inp) = read(path) else {
+        return (FAILED, None);
+    };
+    let list = match TrustList::parse(&inp.bytes) {
+        Ok(l) => l,
+        Err(e) => {
+            fail(path, &e.located());
+            return (FAILED, None);
+        }
+    };
+    let findings = lint(&list, &Options { now, days, kind: list.kind(Some(path)) });
+    let code = if findings.iter().any(|f| f.severity == Severity::Error) { NEGATIVE } else { OK };
+    if json_out {
+        return (code, Some(json!({ "file": path, "findings": findings })));
+    }
+    if findings.is_empty() {
+        outln!("{path}: no findings");
+    }
+    for f in &findings {
+        let sev = serde_json::to_value(f.severity).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let rec = f.record.map(|r| format!(" record #{r}")).unwrap_or_default();
+        outln!("{path}: {} {}{rec}: {}", term::verdict(&sev), f.code, f.message);
+    }
+    (code, None)
 }
