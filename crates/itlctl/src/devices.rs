@@ -4,7 +4,6 @@ use std::io::BufReader;
 
 use itl::devicetlinfo::{Event, Latest, Reader, Served, Status};
 use itl::hash::Checksums;
-use serde_json::json;
 
 use crate::input::{fail, read, FAILED, NEGATIVE, OK};
 
@@ -98,7 +97,8 @@ pub fn devices(itl_args: &[String], ctl_args: &[String], json_out: bool, csv_out
     }
     let (rows, sum) = latest.rows(&itl, &ctl);
     if json_out {
-        println!("{}", itl::json::to_string(&json!({ "devices": rows, "summary": sum })));
+        let j = itl::json::DevicesJson { devices: &rows, summary: sum };
+        println!("{}", itl::json::to_string(&serde_json::to_value(j).unwrap_or_default()));
     } else if csv_out {
         let mut w = csv::Writer::from_writer(std::io::stdout());
         for r in &rows {

@@ -3,7 +3,6 @@
 use itl::diff::{diff, PhoneTrust};
 use itl::lint::{lint, Options, Severity};
 use itl::TrustList;
-use serde_json::json;
 
 use crate::input::{fail, read, FAILED, NEGATIVE, OK};
 
@@ -97,7 +96,8 @@ pub fn lint_cmd(paths: &[String], json_out: bool, days: i64, now: Option<&str>) 
             code = code.max(NEGATIVE);
         }
         if json_out {
-            out.push(json!({ "file": path, "findings": findings }));
+            let j = itl::json::LintJson { file: path, findings: &findings };
+            out.push(serde_json::to_value(j).unwrap_or_default());
             continue;
         }
         if findings.is_empty() {
