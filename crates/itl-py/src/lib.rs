@@ -28,12 +28,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyIterator, PyList, PyMemoryView, PyString, PyTuple, PyType};
 use rayon::prelude::*;
 
-create_exception!(
-    itlctl,
-    Error,
-    PyException,
-    "Base class of every error the itlctl package raises."
-);
+create_exception!(itlctl, Error, PyException, "Base class of every error the itlctl package raises.");
 
 static PARSE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static READ_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -184,7 +179,13 @@ struct PyTrustList {
 }
 
 impl PyTrustList {
-    fn new(py: Python<'_>, data: Bound<'_, PyBytes>, lenient: bool, file: Option<String>, modified: Option<String>) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        data: Bound<'_, PyBytes>,
+        lenient: bool,
+        file: Option<String>,
+        modified: Option<String>,
+    ) -> PyResult<Self> {
         let mode = if lenient { Mode::Lenient } else { Mode::Strict };
         let parsed = Parsed::try_new(data.unbind(), |o| TrustList::parse_with(o.as_bytes(py), mode))
             .map_err(|e| parse_error(py, &e, file.as_deref()))?;
@@ -261,7 +262,11 @@ impl PyTrustList {
             let list = self.list();
             let v = self.verdict(py);
             let strict = if self.lenient { TrustList::parse(list.raw()).err() } else { None };
-            Ok(Show::new(list, v).kind(self.kind()).modified(self.modified.clone()).parse_error(strict.as_ref()).to_string())
+            Ok(Show::new(list, v)
+                .kind(self.kind())
+                .modified(self.modified.clone())
+                .parse_error(strict.as_ref())
+                .to_string())
         })
     }
 
@@ -294,7 +299,12 @@ impl PyTrustList {
     fn __repr__(&self) -> String {
         let l = self.list();
         let name = itl::json::name_text(l.header.filename).unwrap_or(Cow::Borrowed("?"));
-        format!("<itlctl.TrustList {} {name}, {} records, {} bytes>", self.kind().as_str(), l.records.len(), l.raw().len())
+        format!(
+            "<itlctl.TrustList {} {name}, {} records, {} bytes>",
+            self.kind().as_str(),
+            l.records.len(),
+            l.raw().len()
+        )
     }
 }
 
@@ -635,10 +645,7 @@ impl<'py> ListArg<'py> {
             let loaded = py.detach(|| load(&p)).map_err(|m| read_error(py, &m, &p))?;
             return Ok(ListArg::Bytes(PyBytes::new(py, &loaded.bytes), Some(p)));
         }
-        Err(PyTypeError::new_err(format!(
-            "{what} takes a TrustList, bytes or a path, not {}",
-            type_name(obj)
-        )))
+        Err(PyTypeError::new_err(format!("{what} takes a TrustList, bytes or a path, not {}", type_name(obj))))
     }
 
     /// The file name given, if any.
@@ -714,7 +721,12 @@ fn unix_seconds(now: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
 /// are the CLI's `--now` and `--days`.
 #[pyfunction]
 #[pyo3(signature = (data, now = None, days = 90))]
-fn lint<'py>(py: Python<'py>, data: &Bound<'py, PyAny>, now: Option<&Bound<'py, PyAny>>, days: i64) -> PyResult<Bound<'py, PyAny>> {
+fn lint<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    now: Option<&Bound<'py, PyAny>>,
+    days: i64,
+) -> PyResult<Bound<'py, PyAny>> {
     guarded(|| {
         let now = unix_seconds(now)?;
         let arg = ListArg::from(py, data, "lint()")?;
@@ -812,13 +824,14 @@ fn read_reports(label: &str, input: impl BufRead, latest: &mut Latest) -> (Vec<S
     }
     let mut warnings = Vec::new();
     if bad > 0 {
-        warnings.push(format!("{label}: {bad} lines not understood (lines {}); {count} reports read", listed(&bad_lines, bad)));
+        warnings.push(format!(
+            "{label}: {bad} lines not understood (lines {}); {count} reports read",
+            listed(&bad_lines, bad)
+        ));
     }
     if !unnamed.is_empty() {
-        warnings.push(format!(
-            "{label}: reports without DeviceName skipped (lines {})",
-            listed(&unnamed, unnamed.len())
-        ));
+        warnings
+            .push(format!("{label}: reports without DeviceName skipped (lines {})", listed(&unnamed, unnamed.len())));
     }
     (warnings, failed)
 }
@@ -855,7 +868,9 @@ fn served(py: Python<'_>, arg: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Served
         let arg = ListArg::from(py, &v, "devices()")?;
         let label = match arg.file() {
             Some(f) => f,
-            None => arg.with(py, |l| itl::json::name_text(l.header.filename).map(Cow::into_owned))?.unwrap_or_else(|| "<bytes>".into()),
+            None => arg
+                .with(py, |l| itl::json::name_text(l.header.filename).map(Cow::into_owned))?
+                .unwrap_or_else(|| "<bytes>".into()),
         };
         let bad = arg.with(py, |l| {
             let v = verify(l);
@@ -880,7 +895,11 @@ enum Source<'py> {
 fn sources<'py>(reports: &Bound<'py, PyAny>) -> PyResult<Vec<Source<'py>>> {
     if let Ok(s) = reports.cast::<PyString>() {
         let s = s.to_cow()?;
-        return Ok(vec![if s.contains('\n') { Source::Text(s.as_bytes().to_vec()) } else { Source::Path(s.into_owned()) }]);
+        return Ok(vec![if s.contains('\n') {
+            Source::Text(s.as_bytes().to_vec())
+        } else {
+            Source::Path(s.into_owned())
+        }]);
     }
     if let Some(p) = path_arg(reports)? {
         return Ok(vec![Source::Path(p)]);
@@ -989,9 +1008,10 @@ fn verify_many(py: Python<'_>, paths: &Bound<'_, PyAny>, threads: Option<usize>)
         let mut list = Vec::new();
         for p in paths.try_iter()? {
             let p = p?;
-            list.push(path_arg(&p)?.ok_or_else(|| {
-                PyTypeError::new_err(format!("verify_many() takes paths, not {}", type_name(&p)))
-            })?);
+            list.push(
+                path_arg(&p)?
+                    .ok_or_else(|| PyTypeError::new_err(format!("verify_many() takes paths, not {}", type_name(&p))))?,
+            );
         }
         let run = |paths: &[String]| -> Vec<Result<(VerificationJson, bool), Failure>> {
             paths.par_iter().map(|p| verify_path(p)).collect()
