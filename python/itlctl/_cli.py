@@ -3,7 +3,7 @@
 import signal
 import sys
 
-from ._itlctl import run
+from . import run
 
 
 def main() -> int:
