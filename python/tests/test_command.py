@@ -48,3 +48,10 @@ def test_docstrings() -> None:
                 itlctl.verify_many, itlctl.run, itlctl.TrustList, itlctl.Record, itlctl.Verification,
                 itlctl.Error, itlctl.ParseError, itlctl.ReadError):
         assert obj.__doc__ and len(obj.__doc__) > 20, obj
+
+
+def test_closed_pipe_is_quiet() -> None:
+    shell = f"'{ITLCTL}' show testdata/itl-39-records.tlv | head -c 10 >/dev/null"
+    out = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, check=False)
+    assert out.stderr == b""
+    assert out.returncode in (0, 141)  # 141: death by SIGPIPE, as for grep
