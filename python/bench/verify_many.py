@@ -13,6 +13,7 @@ phone-specific ITLs), then measures, best of --repeat runs each:
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, List
+from typing import Callable, Dict, List
 
 import itlctl
 
@@ -40,6 +41,17 @@ def best(repeat: int, f: Callable[[], object]) -> float:
     wall, cpu = min(times)
     CPU.append(cpu)
     return wall
+
+
+def thread_cpu() -> Dict[str, float]:
+    """CPU seconds of each thread of this process (Linux /proc), to show how the work split."""
+    out: Dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for t in glob.glob("/proc/self/task/*"):
+        with open(os.path.join(t, "stat")) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        out[os.path.basename(t)] = (int(fields[11]) + int(fields[12])) / tick
+    return out
 
 
 def main() -> int:
@@ -69,6 +81,14 @@ def main() -> int:
         print(f"verify_many(paths):            {many * 1e3:8.1f} ms  {args.files / many:9,.0f} files/s  (CPU {CPU[0] * 1e3:.0f} ms)")
         print(f"verify_many(paths, threads=1): {one * 1e3:8.1f} ms  {args.files / one:9,.0f} files/s  (CPU {CPU[1] * 1e3:.0f} ms)")
         print(f"  speed-up on all cores: {one / many:.2f}x")
+        if os.path.isdir("/proc/self/task"):
+            before = thread_cpu()
+            for _ in range(args.repeat):
+                itlctl.verify_many(paths)
+            after = thread_cpu()
+            split = sorted((after[k] - before.get(k, 0.0) for k in after), reverse=True)
+            busy = [f"{x * 1e3:.0f} ms" for x in split if x > 0.01]
+            print(f"  CPU per thread over {args.repeat} verify_many runs: {', '.join(busy)}")
         if command:
             run = lambda: subprocess.run([command, "verify", *paths], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)  # noqa: E731
             cli = best(args.repeat, run)
