@@ -83,3 +83,10 @@ if [ ! -f expired.pem ]; then
   openssl x509 -inform DER -in expired.der -out expired.pem
   rm -f expired.csr
 fi
+
+# Certificates whose RDNs are not in CUCM's order (issue: names compared as sets).
+# The CUCM 12.5 ITLRecovery of format.md: DER order L, ST, CN, OU, O, C; `show itl` prints
+# CN=ITLRECOVERY_1cucm1251.sckiewer.lab;OU=TAC;O=Cisco;L=RTP;ST=NC;C=US.
+self itlrec125 2048 4F1E2D3C4B5A69788796A5B4C3D2E1F0 "/L=RTP/ST=NC/CN=ITLRECOVERY_1cucm1251.sckiewer.lab/OU=TAC/O=Cisco/C=US"
+# A CallManager certificate with C first (C, ST, L, O, OU, CN).
+self cfirst 2048 0C1F2E3D4C5B6A79 "/C=US/ST=nc/L=rtp/O=cisco/OU=tac/CN=cucm-cfirst.example.com"

@@ -6,5 +6,12 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         if let Ok(l) = itl::TrustList::parse_with(data, itl::Mode::Lenient) {
             let _ = itl::sgn::verify(&f, &l);
         }
+        // Encrypted configs (.enc.sgn): decrypting any header and payload fails cleanly.
+        if f.encryption().is_some() {
+            if let Ok(key) = itl::cert::load_private_key(include_str!("../../testdata/pbx/phone.pem")) {
+                let _ = itl::encrypted::decrypt(&f, &key);
+            }
+        }
+        let _ = itl::encrypted::companion_config(f.payload, "00");
     }
 });

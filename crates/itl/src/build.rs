@@ -6,16 +6,16 @@
 
 use core::net::Ipv4Addr;
 
-use rsa::pkcs1v15::Pkcs1v15Sign;
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
-use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
 
-use crate::error::{Error, Result};
+use crate::cert::{cucm_name, key_matches, parse as parse_cert, serial_bytes};
+use crate::error::{CryptoError, Result};
 use crate::hash::digest_parts;
 use crate::role::{Digest, Role};
 use crate::tag;
-use crate::trustlist::{put_tlv, Kind, TrustList};
+use crate::tlv::put_tlv;
+use crate::trustlist::{Kind, TrustList};
 
 /// The signer fields of a header: certificate subject, serial number and issuer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,35 +38,6 @@ impl SignerId {
             issuer: cucm_name(cert.issuer()),
         })
     }
-}
-
-fn parse_cert(der: &[u8]) -> Result<X509Certificate<'_>> {
-    X509Certificate::from_der(der)
-        .map(|(_, c)| c)
-        .map_err(|e| Error::Crypto(format!("cannot decode the certificate: {e}")))
-}
-
-/// A name as CUCM writes it: `ATTR=value` in certificate order, joined by `;`.
-pub fn cucm_name(name: &X509Name<'_>) -> String {
-    let reg = x509_parser::objects::oid_registry();
-    let mut parts = Vec::new();
-    for rdn in name.iter_rdn() {
-        for attr in rdn.iter() {
-            let key = x509_parser::objects::oid2abbrev(attr.attr_type(), reg)
-                .map(str::to_owned)
-                .unwrap_or_else(|_| attr.attr_type().to_id_string());
-            let key = if key == "commonName" { "CN".to_owned() } else { key };
-            let value = attr.as_str().map(str::to_owned).unwrap_or_else(|_| hex::encode(attr.as_slice()));
-            parts.push(format!("{key}={value}"));
-        }
-    }
-    parts.join(";")
-}
-
-/// A DER INTEGER's content bytes as an unsigned magnitude (the sign byte dropped).
-pub fn serial_bytes(raw: &[u8]) -> Vec<u8> {
-    let skip = raw.iter().take_while(|&&b| b == 0).count().min(raw.len().saturating_sub(1));
-    raw[skip..].to_vec()
 }
 
 /// One record under construction: TLVs in the order they are added.
@@ -176,12 +147,12 @@ impl RecordBuilder {
     /// The record bytes, RECORDLENGTH first.
     pub fn encode(&self) -> Result<Vec<u8>> {
         let len = 5 + self.tlvs.iter().map(|(_, v)| 3 + v.len()).sum::<usize>();
-        let len16 = u16::try_from(len).map_err(|_| Error::Crypto(format!("record of {len} bytes exceeds 65535")))?;
+        let len16 = u16::try_from(len).map_err(|_| CryptoError::TooLong { what: "record".into(), length: len })?;
         let mut out = Vec::with_capacity(len);
         put_tlv(&mut out, tag::RECORD_LENGTH, &len16.to_be_bytes());
         for (t, v) in &self.tlvs {
             if v.len() > usize::from(u16::MAX) {
-                return Err(Error::Crypto(format!("tag {t} value of {} bytes exceeds 65535", v.len())));
+                return Err(CryptoError::TooLong { what: format!("tag {t} value"), length: v.len() }.into());
             }
             put_tlv(&mut out, *t, v);
         }
@@ -226,7 +197,9 @@ impl Builder {
     }
 
     /// The header without its SIGNATURE TLV, cut where the signature goes: `(before, after)`.
-    fn header_parts(&self, signer: &SignerId, signature_len: usize) -> Result<(Vec<u8>, Vec<u8>)> {
+    /// `extra` (encoded TLVs, e.g. the encryption fields of a version 2.0 file) follows
+    /// TIMESTAMP.
+    fn header_parts(&self, signer: &SignerId, signature_len: usize, extra: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
         let name = c_string(&signer.name);
         let issuer = c_string(&signer.issuer);
         let mut pre = Vec::new();
@@ -238,7 +211,9 @@ impl Builder {
         let id_len = 3 * 3 + name.len() + signer.serial.len() + issuer.len();
         pre.push(tag::SIGNER_ID);
         pre.extend_from_slice(
-            &u16::try_from(id_len).map_err(|_| Error::Crypto("signer names too long".into()))?.to_be_bytes(),
+            &u16::try_from(id_len)
+                .map_err(|_| CryptoError::TooLong { what: "signer names".into(), length: id_len })?
+                .to_be_bytes(),
         );
         put_tlv(&mut pre, tag::SIGNER_NAME, &name);
         put_tlv(&mut pre, tag::SERIAL_NUMBER, &signer.serial);
@@ -251,12 +226,12 @@ impl Builder {
         let mut post = Vec::new();
         put_tlv(&mut post, tag::FILENAME, &c_string(&self.filename));
         put_tlv(&mut post, tag::TIMESTAMP, &self.timestamp.to_be_bytes());
+        post.extend_from_slice(extra);
         while (pre.len() + 3 + signature_len + post.len()) % 4 != 0 {
             post.push(tag::PADDING);
         }
         let total = pre.len() + 3 + signature_len + post.len();
-        let total =
-            u16::try_from(total).map_err(|_| Error::Crypto(format!("header of {total} bytes exceeds 65535")))?;
+        let total = u16::try_from(total).map_err(|_| CryptoError::TooLong { what: "header".into(), length: total })?;
         pre[8..10].copy_from_slice(&total.to_be_bytes());
         Ok((pre, post))
     }
@@ -285,14 +260,28 @@ impl Builder {
         body: &[u8],
         sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
     ) -> Result<Vec<u8>> {
-        let (pre, post) = self.header_parts(signer, signature_len)?;
+        self.build_over_extra(signer, signature_len, &[], body, sign)
+    }
+
+    /// Like [`Builder::build_over`], with the encoded TLVs `extra_header` written into the
+    /// header after TIMESTAMP (before the padding), as encrypted config files carry their
+    /// tags 16-27.
+    pub fn build_over_extra(
+        &self,
+        signer: &SignerId,
+        signature_len: usize,
+        extra_header: &[u8],
+        body: &[u8],
+        sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+    ) -> Result<Vec<u8>> {
+        let (pre, post) = self.header_parts(signer, signature_len, extra_header)?;
         let mut signed = Vec::with_capacity(pre.len() + post.len() + body.len());
         signed.extend_from_slice(&pre);
         signed.extend_from_slice(&post);
         signed.extend_from_slice(body);
         let sig = sign(&signed)?;
         if sig.len() != signature_len {
-            return Err(Error::Crypto(format!("signature is {} bytes, expected {signature_len}", sig.len())));
+            return Err(CryptoError::SignatureLength { found: sig.len(), expected: signature_len }.into());
         }
         let mut out = pre;
         put_tlv(&mut out, tag::SIGNATURE, &sig);
@@ -308,49 +297,13 @@ impl Builder {
     }
 }
 
-/// Reads an RSA private key from PEM (PKCS#8 or PKCS#1).
-pub fn load_private_key(pem: &str) -> Result<RsaPrivateKey> {
-    use rsa::pkcs1::DecodeRsaPrivateKey;
-    use rsa::pkcs8::DecodePrivateKey;
-    if pem.contains("BEGIN EC PRIVATE KEY") {
-        return Err(Error::Crypto("EC signing keys are not supported: give the RSA key of the signer".into()));
-    }
-    RsaPrivateKey::from_pkcs8_pem(pem)
-        .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
-        .map_err(|e| Error::Crypto(format!("not an RSA private key in PEM (PKCS#8 or PKCS#1): {e}")))
-}
-
-/// A certificate's DER bytes from PEM or DER input, checked to decode as X.509.
-pub fn load_certificate(bytes: &[u8]) -> Result<Vec<u8>> {
-    let der = if bytes.starts_with(b"-----BEGIN") {
-        x509_parser::pem::parse_x509_pem(bytes)
-            .map(|(_, p)| p.contents)
-            .map_err(|e| Error::Crypto(format!("not a PEM certificate: {e}")))?
-    } else {
-        bytes.to_vec()
-    };
-    parse_cert(&der)?;
-    Ok(der)
-}
-
-/// Whether `key` is the private key of the certificate `cert_der`.
-pub fn key_matches(key: &RsaPrivateKey, cert_der: &[u8]) -> bool {
-    use rsa::pkcs1::DecodeRsaPublicKey;
-    match crate::key::PublicKey::from_certificate(cert_der) {
-        Ok(crate::key::PublicKey::Rsa { der, .. }) => {
-            rsa::RsaPublicKey::from_pkcs1_der(&der).is_ok_and(|p| p == key.to_public_key())
-        }
-        _ => false,
-    }
-}
-
 /// Re-signs a trust list with another key whose certificate is one of its records, as
 /// `utils itl reset localkey` does with the ITLRecovery key: the header signer fields
 /// and signature change, the records stay byte-identical. `digest` defaults to the file's.
 pub fn resign(list: &TrustList<'_>, cert_der: &[u8], key: &RsaPrivateKey, digest: Option<Digest>) -> Result<Vec<u8>> {
     let from_cert = SignerId::from_certificate(cert_der)?;
     if !key_matches(key, cert_der) {
-        return Err(Error::Crypto("the private key does not belong to the certificate".into()));
+        return Err(CryptoError::KeyMismatch.into());
     }
     let rec = list
         .records
@@ -361,7 +314,7 @@ pub fn resign(list: &TrustList<'_>, cert_der: &[u8], key: &RsaPrivateKey, digest
                 r.serial() == Some(from_cert.serial.as_slice()) && r.issuer() == Some(from_cert.issuer.as_str())
             })
         })
-        .ok_or_else(|| Error::Crypto(format!("no record of the file holds the certificate {}", from_cert.name)))?;
+        .ok_or_else(|| CryptoError::NotInFile(from_cert.name.clone()))?;
     let signer = SignerId {
         name: rec.subject().map(str::to_owned).unwrap_or(from_cert.name),
         serial: rec.serial().map(<[u8]>::to_vec).unwrap_or(from_cert.serial),
@@ -382,14 +335,9 @@ pub fn resign(list: &TrustList<'_>, cert_der: &[u8], key: &RsaPrivateKey, digest
 
 /// Signs the concatenation of `parts` with RSA PKCS#1 v1.5 under `digest`.
 pub fn sign_rsa(key: &RsaPrivateKey, digest: Digest, parts: &[&[u8]]) -> Result<Vec<u8>> {
-    let hashed =
-        digest_parts(digest, parts).ok_or_else(|| Error::Crypto(format!("cannot sign with digest {digest}")))?;
-    let scheme = match digest {
-        Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
-        Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
-        _ => Pkcs1v15Sign::new::<sha2::Sha512>(),
-    };
-    key.sign(scheme, &hashed).map_err(|e| Error::Crypto(format!("RSA signing failed: {e}")))
+    let hashed = digest_parts(digest, parts).ok_or(CryptoError::UnsupportedDigest(digest))?;
+    let scheme = crate::key::pkcs1_scheme(digest).ok_or(CryptoError::UnsupportedDigest(digest))?;
+    key.sign(scheme, &hashed).map_err(|e| CryptoError::Signing(e.to_string()).into())
 }
 
 /// SIGNATUREMODULUS code for a signature length: 0..3 for 512..4096 bits.
@@ -408,13 +356,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn serial_drops_sign_byte_only() {
-        assert_eq!(serial_bytes(&[0x00, 0x83, 0xe9]), vec![0x83, 0xe9]);
-        assert_eq!(serial_bytes(&[0x61, 0x40]), vec![0x61, 0x40]);
-        assert_eq!(serial_bytes(&[0x00]), vec![0x00]);
-    }
-
-    #[test]
     fn header_lengths_match_cucm_sample_118892() {
         // eToken-signed CTL from Cisco doc 118892: SIGNERID 117, HeaderLength 304 with a
         // 1024-bit signature.
@@ -423,7 +364,7 @@ mod tests {
             serial: vec![0x3C, 0xF9, 0x27, 0, 0, 0, 0xAF, 0xA2, 0xDA, 0x45],
             issuer: "cn=Cisco Manufacturing CA;o=Cisco Systems".into(),
         };
-        let (pre, post) = Builder::new(Kind::Ctl).header_parts(&signer, 128).unwrap();
+        let (pre, post) = Builder::new(Kind::Ctl).header_parts(&signer, 128, &[]).unwrap();
         assert_eq!(u16::from_be_bytes([pre[11], pre[12]]), 117);
         assert_eq!(pre.len() + 131 + post.len(), 304);
         assert_eq!(u16::from_be_bytes([pre[8], pre[9]]), 304);

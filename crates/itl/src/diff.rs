@@ -1,5 +1,5 @@
 //! What changed between two trust lists, and whether phones holding the old one will
-//! accept the new one (`cli.md`, `itlctl diff`).
+//! accept the new one (`itlctl diff`).
 
 use serde::Serialize;
 
@@ -7,7 +7,7 @@ use crate::key::PublicKey;
 use crate::record::Record;
 use crate::role::Role;
 use crate::trustlist::{Kind, TrustList};
-use crate::verify::{find_signer, token_of, verify, Status, Token};
+use crate::verify::{find_signer, same_identity, token_of, verify, Status, Token};
 
 /// A record of one list, named for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,8 +29,8 @@ impl RecordRef {
         RecordRef {
             index: index + 1,
             role: r.role().map(|x| x.to_string()).unwrap_or_else(|| "?".into()),
-            subject: r.subject_name.map(|t| String::from_utf8_lossy(t.c_bytes()).into_owned()),
-            dns_name: r.dns_name.map(|t| String::from_utf8_lossy(t.c_bytes()).into_owned()),
+            subject: r.subject_name.map(|t| t.text_lossy().into_owned()),
+            dns_name: r.dns_name.map(|t| t.text_lossy().into_owned()),
             serial: r.serial_text(),
         }
     }
@@ -91,14 +91,22 @@ fn key_of(r: &Record<'_>) -> Option<PublicKey> {
     PublicKey::from_record(r).ok()
 }
 
-fn match_key<'a>(r: &Record<'a>) -> (Option<Role>, Option<&'a [u8]>, Option<&'a [u8]>) {
-    (r.role(), r.subject_name.map(|t| t.c_bytes()), r.dns_name.map(|t| t.c_bytes()))
+/// Whether two records are the same entry of a list: same role and DNS name, and subjects
+/// that name the same attributes.
+fn same_entry(a: &Record<'_>, b: &Record<'_>) -> bool {
+    let names = |x: &Record<'_>| x.subject_name.map(|t| t.text_lossy().into_owned());
+    a.role() == b.role()
+        // certutils leaves DNSNAME out where CUCM writes it empty: the same thing.
+        && a.dns_name.map_or(&[][..], |t| t.c_bytes()) == b.dns_name.map_or(&[][..], |t| t.c_bytes())
+        && match (names(a), names(b)) {
+            (Some(x), Some(y)) => crate::name::same_name(&x, &y),
+            (x, y) => x == y,
+        }
 }
 
 /// Same serial, issuer and key.
-fn same_identity(a: &Record<'_>, b: &Record<'_>) -> bool {
-    a.serial() == b.serial()
-        && a.issuer_name.map(|t| t.c_bytes()) == b.issuer_name.map(|t| t.c_bytes())
+fn same_certificate(a: &Record<'_>, b: &Record<'_>) -> bool {
+    same_identity(a, b)
         && match (key_of(a), key_of(b)) {
             (Some(x), Some(y)) => x == y,
             _ => false,
@@ -108,21 +116,14 @@ fn same_identity(a: &Record<'_>, b: &Record<'_>) -> bool {
 /// Same serial and issuer, and the same key or certificate hash (TVS records often carry
 /// only a hash).
 fn same_tvs(a: &Record<'_>, b: &Record<'_>) -> bool {
-    a.serial() == b.serial()
-        && a.issuer_name.map(|t| t.c_bytes()) == b.issuer_name.map(|t| t.c_bytes())
+    same_identity(a, b)
         && (a.public_key().is_some() && a.public_key() == b.public_key()
             || a.cert_hash().is_some() && a.cert_hash() == b.cert_hash()
             || a.certificate_der().is_some() && a.certificate_der() == b.certificate_der())
 }
 
 fn name(r: &Record<'_>) -> String {
-    let s = r.subject().unwrap_or("(no subject)");
-    format!(
-        "{} ({}, serial {})",
-        crate::text::common_name(s).unwrap_or(s),
-        r.role().map(|x| x.to_string()).unwrap_or_default(),
-        r.serial_text().unwrap_or_default()
-    )
+    format!("{}, serial {}", r.label(), r.serial_text().unwrap_or_default())
 }
 
 /// Compares `old` (what the phones hold) with `new` (what the TFTP servers will serve).
@@ -131,7 +132,7 @@ pub fn diff(old: &TrustList<'_>, new: &TrustList<'_>) -> Diff {
     let mut added = Vec::new();
     let mut changed = Vec::new();
     for (ni, n) in new.records.iter().enumerate() {
-        let m = old.records.iter().enumerate().position(|(oi, o)| !used[oi] && match_key(o) == match_key(n));
+        let m = old.records.iter().enumerate().position(|(oi, o)| !used[oi] && same_entry(o, n));
         let Some(oi) = m else {
             added.push(RecordRef::new(ni, n));
             continue;
@@ -157,8 +158,12 @@ pub fn diff(old: &TrustList<'_>, new: &TrustList<'_>) -> Diff {
     }
     let removed =
         old.records.iter().enumerate().filter(|(i, _)| !used[*i]).map(|(i, r)| RecordRef::new(i, r)).collect();
+    let issuer = |l: &TrustList<'_>| l.header.ca_name.map(|t| t.text_lossy().into_owned());
     let signer_changed = old.header.serial() != new.header.serial()
-        || old.header.ca_name.map(|t| t.c_bytes()) != new.header.ca_name.map(|t| t.c_bytes());
+        || match (issuer(old), issuer(new)) {
+            (Some(a), Some(b)) => !crate::name::same_name(&a, &b),
+            (a, b) => a != b,
+        };
     let (phone_trust, reason) = phone_trust(old, new);
     Diff { added, removed, changed, signer_changed, phone_trust, reason }
 }
@@ -170,7 +175,7 @@ fn phone_trust(old: &TrustList<'_>, new: &TrustList<'_>) -> (PhoneTrust, String)
             PhoneTrust::Reject,
             format!(
                 "the new file's own signature does not verify ({}): no phone accepts it",
-                v.reason.unwrap_or_default()
+                v.reason.map(|r| r.to_string()).unwrap_or_default()
             ),
         );
     }
@@ -179,13 +184,18 @@ fn phone_trust(old: &TrustList<'_>, new: &TrustList<'_>) -> (PhoneTrust, String)
     };
     let signer = &new.records[si];
     let who = name(signer);
-    let trusted = |r: &&Record<'_>| r.role().is_some_and(|x| x == Role::SAST || x == Role::TFTP || x == Role::CCM_TFTP);
-    if let Some(o) = old.records.iter().filter(trusted).find(|o| same_identity(o, signer)) {
+    let trusted = |r: &&Record<'_>| r.role().is_some_and(Role::may_sign);
+    if let Some(o) = old.records.iter().filter(trusted).find(|o| same_certificate(o, signer)) {
         return (
             PhoneTrust::Accept,
             format!(
-                "the new signer {who} is already trusted: the old file holds it as {}",
-                o.role().map(|x| x.to_string()).unwrap_or_default()
+                "the new signer {who} is already trusted: the old file holds it as {}{}",
+                o.role().map(|x| x.to_string()).unwrap_or_default(),
+                if o.issuer_name.map(|t| t.c_bytes()) == signer.issuer_name.map(|t| t.c_bytes()) {
+                    ""
+                } else {
+                    " (its issuer spelled differently in the two files: the same name, matched by attributes)"
+                }
             ),
         );
     }

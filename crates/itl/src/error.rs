@@ -124,9 +124,76 @@ pub enum Error {
         /// What does not add up.
         what: &'static str,
     },
+    /// The input is not a binary trust list or signed file at all, but text or another
+    /// format (`what` says which: "a PEM certificate", "an XML file", …).
+    #[error("{what}, not a trust list or signed file")]
+    NotBinary {
+        /// What the input looks like.
+        what: &'static str,
+    },
     /// A certificate, key or signature could not be decoded or used.
-    #[error("{0}")]
-    Crypto(String),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+/// Why a certificate, a key or a signature cannot be made or used (building, signing,
+/// loading PEM/DER files).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum CryptoError {
+    /// A DER certificate that does not decode (the decoder's message).
+    #[error("cannot decode the certificate: {0}")]
+    CertificateDecode(String),
+    /// A PEM file without a certificate.
+    #[error("the PEM file holds no CERTIFICATE block")]
+    NoCertificate,
+    /// A private key block that does not decode.
+    #[error("the {label} block does not decode as an RSA key ({format}): {message}")]
+    PrivateKeyDecode {
+        /// The PEM label.
+        label: &'static str,
+        /// PKCS#8 or PKCS#1.
+        format: &'static str,
+        /// The decoder's message.
+        message: String,
+    },
+    /// An EC private key where an RSA one is needed.
+    #[error("EC signing keys are not supported: give the RSA key of the signer")]
+    EcSigningKey,
+    /// A password-protected private key.
+    #[error("the private key is encrypted: decrypt it first (`openssl pkey -in KEY -out PLAIN.key`)")]
+    EncryptedKey,
+    /// No private key block at all.
+    #[error("no RSA private key in PEM (PRIVATE KEY or RSA PRIVATE KEY block) found")]
+    NoPrivateKey,
+    /// The key is not the certificate's.
+    #[error("the private key does not belong to the certificate")]
+    KeyMismatch,
+    /// The signer's certificate is none of the file's records.
+    #[error("no record of the file holds the certificate {0}")]
+    NotInFile(String),
+    /// A value too long for a 16-bit length field.
+    #[error("{what} of {length} bytes exceeds 65535")]
+    TooLong {
+        /// What is too long (`record`, `header`, `tag 9 value`, `signer names`).
+        what: String,
+        /// Its length.
+        length: usize,
+    },
+    /// A signer returned a signature of the wrong size.
+    #[error("signature is {found} bytes, expected {expected}")]
+    SignatureLength {
+        /// Bytes returned.
+        found: usize,
+        /// Bytes the layout reserved.
+        expected: usize,
+    },
+    /// A digest this library cannot sign with.
+    #[error("cannot sign with digest {0}")]
+    UnsupportedDigest(crate::role::Digest),
+    /// The signing operation failed (the backend's message).
+    #[error("signing failed: {0}")]
+    Signing(String),
 }
 
 impl Error {
@@ -148,7 +215,7 @@ impl Error {
             | Error::BadUtf8 { offset, .. }
             | Error::TrailingBytes { offset, .. }
             | Error::Inconsistent { offset, .. } => Some(offset),
-            Error::Crypto(_) => None,
+            Error::NotBinary { .. } | Error::Crypto(_) => None,
         }
     }
 
@@ -165,7 +232,7 @@ impl Error {
             | Error::Inconsistent { tag, .. } => Some(tag),
             Error::RecordTooShort { .. } => Some(crate::tag::RECORD_LENGTH),
             Error::HeaderLength { .. } => Some(crate::tag::HEADER_LENGTH),
-            Error::TrailingBytes { .. } | Error::Crypto(_) => None,
+            Error::TrailingBytes { .. } | Error::NotBinary { .. } | Error::Crypto(_) => None,
         }
     }
 
@@ -190,6 +257,7 @@ impl Error {
             Error::BadUtf8 { .. } => "bad-utf8",
             Error::TrailingBytes { .. } => "trailing-bytes",
             Error::Inconsistent { .. } => "inconsistent",
+            Error::NotBinary { .. } => "not-binary",
             Error::Crypto(_) => "crypto",
         }
     }

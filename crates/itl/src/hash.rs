@@ -31,6 +31,41 @@ impl Checksums {
     }
 }
 
+/// The four whole-file digests computed over a stream, so a file of any size hashes in
+/// constant memory.
+#[derive(Debug, Clone, Default)]
+pub struct Hasher {
+    md5: Md5,
+    sha1: Sha1,
+    sha256: Sha256,
+    sha512: Sha512,
+}
+
+impl Hasher {
+    /// A hasher that has seen nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds the next bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.md5.update(bytes);
+        self.sha1.update(bytes);
+        self.sha256.update(bytes);
+        self.sha512.update(bytes);
+    }
+
+    /// The digests of everything fed.
+    pub fn finish(self) -> Checksums {
+        Checksums {
+            md5: self.md5.finalize().into(),
+            sha1: self.sha1.finalize().into(),
+            sha256: self.sha256.finalize().into(),
+            sha512: self.sha512.finalize().into(),
+        }
+    }
+}
+
 /// Hashes the concatenation of `parts` with `digest`; `None` for an unknown digest.
 pub fn digest_parts(digest: Digest, parts: &[&[u8]]) -> Option<Vec<u8>> {
     fn run<D: sha2::Digest>(parts: &[&[u8]]) -> Vec<u8> {
@@ -67,5 +102,9 @@ mod tests {
         assert!(hex::encode(c.sha512).starts_with("ddaf35a193617aba"));
         assert_eq!(digest_parts(Digest::Sha1, &[b"a", b"bc"]).unwrap(), c.sha1.to_vec());
         assert_eq!(digest_parts(Digest::Unknown(7), &[b"abc"]), None);
+        let mut h = Hasher::new();
+        h.update(b"a");
+        h.update(b"bc");
+        assert_eq!(h.finish(), c);
     }
 }

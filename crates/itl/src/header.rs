@@ -1,11 +1,11 @@
 //! The trust-list header: signer, digest, signature, file name, time stamp.
 
 use crate::error::{Error, Result};
+use crate::mode::Sink;
 use crate::role::Digest;
 use crate::tag;
 use crate::text;
 use crate::tlv::{read_tlv, HeaderItems, Item, Tlv};
-use crate::trustlist::Sink;
 
 /// The header of a trust list or signed file: the bytes `[0, HeaderLength)`.
 ///
@@ -134,7 +134,7 @@ impl<'a> Header<'a> {
 }
 
 fn is_known(t: u8) -> bool {
-    matches!(t, 1..=12 | 14 | 15 | tag::SIGNER_VERSION)
+    tag::header_name(t).is_some()
 }
 
 fn expect_len(t: &Tlv<'_>, name: &'static str, expected: usize) -> Result<()> {
@@ -147,6 +147,9 @@ fn expect_len(t: &Tlv<'_>, name: &'static str, expected: usize) -> Result<()> {
 
 /// Parses the header at the start of `file`.
 pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header<'a>> {
+    if let Some(what) = crate::sniff::describe(file) {
+        return Err(Error::NotBinary { what });
+    }
     let version = read_tlv(file, 0, file.len(), "file")?;
     if version.tag != tag::VERSION {
         return Err(Error::BadStart { offset: 0, tag: version.tag });
@@ -232,6 +235,8 @@ pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header
             tag::FILENAME => &mut h.filename,
             tag::TIMESTAMP => &mut h.timestamp,
             tag::SIGNER_VERSION => &mut h.signer_version,
+            // The encryption fields of a version 2.0 file: read by `encrypted::EncryptionInfo`.
+            t if is_known(t) => continue,
             _ => {
                 h.unknown += 1;
                 continue;

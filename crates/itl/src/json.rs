@@ -1,4 +1,4 @@
-//! The JSON model of `itlctl show --json` and `verify --json` (the contract of `cli.md`).
+//! The JSON model of `itlctl show --json` and `verify --json`, a stable contract.
 //!
 //! Plain serde structs built from a parsed list: hex digests lower-case without separators,
 //! serial numbers upper-case and colon-separated, absent values `null`.
@@ -28,7 +28,12 @@ pub struct ChecksumsJson {
 impl ChecksumsJson {
     /// Hashes `bytes`.
     pub fn of(bytes: &[u8]) -> Self {
-        let c = Checksums::of(bytes);
+        Self::from(&Checksums::of(bytes))
+    }
+}
+
+impl From<&Checksums> for ChecksumsJson {
+    fn from(c: &Checksums) -> Self {
         ChecksumsJson {
             md5: hex::encode(c.md5),
             sha1: hex::encode(c.sha1),
@@ -96,7 +101,7 @@ pub struct RecordJson {
 }
 
 fn lossy(t: Option<crate::tlv::Tlv<'_>>) -> Option<String> {
-    t.map(|t| String::from_utf8_lossy(t.c_bytes()).into_owned())
+    t.map(|t| t.text_lossy().into_owned())
 }
 
 impl RecordJson {
@@ -147,22 +152,25 @@ pub struct VerificationJson {
     pub signer: Option<String>,
     /// Signer serial, `61:40:…`.
     pub serial: Option<String>,
+    /// What the user should know beyond the status (an issuer spelled differently).
+    pub note: Option<String>,
 }
 
 impl VerificationJson {
     /// Builds the JSON view of a verdict on `list`.
     pub fn new(list: &TrustList<'_>, v: &Verification, file: Option<&str>) -> Self {
-        let rec = v.signer_record.and_then(|i| list.records.get(i - 1));
+        let rec = v.signer(list);
         VerificationJson {
             file: file.map(str::to_owned),
             status: v.status.as_str(),
             signer_record: v.signer_record,
             token: v.token.as_str(),
-            reason: v.reason.clone(),
+            reason: v.reason.as_ref().map(ToString::to_string),
             digest: v.digest.map(|d| d.json_name()),
             legacy_digest: v.is_legacy_digest(),
             signer: rec.and_then(|r| lossy(r.subject_name)).or_else(|| lossy(list.header.signer_name)),
             serial: list.header.serial_text(),
+            note: v.note.clone(),
         }
     }
 }
@@ -301,6 +309,33 @@ pub struct SignedJson {
     pub timestamp: Option<u32>,
     /// Payload length.
     pub payload_length: usize,
+    /// Whether the payload is encrypted (an `.enc.sgn` config, for one phone).
+    pub encrypted: bool,
+    /// The encryption fields (tags 16-27); `null` for a plain signed file.
+    pub encryption: Option<EncryptionJson>,
+}
+
+/// The encryption fields of an `.enc.sgn` header (`sgn show --json`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EncryptionJson {
+    /// Always `"one phone"`: the AES key is wrapped for one phone's RSA key.
+    pub encrypted_for: &'static str,
+    /// IV, hex.
+    pub iv: Option<String>,
+    /// IVPADDING: `\r` bytes after the plain text.
+    pub padding: Option<u16>,
+    /// KEYALGORITHM code (1 = AES-128-CBC).
+    pub key_algorithm: Option<u8>,
+    /// `AES-128-CBC` or `unknown(N)`.
+    pub key_algorithm_name: Option<String>,
+    /// KEYSIZE, bits.
+    pub key_size: Option<u16>,
+    /// WRAPPEDKEY length, bytes.
+    pub wrapped_key_length: Option<usize>,
+    /// Digest of the plain text: `SHA1`, `SHA512`, ….
+    pub hash_algorithm: Option<String>,
+    /// That digest, hex.
+    pub hash: Option<String>,
 }
 
 impl SignedJson {
@@ -319,6 +354,18 @@ impl SignedJson {
             filename: lossy(h.filename),
             timestamp: h.timestamp(),
             payload_length: f.payload.len(),
+            encrypted: f.encryption().is_some(),
+            encryption: f.encryption().map(|e| EncryptionJson {
+                encrypted_for: "one phone",
+                iv: e.iv.map(hex::encode),
+                padding: e.padding,
+                key_algorithm: e.key_algorithm,
+                key_algorithm_name: e.key_algorithm_name(),
+                key_size: e.key_size,
+                wrapped_key_length: e.wrapped_key.map(<[u8]>::len),
+                hash_algorithm: e.hash_digest().map(|d| d.json_name()),
+                hash: e.hash.map(hex::encode),
+            }),
         }
     }
 }

@@ -12,6 +12,21 @@ use crate::hash::digest_parts;
 use crate::record::Record;
 use crate::role::Digest;
 
+/// Why a record or certificate yields no usable key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The DER certificate does not decode (the decoder's message).
+    #[error("cannot decode the certificate: {0}")]
+    Certificate(String),
+    /// A PUBLICKEY value that is neither a DER RSAPublicKey nor a P-256/P-384 point.
+    #[error("PUBLICKEY is neither an RSA key nor a P-256/P-384 point")]
+    PublicKey,
+    /// The record has neither CERTIFICATE nor PUBLICKEY.
+    #[error("the record carries neither a certificate nor a public key")]
+    NoKey,
+}
+
 /// A key a signature can be checked with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PublicKey {
@@ -26,17 +41,18 @@ pub enum PublicKey {
     P256(Vec<u8>),
     /// ECDSA P-384, SEC1 point.
     P384(Vec<u8>),
-    /// A key this crate cannot check signatures with, named.
+    /// A key this crate cannot check signatures with, named (`EC key on curve …`, `key type
+    /// <OID>`).
     Unsupported(String),
 }
 
 impl PublicKey {
     /// The key of a DER certificate.
-    pub fn from_certificate(der: &[u8]) -> Result<Self, String> {
+    pub fn from_certificate(der: &[u8]) -> Result<Self, KeyError> {
         let (_, cert) = X509CertificateParser::new()
             .with_deep_parse_extensions(false)
             .parse(der)
-            .map_err(|e| format!("cannot decode the certificate: {e}"))?;
+            .map_err(|e| KeyError::Certificate(e.to_string()))?;
         let spki = cert.public_key();
         match spki.parsed() {
             Ok(SpkiKey::RSA(k)) => {
@@ -60,23 +76,23 @@ impl PublicKey {
     }
 
     /// The key of a PUBLICKEY value: DER RSAPublicKey, or an uncompressed EC point.
-    pub fn from_record_key(value: &[u8]) -> Result<Self, String> {
+    pub fn from_record_key(value: &[u8]) -> Result<Self, KeyError> {
         if let Ok(k) = RsaPublicKey::from_pkcs1_der(value) {
             return Ok(PublicKey::Rsa { der: value.to_vec(), bits: k.n().bits() });
         }
         match (value.first(), value.len()) {
             (Some(4), 65) => Ok(PublicKey::P256(value.to_vec())),
             (Some(4), 97) => Ok(PublicKey::P384(value.to_vec())),
-            _ => Err("PUBLICKEY is neither an RSA key nor a P-256/P-384 point".into()),
+            _ => Err(KeyError::PublicKey),
         }
     }
 
     /// The key of a record: from its certificate, else from its PUBLICKEY tag.
-    pub fn from_record(r: &Record<'_>) -> Result<Self, String> {
+    pub fn from_record(r: &Record<'_>) -> Result<Self, KeyError> {
         match (r.certificate_der(), r.public_key()) {
             (Some(der), _) => Self::from_certificate(der),
             (None, Some(k)) => Self::from_record_key(k),
-            (None, None) => Err("the record carries neither a certificate nor a public key".into()),
+            (None, None) => Err(KeyError::NoKey),
         }
     }
 
@@ -92,12 +108,45 @@ impl PublicKey {
 }
 
 /// Why a signature check did not pass.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CheckError {
-    /// The signature is wrong for these bytes and this key.
-    Invalid(String),
-    /// The digest or key type cannot be checked here.
-    Unsupported(String),
+    /// The signature does not verify over these bytes with this key.
+    #[error("the signature does not match the signed bytes")]
+    Mismatch,
+    /// The signature's length does not fit the RSA key.
+    #[error("signature is {found} bytes, the {bits}-bit key needs {needed}")]
+    SignatureLength {
+        /// Bytes found.
+        found: usize,
+        /// Key size in bits.
+        bits: usize,
+        /// Bytes the key needs.
+        needed: usize,
+    },
+    /// An ECDSA signature that is neither DER nor fixed-size `r || s`.
+    #[error("malformed ECDSA signature")]
+    MalformedEcdsa,
+    /// An EC point that is not on its curve.
+    #[error("bad {0} point")]
+    BadPoint(&'static str),
+    /// A digest code this library does not know.
+    #[error("unknown digest code {0}")]
+    UnknownDigest(u8),
+    /// An RSA key that does not decode.
+    #[error("RSA key: {0}")]
+    RsaKey(String),
+    /// A key type this library cannot check (named).
+    #[error("{0}")]
+    UnsupportedKey(String),
+}
+
+impl CheckError {
+    /// Whether the check could not be made at all (digest or key type unknown), rather
+    /// than made and failed.
+    pub fn is_unsupported(&self) -> bool {
+        matches!(self, CheckError::UnknownDigest(_) | CheckError::UnsupportedKey(_) | CheckError::RsaKey(_))
+    }
 }
 
 /// ECDSA over the prehashed `parts` for one RustCrypto curve crate; the signature may be
@@ -105,15 +154,12 @@ pub enum CheckError {
 macro_rules! ecdsa_verify {
     ($curve:ident, $name:literal, $point:expr, $digest:expr, $parts:expr, $sig:expr) => {{
         use $curve::ecdsa::signature::hazmat::PrehashVerifier;
-        let hashed = digest_parts($digest, $parts)
-            .ok_or_else(|| CheckError::Unsupported(format!("digest code {}", $digest.code())))?;
-        let vk = $curve::ecdsa::VerifyingKey::from_sec1_bytes($point)
-            .map_err(|_| CheckError::Invalid(concat!("bad ", $name, " point").into()))?;
+        let hashed = digest_parts($digest, $parts).ok_or(CheckError::UnknownDigest($digest.code()))?;
+        let vk = $curve::ecdsa::VerifyingKey::from_sec1_bytes($point).map_err(|_| CheckError::BadPoint($name))?;
         let sig = $curve::ecdsa::Signature::from_der($sig)
             .or_else(|_| $curve::ecdsa::Signature::from_slice($sig))
-            .map_err(|_| CheckError::Invalid("malformed ECDSA signature".into()))?;
-        vk.verify_prehash(&hashed, &sig)
-            .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
+            .map_err(|_| CheckError::MalformedEcdsa)?;
+        vk.verify_prehash(&hashed, &sig).map_err(|_| CheckError::Mismatch)
     }};
 }
 
@@ -124,30 +170,32 @@ pub fn check_signature(key: &PublicKey, digest: Digest, parts: &[&[u8]], signatu
         PublicKey::Rsa { der, bits } => {
             let size = bits.div_ceil(8);
             if signature.len() != size {
-                return Err(CheckError::Invalid(format!(
-                    "signature is {} bytes, the {bits}-bit key needs {size}",
-                    signature.len()
-                )));
+                return Err(CheckError::SignatureLength { found: signature.len(), bits: *bits, needed: size });
             }
             #[cfg(any(feature = "ring", feature = "aws-lc"))]
             if let Some(r) = fast_rsa(der, *bits, digest, parts, signature) {
                 return r;
             }
-            let k = RsaPublicKey::from_pkcs1_der(der).map_err(|e| CheckError::Unsupported(format!("RSA key: {e}")))?;
-            let hashed = digest_parts(digest, parts)
-                .ok_or_else(|| CheckError::Unsupported(format!("digest code {}", digest.code())))?;
-            let scheme = match digest {
-                Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
-                Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
-                _ => Pkcs1v15Sign::new::<sha2::Sha512>(),
-            };
-            k.verify(scheme, &hashed, signature)
-                .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into()))
+            let k = RsaPublicKey::from_pkcs1_der(der).map_err(|e| CheckError::RsaKey(e.to_string()))?;
+            let hashed = digest_parts(digest, parts).ok_or(CheckError::UnknownDigest(digest.code()))?;
+            let scheme = pkcs1_scheme(digest).ok_or(CheckError::UnknownDigest(digest.code()))?;
+            k.verify(scheme, &hashed, signature).map_err(|_| CheckError::Mismatch)
         }
         PublicKey::P256(point) => ecdsa_verify!(p256, "P-256", point, digest, parts, signature),
         PublicKey::P384(point) => ecdsa_verify!(p384, "P-384", point, digest, parts, signature),
-        PublicKey::Unsupported(what) => Err(CheckError::Unsupported(what.clone())),
+        PublicKey::Unsupported(what) => Err(CheckError::UnsupportedKey(what.clone())),
     }
+}
+
+/// The RSA PKCS#1 v1.5 scheme (DigestInfo prefix) of a digest; `None` for an unknown one.
+/// The one table from digest to scheme, for signing and for checking.
+pub fn pkcs1_scheme(digest: Digest) -> Option<Pkcs1v15Sign> {
+    Some(match digest {
+        Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
+        Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
+        Digest::Sha512 => Pkcs1v15Sign::new::<sha2::Sha512>(),
+        Digest::Unknown(_) => return None,
+    })
 }
 
 #[cfg(feature = "aws-lc")]
@@ -179,9 +227,5 @@ fn fast_rsa(
         [one] => (*one).into(),
         _ => parts.concat().into(),
     };
-    Some(
-        rs::UnparsedPublicKey::new(alg, der)
-            .verify(&msg, signature)
-            .map_err(|_| CheckError::Invalid("the signature does not match the signed bytes".into())),
-    )
+    Some(rs::UnparsedPublicKey::new(alg, der).verify(&msg, signature).map_err(|_| CheckError::Mismatch))
 }

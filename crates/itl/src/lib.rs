@@ -8,6 +8,7 @@
 //! - [`verify`]: which token signed a file, and whether the signature holds;
 //! - [`show`] and [`json`]: CUCM's `show itl` / `show ctl` text and a JSON model;
 //! - [`sgn`]: signed `.sgn` files (the same header, then a payload);
+//! - [`encrypted`] and [`mint`]: encrypted config files and new certificates for a PBX;
 //! - [`diff`] and [`lint`]: will phones accept a new list, and what needs attention;
 //! - [`devicetlinfo`]: the hashes phones report, streamed out of any text and compared.
 //!
@@ -26,26 +27,34 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod build;
+pub mod cert;
 pub mod devicetlinfo;
 pub mod diff;
+pub mod document;
+pub mod encrypted;
 mod error;
 pub mod hash;
 mod header;
 pub mod json;
 pub mod key;
 pub mod lint;
+pub mod mint;
+mod mode;
+pub mod name;
 mod record;
 mod role;
 pub mod sgn;
 pub mod show;
+pub mod sniff;
 pub mod tag;
 pub mod text;
 pub mod tlv;
 mod trustlist;
 pub mod verify;
 
-pub use error::{Error, Result};
+pub use error::{CryptoError, Error, Result};
 pub use header::Header;
+pub use mode::Mode;
 pub use record::Record;
 pub use role::{Digest, Role};
-pub use trustlist::{Kind, Mode, TrustList};
+pub use trustlist::{Kind, TrustList};

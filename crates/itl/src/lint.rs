@@ -1,14 +1,14 @@
 //! Findings about a trust list that a CUCM administrator should act on before the phones
-//! reset (`cli.md`, `itlctl lint`). Every finding is collected; none stops the others.
+//! reset (`itlctl lint`). Every finding is collected; none stops the others.
 
 use serde::Serialize;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::build::cucm_name;
+use crate::cert::{cucm_name, serial_bytes};
 use crate::key::PublicKey;
+use crate::name::same_name;
 use crate::record::Record;
 use crate::role::{Digest, Role};
-use crate::text::common_name;
 use crate::trustlist::{Kind, TrustList};
 
 /// How serious a finding is.
@@ -53,21 +53,7 @@ pub const MAX_CERTIFICATES: usize = 39;
 pub const MAX_FILE_SIZE: usize = 64 * 1024;
 
 fn is_itl_recovery(r: &Record<'_>) -> bool {
-    r.subject().is_some_and(crate::text::is_itl_recovery)
-}
-
-fn label(r: &Record<'_>) -> String {
-    let s = r.subject().unwrap_or("(no subject)");
-    format!("{} ({})", common_name(s).unwrap_or(s), r.role().map(|x| x.to_string()).unwrap_or_default())
-}
-
-/// Name attributes normalised for comparison: lower-case keys, values without quotes or
-/// padding, compared case-insensitively (the Windows CTL client quotes and pads names).
-fn norm_name(s: &str) -> Vec<(String, String)> {
-    s.split([';', ','])
-        .filter_map(|p| p.split_once('='))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().trim_matches('"').trim().to_ascii_lowercase()))
-        .collect()
+    r.subject().is_some_and(crate::name::is_itl_recovery)
 }
 
 /// Runs every check on `list`.
@@ -87,41 +73,51 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
         }
         let Some(der) = r.certificate_der() else { continue };
         let Ok((_, cert)) = X509Certificate::from_der(der) else {
-            add("record-cert-mismatch", Severity::Error, Some(i), format!("{}: the CERTIFICATE does not decode as X.509; regenerate the trust list (restart the TFTP service, or `utils ctl update CTLFile` for a CTL)", label(r)));
+            add("record-cert-mismatch", Severity::Error, Some(i), format!("{}: the CERTIFICATE does not decode as X.509; regenerate the trust list (restart the TFTP service, or `utils ctl update CTLFile` for a CTL)", r.label()));
             continue;
         };
         let expiry = cert.validity().not_after;
         let not_after = expiry.timestamp();
         let when = expiry.to_datetime().date();
         if not_after < opts.now {
-            add("expired-certificate", Severity::Error, Some(i), format!("{}: the certificate expired on {}; regenerate it (`set cert regen <name>`), one certificate at a time, and let the phones take the new trust list before the next", label(r), when));
+            add("expired-certificate", Severity::Error, Some(i), format!("{}: the certificate expired on {}; regenerate it (`set cert regen <name>`), one certificate at a time, and let the phones take the new trust list before the next", r.label(), when));
         } else if not_after < opts.now + opts.days * 86_400 {
-            add("expiring-certificate", Severity::Warning, Some(i), format!("{}: the certificate expires on {}, within {} days; plan `set cert regen <name>` (never CallManager and TVS together on 8.x-11.5)", label(r), when, opts.days));
+            add("expiring-certificate", Severity::Warning, Some(i), format!("{}: the certificate expires on {}, within {} days; plan `set cert regen <name>` (never CallManager and TVS together on 8.x-11.5)", r.label(), when, opts.days));
         }
         let mut bad = Vec::new();
-        let subject_ok = r.subject().is_some_and(|s| norm_name(s) == norm_name(&cucm_name(cert.subject())));
-        if !subject_ok {
+        if !r.subject().is_some_and(|s| same_name(s, &cucm_name(cert.subject()))) {
             bad.push("SUBJECTNAME");
         }
-        if r.issuer().is_none_or(|s| norm_name(s) != norm_name(&cucm_name(cert.issuer()))) {
+        if !r.issuer().is_some_and(|s| same_name(s, &cucm_name(cert.issuer()))) {
             bad.push("ISSUERNAME");
         }
-        if r.serial() != Some(crate::build::serial_bytes(cert.raw_serial()).as_slice()) {
+        if !r.serial().is_some_and(|s| crate::cert::same_serial(s, &serial_bytes(cert.raw_serial()))) {
             bad.push("SERIALNUMBER");
         }
         if r.public_key().is_some_and(|k| k != &cert.public_key().subject_public_key.data[..]) {
             bad.push("PUBLICKEY");
         }
         if !bad.is_empty() {
-            add("record-cert-mismatch", Severity::Error, Some(i), format!("{}: {} disagree(s) with the embedded certificate; the file was edited or built wrongly: regenerate it from CUCM (restart the TFTP service, or `utils ctl update CTLFile`)", label(r), bad.join(", ")));
+            add("record-cert-mismatch", Severity::Error, Some(i), format!("{}: {} disagree(s) with the embedded certificate; the file was edited or built wrongly: regenerate it from CUCM (restart the TFTP service, or `utils ctl update CTLFile`)", r.label(), bad.join(", ")));
         }
     }
     for &(i, bits) in &recovery {
         if bits > 0 && bits < 2048 && max_bits >= 2048 {
-            add("itlrecovery-weak-key", Severity::Warning, Some(i), format!("{}: the ITLRecovery key has {bits} bits while other certificates have {max_bits}: `utils itl reset` then fails; regenerate it with `set cert regen ITLRecovery` (2048 bits), restart the TFTP service and reset the phones", label(&list.records[i])));
+            add("itlrecovery-weak-key", Severity::Warning, Some(i), format!("{}: the ITLRecovery key has {bits} bits while other certificates have {max_bits}: `utils itl reset` then fails; regenerate it with `set cert regen ITLRecovery` (2048 bits), restart the TFTP service and reset the phones", list.records[i].label()));
         }
     }
-    if opts.kind == Kind::Itl && recovery.is_empty() {
+    let rollback = opts.kind == Kind::Itl && list.records.iter().any(Record::is_empty_entry);
+    if rollback {
+        let empty: Vec<String> = list
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_empty_entry())
+            .map(|(i, r)| format!("#{} {}", i + 1, r.role().map(|x| x.to_string()).unwrap_or_default()))
+            .collect();
+        add("rollback-itl", Severity::Info, None, format!("the \"Prepare Cluster for Rollback to pre-8.0\" ITL: records {} have a role but no certificate; phones that take it accept any configuration file and any new ITL. Serve it only to move phones to another cluster, then set the enterprise parameter Prepare Cluster for Rollback to pre-8.0 back to False", empty.join(", ")));
+    }
+    if opts.kind == Kind::Itl && recovery.is_empty() && !rollback {
         add("missing-itlrecovery", Severity::Warning, None, "no ITLRECOVERY record: phones holding this ITL cannot be recovered with `utils itl reset localkey`; restart the TFTP service on a CUCM 10.0+ publisher so the ITL carries the ITLRecovery certificate, and reset the phones".into());
     }
     let certs = list.records.iter().filter(|r| r.certificate.is_some() || r.cert_hash.is_some()).count();
@@ -133,10 +129,19 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
     }
     let v = crate::verify::verify(list);
     if v.signer_record.is_some() && v.status == crate::verify::Status::Invalid {
-        add("invalid-signature", Severity::Error, v.signer_record.map(|i| i - 1), format!("the signature does not verify ({}): phones reject this file; restore the file CUCM wrote, or regenerate it (restart the TFTP service, or `utils ctl update CTLFile`)", v.reason.unwrap_or_default()));
+        add("invalid-signature", Severity::Error, v.signer_record.and_then(|i| i.checked_sub(1)), format!("the signature does not verify ({}): phones reject this file; restore the file CUCM wrote, or regenerate it (restart the TFTP service, or `utils ctl update CTLFile`)", v.reason.map(|r| r.to_string()).unwrap_or_default()));
     }
     if v.signer_record.is_none() {
         add("signer-not-in-file", Severity::Error, None, format!("no record matches the header signer {} / {}: phones cannot verify this file; regenerate it (restart the TFTP service, `utils itl reset localkey`, or `utils ctl update CTLFile`)", list.header.signer_name().unwrap_or("(no name)"), list.header.serial_text().unwrap_or_default()));
+    }
+    if list.header.signer_version().is_some_and(|v| v >= (1, 1)) {
+        let ec_tftp = list.records.iter().any(|r| {
+            r.role().is_some_and(|ro| ro == Role::TFTP || ro == Role::CCM_TFTP)
+                && matches!(PublicKey::from_record(r), Ok(PublicKey::P256(_) | PublicKey::P384(_)))
+        });
+        if !ec_tftp {
+            add("aea-without-ec-tftp", Severity::Warning, None, "a version 1.1 ITL (header tag 28) makes phones fetch their configuration over HTTPS on port 6971 first, but no TFTP or CCM+TFTP record holds an EC key: add the EC (CallManager-ECDSA) TFTP certificate, or build the file as version 1.0".into());
+        }
     }
     let sast: Vec<usize> =
         list.records.iter().enumerate().filter(|(_, r)| r.role() == Some(Role::SAST)).map(|(i, _)| i).collect();

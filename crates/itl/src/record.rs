@@ -3,11 +3,11 @@
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::error::{Error, Result};
+use crate::mode::Sink;
 use crate::role::{Digest, Role};
 use crate::tag;
 use crate::text;
 use crate::tlv::{read_tlv, RecordTlvs, Tlv};
-use crate::trustlist::Sink;
 
 /// One record of a trust list, borrowed from the input buffer.
 ///
@@ -118,6 +118,21 @@ impl<'a> Record<'a> {
     /// The CERTHASH bytes.
     pub fn cert_hash(&self) -> Option<&'a [u8]> {
         self.cert_hash.map(|t| t.value)
+    }
+
+    /// The record named for a person: `CN (role)` (`test10pub.joemar2.lab (CCM+TFTP)`).
+    pub fn label(&self) -> String {
+        let s = self.subject().unwrap_or("(no subject)");
+        let role = self.role().map(|x| x.to_string()).unwrap_or_default();
+        format!("{} ({role})", crate::name::common_name(s).unwrap_or(s))
+    }
+
+    /// Whether the record is a TFTP, CCM+TFTP or TVS entry without a certificate or
+    /// certificate hash (see [`crate::TrustList::is_rollback`]).
+    pub fn is_empty_entry(&self) -> bool {
+        self.role().is_some_and(|r| matches!(r, Role::TFTP | Role::CCM_TFTP | Role::TVS))
+            && self.certificate.is_none()
+            && self.cert_hash.is_none()
     }
 
     /// The digest of [`Record::cert_hash`].

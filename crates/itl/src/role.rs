@@ -39,10 +39,23 @@ impl Role {
         })
     }
 
-    /// Whether the role is CCM, TFTP or CCM+TFTP: a certificate the TFTP service signs with.
+    /// Whether the role is CCM, TFTP or CCM+TFTP: a CallManager certificate, which names
+    /// the CallManager token.
     pub fn is_call_manager(self) -> bool {
         matches!(self, Role::CCM | Role::TFTP | Role::CCM_TFTP)
     }
+
+    /// Whether a phone accepts a record with this role as the signer of a trust list or of a
+    /// signed configuration file: SAST, TFTP or CCM+TFTP (phone-trust research: SAST
+    /// authenticates trust lists, TFTP and CCM+TFTP configuration files and, in Cisco's
+    /// migration wording, trust lists too; a CCM-only, CAPF or TVS record never signs).
+    /// This is the one place that rule lives.
+    pub fn may_sign(self) -> bool {
+        matches!(self, Role::SAST | Role::TFTP | Role::CCM_TFTP)
+    }
+
+    /// The words for the roles that may sign, for messages.
+    pub const SIGNING_ROLES: &'static str = "SAST, TFTP or CCM+TFTP";
 }
 
 /// The text CUCM prints in the FUNCTION row: the long SAST name, the short name of the
@@ -99,21 +112,6 @@ impl Digest {
             Digest::Sha512 => "SHA512".into(),
             Digest::Unknown(n) => format!("unknown({n})"),
         }
-    }
-
-    /// Length of the digest in bytes, `None` when unknown.
-    pub fn output_len(self) -> Option<usize> {
-        match self {
-            Digest::Sha1 => Some(20),
-            Digest::Sha256 => Some(32),
-            Digest::Sha512 => Some(64),
-            Digest::Unknown(_) => None,
-        }
-    }
-
-    /// Whether this is SHA-1, which verifies but is legacy.
-    pub fn is_legacy(self) -> bool {
-        self == Digest::Sha1
     }
 }
 

@@ -1,15 +1,28 @@
 //! Signed files (`SEP<MAC>.cnf.xml.sgn`, firmware `.sgn`, `.sha512`): the trust-list header
 //! (version 1.0, no records) followed by the payload at HeaderLength.
 //!
-//! A phone accepts such a file when its signer is a SAST, TFTP, CCM or CCM+TFTP record of
-//! the trust list it holds and the signature over the header (minus the SIGNATURE TLV) and
+//! A phone accepts such a file when its signer is a record of the trust list it holds whose
+//! role [may sign](crate::Role::may_sign) and the signature over the header (minus the SIGNATURE TLV) and
 //! the payload verifies.
+//!
+//! Encrypted config files (`.enc.sgn`, version 2.0) share this layout; their encryption
+//! fields are [`SignedFile::encryption`], see [`crate::encrypted`].
 
-use crate::error::Result;
+use rsa::traits::PublicKeyParts;
+use rsa::RsaPrivateKey;
+
+use crate::build::{sign_rsa, Builder, SignerId};
+use crate::encrypted::EncryptionInfo;
+use crate::error::{Error, Result};
 use crate::header::{parse_header, Header};
 use crate::key::PublicKey;
-use crate::trustlist::{Mode, Sink, TrustList};
-use crate::verify::{check_header, token_of, trusted_signers, verdict, Status, Verification};
+use crate::mode::{Mode, Sink};
+use crate::role::Digest;
+use crate::trustlist::{Kind, TrustList};
+use crate::verify::{
+    check_header, signer_not_found, spelling_note, token_of, trusted_signers, verdict, Reason, SignerPlace, Status,
+    Verification,
+};
 
 /// A parsed signed file, borrowing the input buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,37 +54,58 @@ impl<'a> SignedFile<'a> {
     pub fn raw(&self) -> &'a [u8] {
         self.raw
     }
+
+    /// The encryption fields (tags 16-27) of an encrypted config file; `None` for a plain
+    /// signed file.
+    pub fn encryption(&self) -> Option<EncryptionInfo<'a>> {
+        EncryptionInfo::of(&self.header)
+    }
+}
+
+/// Wraps `payload` in a signed header as `sgn sign` does: version 1.0, the signer fields of
+/// `cert_der`, FILENAME `filename`, TIMESTAMP `timestamp`, signed with `key` (RSA PKCS#1
+/// v1.5 under `digest`); the payload follows unchanged.
+pub fn sign(
+    payload: &[u8],
+    filename: &str,
+    digest: Digest,
+    timestamp: u32,
+    cert_der: &[u8],
+    key: &RsaPrivateKey,
+) -> Result<Vec<u8>> {
+    if !crate::cert::key_matches(key, cert_der) {
+        return Err(Error::Crypto(crate::CryptoError::KeyMismatch));
+    }
+    let signer = SignerId::from_certificate(cert_der)?;
+    let b = Builder {
+        version: (1, 0),
+        digest,
+        timestamp,
+        filename: filename.to_owned(),
+        records: Vec::new(),
+        ..Builder::new(Kind::Itl)
+    };
+    b.build_over(&signer, key.size(), payload, |d| sign_rsa(key, digest, &[d]))
 }
 
 /// Verifies a signed file as a phone holding `trust` does.
 pub fn verify(file: &SignedFile<'_>, trust: &TrustList<'_>) -> Verification {
     let digest = file.header.digest();
-    let Some(serial) = file.header.serial() else {
-        return verdict(
-            Status::Invalid,
-            None,
-            crate::verify::Token::Unknown,
-            digest,
-            Some("the header names no signer serial".into()),
-        );
-    };
+    if file.header.serial().is_none() {
+        return verdict(Status::Invalid, None, crate::verify::Token::Unknown, digest, Some(Reason::NoSignerSerial));
+    }
     let idx = trusted_signers(trust, &file.header).next();
     let token = token_of(trust, idx);
     let Some(i) = idx else {
-        return verdict(
-            Status::SignerNotFound,
-            None,
-            token,
-            digest,
-            Some(format!(
-                "the trust list has no SAST, TFTP or CCM+TFTP record for the signer {} / {}",
-                file.header.signer_name().unwrap_or("(no name)"),
-                crate::text::colon_hex(serial)
-            )),
-        );
+        let why = signer_not_found(&file.header, SignerPlace::TrustList);
+        return verdict(Status::SignerNotFound, None, token, digest, Some(why));
     };
-    match PublicKey::from_record(&trust.records[i]) {
+    let mut v = match PublicKey::from_record(&trust.records[i]) {
         Ok(key) => check_header(&file.header, file.raw, &key, Some(i), token),
-        Err(e) => verdict(Status::Invalid, Some(i), token, digest, Some(e)),
-    }
+        Err(error) => {
+            verdict(Status::Invalid, Some(i), token, digest, Some(Reason::RecordKey { record: i + 1, error }))
+        }
+    };
+    v.note = spelling_note(&file.header, &trust.records[i]);
+    v
 }

@@ -1,6 +1,6 @@
 //! CUCM's `show itl` / `show ctl` text, as a [`Display`] wrapper.
 //!
-//! Every wording and layout choice of that text lives here (see `decisions.md`): TABs laid
+//! Every wording and layout choice of that text lives here: TABs laid
 //! out for 8-column tab stops, tag numbers in the BYTEPOS column, names without their NUL,
 //! the signature dumped 8 bytes a line in 4-column cells, no trailing whitespace.
 
@@ -98,7 +98,7 @@ fn row(f: &mut Formatter<'_>, t: &Tlv<'_>, name: &str, length: usize, value: Opt
 
 /// A name as stored, up to its NUL, with invalid UTF-8 replaced.
 fn name_text<'b>(t: &Tlv<'b>) -> std::borrow::Cow<'b, str> {
-    String::from_utf8_lossy(t.c_bytes())
+    t.text_lossy()
 }
 
 fn signature_dump(f: &mut Formatter<'_>, sig: &[u8]) -> fmt::Result {
@@ -200,6 +200,28 @@ impl Display for ShowSigned<'_, '_> {
         writeln!(f)?;
         header_table(f, &self.file.header)?;
         writeln!(f)?;
+        if let Some(e) = self.file.encryption() {
+            writeln!(
+                f,
+                "Encrypted config: the payload is encrypted for one phone; only the private key of the phone \
+                 certificate named by <certHash> in the companion .sgn can read it."
+            )?;
+            let opt = |v: Option<String>| v.unwrap_or_else(|| "(missing)".into());
+            writeln!(f, "IV:\t\t\t{}", opt(e.iv.map(hex::encode)))?;
+            writeln!(f, "Padding:\t\t{}", opt(e.padding.map(|p| format!("{p} bytes"))))?;
+            writeln!(f, "Key algorithm:\t\t{}", opt(e.key_algorithm_name()))?;
+            writeln!(f, "Key size:\t\t{}", opt(e.key_size.map(|b| format!("{b} bits"))))?;
+            writeln!(f, "Wrapped key:\t\t{}", opt(e.wrapped_key.map(|k| format!("{} bytes", k.len()))))?;
+            writeln!(f, "Plain-text hash:\t{}", opt(e.hash_digest().map(|d| d.to_string())))?;
+            writeln!(f, "Plain-text digest:\t{}", opt(e.hash.map(hex::encode)))?;
+            writeln!(f)?;
+            return writeln!(
+                f,
+                "Payload: {} bytes at byte {} (AES-128-CBC)",
+                self.file.payload.len(),
+                self.file.header.length()
+            );
+        }
         writeln!(f, "Payload: {} bytes at byte {}", self.file.payload.len(), self.file.header.length())
     }
 }
@@ -222,12 +244,17 @@ impl Display for Show<'_, '_> {
             }
         }
         writeln!(f)?;
+        if list.is_rollback() {
+            writeln!(f, "{}", crate::trustlist::ROLLBACK_NOTE)?;
+        }
         if let Some(e) = self.error {
             return parse_error_line(f, self.kind, e);
         }
         match (self.verification.status, &self.verification.reason) {
             (Status::Valid, _) => writeln!(f, "The {k} file was verified successfully."),
-            (_, Some(reason)) => writeln!(f, "The {k} file could not be verified: {}.", reason.trim_end_matches('.')),
+            (_, Some(reason)) => {
+                writeln!(f, "The {k} file could not be verified: {}.", reason.to_string().trim_end_matches('.'))
+            }
             (_, None) => writeln!(f, "The {k} file could not be verified."),
         }
     }

@@ -36,6 +36,32 @@ pub const TIMESTAMP: u8 = 15;
 /// Header: signer version, 2 bytes (written by certutils, not by CUCM).
 pub const SIGNER_VERSION: u8 = 28;
 
+/// Encrypted config header (version 2.0) container: [`IV_INFO`] and [`KEY_INFO`].
+pub const ENCRYPTION_INFO: u8 = 16;
+/// Encrypted config header container: [`IV_RESERVED`], [`IV`], [`IV_PADDING`].
+pub const IV_INFO: u8 = 17;
+/// Encrypted config header: u8, always 0 (meaning unknown).
+pub const IV_RESERVED: u8 = 18;
+/// Encrypted config header: the 16-byte AES-CBC initialisation vector.
+pub const IV: u8 = 19;
+/// Encrypted config header: u16, how many `\r` bytes pad the plain text to 16 bytes.
+pub const IV_PADDING: u8 = 20;
+/// Encrypted config header container: [`KEY_RESERVED`], [`KEY_SIZE`], [`KEY_ALGORITHM`],
+/// [`WRAPPED_KEY`].
+pub const KEY_INFO: u8 = 21;
+/// Encrypted config header: u8, always 0 (meaning unknown).
+pub const KEY_RESERVED: u8 = 22;
+/// Encrypted config header: u16, key size in bits (certutils writes the wrapped key's).
+pub const KEY_SIZE: u8 = 23;
+/// Encrypted config header: u8 key algorithm (1 = AES-128-CBC).
+pub const KEY_ALGORITHM: u8 = 24;
+/// Encrypted config header: the AES key wrapped with the phone's RSA key (PKCS#1 v1.5).
+pub const WRAPPED_KEY: u8 = 25;
+/// Encrypted config header: u8 digest code of [`PLAIN_HASH`] (1 SHA-1, 3 SHA-512).
+pub const PLAIN_HASH_ALGORITHM: u8 = 26;
+/// Encrypted config header: digest of the plain-text config.
+pub const PLAIN_HASH: u8 = 27;
+
 /// Record: record length (including this TLV), u16 big-endian.
 pub const RECORD_LENGTH: u8 = 1;
 /// Record: DNS name or IP address text, NUL-terminated.
@@ -63,7 +89,7 @@ pub const HASH_ALGORITHM: u8 = 12;
 
 /// Whether a header tag is a container whose value is the nested TLVs that follow it.
 pub fn is_container(tag: u8) -> bool {
-    matches!(tag, SIGNER_ID | SIGNATURE_INFO | SIGNATURE_ALGO_INFO)
+    matches!(tag, SIGNER_ID | SIGNATURE_INFO | SIGNATURE_ALGO_INFO | ENCRYPTION_INFO | IV_INFO | KEY_INFO)
 }
 
 /// The name CUCM prints for a header tag (its spelling, typos included).
@@ -85,6 +111,18 @@ pub fn header_name(tag: u8) -> Option<&'static str> {
         FILENAME => "FILENAME",
         TIMESTAMP => "TIMESTAMP",
         SIGNER_VERSION => "SIGNERVERSION",
+        ENCRYPTION_INFO => "ENCRYPTIONINFO",
+        IV_INFO => "IVINFO",
+        IV_RESERVED => "IVRESERVED",
+        IV => "IV",
+        IV_PADDING => "IVPADDING",
+        KEY_INFO => "KEYINFO",
+        KEY_RESERVED => "KEYRESERVED",
+        KEY_SIZE => "KEYSIZE",
+        KEY_ALGORITHM => "KEYALGORITHM",
+        WRAPPED_KEY => "WRAPPEDKEY",
+        PLAIN_HASH_ALGORITHM => "PLAINHASHALGORITHM",
+        PLAIN_HASH => "PLAINHASH",
         _ => return None,
     })
 }

@@ -64,6 +64,11 @@ impl<'a> Tlv<'a> {
         }
     }
 
+    /// The value up to its first NUL as text, invalid UTF-8 replaced: how names are shown.
+    pub fn text_lossy(&self) -> std::borrow::Cow<'a, str> {
+        String::from_utf8_lossy(self.c_bytes())
+    }
+
     /// The value as a NUL-terminated UTF-8 string, without the NUL.
     pub fn as_str(&self, name: &'static str) -> Result<&'a str> {
         core::str::from_utf8(self.c_bytes()).map_err(|_| Error::BadUtf8 { offset: self.offset, tag: self.tag, name })
@@ -123,11 +128,6 @@ impl<'a> HeaderItems<'a> {
     /// Iterates the bytes `[start, end)` of `file`.
     pub fn new(file: &'a [u8], start: usize, end: usize) -> Self {
         HeaderItems { file, pos: start, end: end.min(file.len()), failed: false }
-    }
-
-    /// Offset of the next element.
-    pub fn position(&self) -> usize {
-        self.pos
     }
 }
 
@@ -204,6 +204,21 @@ impl<'a> Iterator for RecordTlvs<'a> {
             }
         }
     }
+}
+
+// The writer's two primitives, beside the reader they mirror.
+
+/// Appends a tag and a 16-bit length (saturating; a container's value follows separately).
+pub(crate) fn put_len(out: &mut Vec<u8>, tag: u8, len: usize) {
+    out.push(tag);
+    out.extend_from_slice(&u16::try_from(len).unwrap_or(u16::MAX).to_be_bytes());
+}
+
+/// Appends one TLV (values longer than 65535 bytes cannot be encoded and are cut).
+pub(crate) fn put_tlv(out: &mut Vec<u8>, tag: u8, value: &[u8]) {
+    let value = &value[..value.len().min(usize::from(u16::MAX))];
+    put_len(out, tag, value.len());
+    out.extend_from_slice(value);
 }
 
 #[cfg(test)]

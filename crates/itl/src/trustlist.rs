@@ -2,45 +2,12 @@
 
 use crate::error::{Error, Result};
 use crate::header::{parse_header, Header};
+use crate::mode::{Mode, Sink};
 use crate::record::{parse_record, Record};
-use crate::tlv::Item;
+use crate::tlv::{put_len, put_tlv, Item};
 
-/// How strictly to read a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
-    /// Reject anything CUCM would not write: trailing bytes, containers whose contents do
-    /// not add up, duplicate tags, bad UTF-8 in names, missing mandatory header tags.
-    #[default]
-    Strict,
-    /// Recover from those faults and report them in [`TrustList::warnings`]. Faults that
-    /// leave nothing to read (a header that cannot be parsed) are still errors.
-    Lenient,
-}
-
-/// Collects the faults that lenient mode forgives.
-#[derive(Debug)]
-pub(crate) struct Sink {
-    mode: Mode,
-    pub(crate) warnings: Vec<Error>,
-}
-
-impl Sink {
-    pub(crate) fn new(mode: Mode) -> Self {
-        Sink { mode, warnings: Vec::new() }
-    }
-
-    /// `Ok(true)` when `r` is fine, `Ok(false)` when it is a forgiven fault, `Err` in strict mode.
-    pub(crate) fn check(&mut self, r: Result<()>) -> Result<bool> {
-        match (r, self.mode) {
-            (Ok(()), _) => Ok(true),
-            (Err(e), Mode::Strict) => Err(e),
-            (Err(e), Mode::Lenient) => {
-                self.warnings.push(e);
-                Ok(false)
-            }
-        }
-    }
-}
+/// What `show` and `verify` say of the "Prepare Cluster for Rollback to pre-8.0" ITL.
+pub const ROLLBACK_NOTE: &str = "This is the \"Prepare Cluster for Rollback to pre-8.0\" ITL: its TFTP and TVS records are empty, so a phone that takes it accepts any configuration file and any new ITL (serve it only to move phones to another cluster).";
 
 /// Which kind of trust list a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -142,6 +109,15 @@ impl<'a> TrustList<'a> {
             .unwrap_or(Kind::Itl)
     }
 
+    /// Whether this is the "Prepare Cluster for Rollback to pre-8.0" ITL: an ITL with TFTP,
+    /// CCM+TFTP or TVS records that carry a role but neither a CERTIFICATE nor a CERTHASH
+    /// (CUCM Security Guide: "empty TVS and TFTP certificate sections"). A phone holding it
+    /// accepts any configuration file and any new ITL. CTLs in non-secure mode keep such
+    /// records too, so only ITLs qualify.
+    pub fn is_rollback(&self) -> bool {
+        self.kind(None) == Kind::Itl && self.records.iter().any(Record::is_empty_entry)
+    }
+
     /// The signed bytes, as the two slices before and after the SIGNATURE TLV
     /// (tag, length and value cut out). `None` when the header has no signature.
     pub fn signed_parts(&self) -> Option<(&'a [u8], &'a [u8])> {
@@ -173,16 +149,4 @@ impl<'a> TrustList<'a> {
         out.extend_from_slice(self.trailing);
         out
     }
-}
-
-fn put_len(out: &mut Vec<u8>, tag: u8, len: usize) {
-    out.push(tag);
-    out.extend_from_slice(&u16::try_from(len).unwrap_or(u16::MAX).to_be_bytes());
-}
-
-/// Appends one TLV (values longer than 65535 bytes cannot be encoded and are cut).
-pub(crate) fn put_tlv(out: &mut Vec<u8>, tag: u8, value: &[u8]) {
-    let value = &value[..value.len().min(usize::from(u16::MAX))];
-    put_len(out, tag, value.len());
-    out.extend_from_slice(value);
 }

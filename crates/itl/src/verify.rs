@@ -8,10 +8,9 @@
 use core::fmt;
 
 use crate::header::Header;
-use crate::key::{check_signature, CheckError, PublicKey};
+use crate::key::{check_signature, CheckError, KeyError, PublicKey};
 use crate::record::Record;
 use crate::role::{Digest, Role};
-use crate::text;
 use crate::trustlist::TrustList;
 
 /// Outcome of a signature check.
@@ -73,6 +72,77 @@ impl fmt::Display for Token {
     }
 }
 
+/// Where a signer was looked for, in a [`Reason::SignerNotFound`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignerPlace {
+    /// The file's own records.
+    File,
+    /// The records of an anchor trust list (`verify --anchor`).
+    Anchor,
+    /// The trust list a signed file is checked against (`sgn verify`).
+    TrustList,
+}
+
+impl fmt::Display for SignerPlace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignerPlace::File => f.write_str("no record matches"),
+            SignerPlace::Anchor => write!(f, "the anchor trust list holds no {} record for", Role::SIGNING_ROLES),
+            SignerPlace::TrustList => write!(f, "the trust list has no {} record for", Role::SIGNING_ROLES),
+        }
+    }
+}
+
+/// Why a verdict is not `valid`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Reason {
+    /// No record matches the header's signer (serial and issuer).
+    #[error("{place} the signer {name} / {serial}")]
+    SignerNotFound {
+        /// Where it was looked for.
+        place: SignerPlace,
+        /// The header's SIGNERNAME.
+        name: String,
+        /// The header's SERIALNUMBER, `61:40:…`.
+        serial: String,
+    },
+    /// The signer's record has a role that may not sign ([`Role::may_sign`]).
+    #[error("record #{record} holds the signer but with role {role}, which phones do not accept as a signer (only {roles})", roles = Role::SIGNING_ROLES)]
+    NotASigningRole {
+        /// The record, 1-based.
+        record: usize,
+        /// Its role.
+        role: Role,
+    },
+    /// The signer's record yields no key.
+    #[error("record #{record}: {error}")]
+    RecordKey {
+        /// The record, 1-based.
+        record: usize,
+        /// Why.
+        error: KeyError,
+    },
+    /// The anchor certificate yields no key.
+    #[error("anchor: {0}")]
+    AnchorKey(KeyError),
+    /// The header names no signer serial number.
+    #[error("the header names no signer serial")]
+    NoSignerSerial,
+    /// The header has no SIGNATURE.
+    #[error("the header has no SIGNATURE")]
+    NoSignature,
+    /// The header has no DIGESTALGORTITHM.
+    #[error("the header has no DIGESTALGORTITHM")]
+    NoDigest,
+    /// The bytes given are not those the header was parsed from.
+    #[error("the buffer does not hold the header's SIGNATURE")]
+    BufferMismatch,
+    /// The signature check itself failed or could not be made.
+    #[error(transparent)]
+    Check(#[from] CheckError),
+}
+
 /// The verdict on a trust list's signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
@@ -85,13 +155,22 @@ pub struct Verification {
     /// The digest named by the header.
     pub digest: Option<Digest>,
     /// Why the status is not `valid`; `None` when it is.
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
+    /// Something the user should know that does not change the status (the signer's issuer
+    /// spelled differently in the header and in the record that matched it).
+    pub note: Option<String>,
 }
 
 impl Verification {
     /// Whether the signature verifies.
     pub fn is_valid(&self) -> bool {
         self.status == Status::Valid
+    }
+
+    /// The record that signed, in the list the verdict was reached on (the file itself, or
+    /// the trust list a signed file was checked against): no index arithmetic for callers.
+    pub fn signer<'l, 'a>(&self, list: &'l TrustList<'a>) -> Option<&'l Record<'a>> {
+        list.records.get(self.signer_record?.checked_sub(1)?)
     }
 
     /// Whether the digest is SHA-1: it verifies, but is legacy.
@@ -105,64 +184,105 @@ impl Verification {
 pub enum Anchor<'l, 'a> {
     /// A DER certificate.
     Certificate(&'l [u8]),
-    /// The SAST, TFTP, CCM and CCM+TFTP records of a trust list the phone already holds.
+    /// The records of a trust list the phone already holds whose role [may sign](Role::may_sign).
     TrustList(&'l TrustList<'a>),
 }
 
-pub(crate) fn same_serial_issuer(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> bool {
-    r.serial() == Some(serial)
-        && match (issuer, r.issuer_name) {
-            (Some(i), Some(ri)) => ri.c_bytes() == i,
-            (Some(_), None) => false,
-            (None, _) => true,
+/// How a record's identity compares with a signer named by serial number and issuer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// Same serial, and the issuer spelled byte for byte the same (or absent on one side).
+    Exact,
+    /// Same serial, and the same issuer attributes spelled differently (order, separators,
+    /// quoting or case: files made by different tools).
+    Respelled,
+}
+
+/// Whether record `r` is the certificate with `serial` and `issuer`: the serials equal and
+/// the issuers name the same attributes ([`crate::name::same_name`]). This is the one rule
+/// for "same serial and issuer" (TVS keys certificates the same way).
+pub fn identity(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> Option<Identity> {
+    if !r.serial().is_some_and(|s| crate::cert::same_serial(s, serial)) {
+        return None;
+    }
+    match (issuer, r.issuer_name) {
+        (None, _) => Some(Identity::Exact),
+        (Some(_), None) => None,
+        (Some(i), Some(ri)) if ri.c_bytes() == i => Some(Identity::Exact),
+        (Some(i), Some(ri)) => {
+            let (a, b) = (String::from_utf8_lossy(i), String::from_utf8_lossy(ri.c_bytes()));
+            crate::name::same_name(&a, &b).then_some(Identity::Respelled)
         }
+    }
+}
+
+/// Whether two records hold the same certificate identity (serial and issuer).
+pub fn same_identity(a: &Record<'_>, b: &Record<'_>) -> bool {
+    a.serial().is_some_and(|s| identity(b, s, a.issuer_name.map(|t| t.c_bytes())).is_some())
+}
+
+fn header_identity<'h>(header: &Header<'h>) -> Option<(&'h [u8], Option<&'h [u8]>)> {
+    Some((header.serial()?, header.ca_name.map(|t| t.c_bytes())))
 }
 
 /// Indices (0-based) of the records of `trust` that a phone holding it accepts as the signer
-/// named by `header`: SAST, TFTP, CCM or CCM+TFTP records with its serial (and issuer).
-pub(crate) fn trusted_signers<'l>(
-    trust: &'l TrustList<'_>,
-    header: &'l Header<'_>,
-) -> impl Iterator<Item = usize> + 'l {
-    let serial = header.serial();
-    let issuer = header.ca_name.map(|t| t.c_bytes());
+/// named by `header`: records whose role [may sign](Role::may_sign) with its serial and issuer.
+pub fn trusted_signers<'l>(trust: &'l TrustList<'_>, header: &'l Header<'_>) -> impl Iterator<Item = usize> + 'l {
+    let id = header_identity(header);
     trust.records.iter().enumerate().filter_map(move |(i, r)| {
-        let role_ok = r.role().is_some_and(|ro| ro == Role::SAST || ro.is_call_manager());
-        (role_ok && serial.is_some_and(|s| same_serial_issuer(r, s, issuer))).then_some(i)
+        let (serial, issuer) = id?;
+        (r.role().is_some_and(Role::may_sign) && identity(r, serial, issuer).is_some()).then_some(i)
     })
 }
 
-/// Index (0-based) of the record that signed: the SAST record whose serial (and issuer,
-/// when the header has one) match the header; else any record with that serial and issuer.
+/// Index (0-based) of the record that signed: the SAST record whose serial and issuer match
+/// the header; else a record of another role that [may sign](Role::may_sign); else any record
+/// with that serial and issuer (which [`verify`] then refuses as a signer).
 pub fn find_signer(list: &TrustList<'_>) -> Option<usize> {
-    let serial = list.header.serial()?;
-    let issuer = list.header.ca_name.map(|t| t.c_bytes());
-    let matches = |r: &Record<'_>| same_serial_issuer(r, serial, issuer);
+    let (serial, issuer) = header_identity(&list.header)?;
+    let matches = |r: &Record<'_>| identity(r, serial, issuer).is_some();
     list.records
         .iter()
         .position(|r| r.role() == Some(Role::SAST) && matches(r))
+        .or_else(|| list.records.iter().position(|r| r.role().is_some_and(Role::may_sign) && matches(r)))
         .or_else(|| list.records.iter().position(matches))
 }
 
-/// The token kind of the signer record `idx` (0-based), by the rules of `cli.md`.
+/// The note for a signer found under another spelling of its issuer, `None` when the
+/// spellings agree.
+pub fn spelling_note(header: &Header<'_>, r: &Record<'_>) -> Option<String> {
+    let (serial, issuer) = header_identity(header)?;
+    (identity(r, serial, issuer)? == Identity::Respelled).then(|| {
+        format!(
+            "the signer's issuer is spelled \"{}\" in the header and \"{}\" in the record: the same name written differently (by another tool), matched by serial number and issuer attributes",
+            header.ca_name().unwrap_or(""),
+            r.issuer().unwrap_or("")
+        )
+    })
+}
+
+/// The reason given when no record matches the header signer.
+pub fn signer_not_found(header: &Header<'_>, place: SignerPlace) -> Reason {
+    Reason::SignerNotFound {
+        place,
+        name: header.signer_name().unwrap_or("(no name)").to_owned(),
+        serial: header.serial_text().unwrap_or_else(|| "(no serial)".into()),
+    }
+}
+
+/// The token kind of the signer record `idx` (0-based): ITLRecovery by its CN, CallManager
+/// when the certificate is also a CCM/TFTP/CCM+TFTP record, eToken by its issuer and CN, else SAST.
 pub fn token_of(list: &TrustList<'_>, idx: Option<usize>) -> Token {
     let Some(r) = idx.and_then(|i| list.records.get(i)) else {
         return Token::Unknown;
     };
     let subject = r.subject().or_else(|| list.header.signer_name()).unwrap_or("");
-    let cn = text::common_name(subject).unwrap_or("");
-    if text::is_itl_recovery(subject) {
+    let cn = crate::name::common_name(subject).unwrap_or("");
+    if crate::name::is_itl_recovery(subject) {
         return Token::ItlRecovery;
     }
-    if let Some(serial) = r.serial() {
-        let issuer = r.issuer_name.map(|t| t.c_bytes());
-        if list
-            .records
-            .iter()
-            .any(|o| o.role().is_some_and(Role::is_call_manager) && same_serial_issuer(o, serial, issuer))
-        {
-            return Token::CallManager;
-        }
+    if list.records.iter().any(|o| o.role().is_some_and(Role::is_call_manager) && same_identity(r, o)) {
+        return Token::CallManager;
     }
     let issuer = r.issuer().unwrap_or("");
     if issuer.to_ascii_lowercase().contains("cisco manufacturing ca") && cn.to_ascii_uppercase().starts_with("SAST-ADN")
@@ -177,9 +297,9 @@ pub(crate) fn verdict(
     signer: Option<usize>,
     token: Token,
     digest: Option<Digest>,
-    reason: Option<String>,
+    reason: Option<Reason>,
 ) -> Verification {
-    Verification { status, signer_record: signer.map(|i| i + 1), token, digest, reason }
+    Verification { status, signer_record: signer.map(|i| i + 1), token, digest, reason, note: None }
 }
 
 /// Verifies `list` against its own signer record.
@@ -188,23 +308,26 @@ pub fn verify(list: &TrustList<'_>) -> Verification {
     let token = token_of(list, idx);
     let digest = list.header.digest();
     let Some(i) = idx else {
-        let who = format!(
-            "{} / {}",
-            list.header.signer_name().unwrap_or("(no name)"),
-            list.header.serial_text().unwrap_or_else(|| "(no serial)".into())
-        );
-        return verdict(
-            Status::SignerNotFound,
-            None,
-            token,
-            digest,
-            Some(format!("no record matches the signer {who}")),
-        );
+        let why = signer_not_found(&list.header, SignerPlace::File);
+        return verdict(Status::SignerNotFound, None, token, digest, Some(why));
     };
-    match PublicKey::from_record(&list.records[i]) {
-        Ok(key) => check(list, &key, Some(i), token),
-        Err(e) => verdict(Status::Invalid, Some(i), token, digest, Some(format!("record #{}: {e}", i + 1))),
+    let r = &list.records[i];
+    if let Some(role) = r.role().filter(|ro| !ro.may_sign()) {
+        let why = Reason::NotASigningRole { record: i + 1, role };
+        return verdict(Status::Invalid, Some(i), token, digest, Some(why));
     }
+    let mut v = match PublicKey::from_record(r) {
+        Ok(key) => check(list, &key, Some(i), token),
+        Err(error) => {
+            verdict(Status::Invalid, Some(i), token, digest, Some(Reason::RecordKey { record: i + 1, error }))
+        }
+    };
+    v.note = spelling_note(&list.header, r);
+    if list.is_rollback() {
+        let rollback = crate::trustlist::ROLLBACK_NOTE.to_owned();
+        v.note = Some(v.note.map_or(rollback.clone(), |n| format!("{n}; {rollback}")));
+    }
+    v
 }
 
 /// Verifies `list` against a key the caller trusts, not against the file's own record.
@@ -215,35 +338,29 @@ pub fn verify_with_anchor(list: &TrustList<'_>, anchor: Anchor<'_, '_>) -> Verif
     match anchor {
         Anchor::Certificate(der) => match PublicKey::from_certificate(der) {
             Ok(key) => check(list, &key, idx, token),
-            Err(e) => verdict(Status::Unsupported, idx, token, digest, Some(format!("anchor: {e}"))),
+            Err(e) => verdict(Status::Unsupported, idx, token, digest, Some(Reason::AnchorKey(e))),
         },
         Anchor::TrustList(held) => {
-            let Some(serial) = list.header.serial() else {
-                return verdict(Status::Invalid, idx, token, digest, Some("the header names no signer serial".into()));
-            };
+            if list.header.serial().is_none() {
+                return verdict(Status::Invalid, idx, token, digest, Some(Reason::NoSignerSerial));
+            }
             let mut last = None;
             for i in trusted_signers(held, &list.header) {
-                let v = match PublicKey::from_record(&held.records[i]) {
+                let mut v = match PublicKey::from_record(&held.records[i]) {
                     Ok(key) => check(list, &key, idx, token),
-                    Err(e) => verdict(Status::Invalid, idx, token, digest, Some(e)),
+                    Err(error) => {
+                        verdict(Status::Invalid, idx, token, digest, Some(Reason::RecordKey { record: i + 1, error }))
+                    }
                 };
+                v.note = spelling_note(&list.header, &held.records[i]);
                 if v.is_valid() {
                     return v;
                 }
                 last = Some(v);
             }
             last.unwrap_or_else(|| {
-                verdict(
-                    Status::SignerNotFound,
-                    idx,
-                    token,
-                    digest,
-                    Some(format!(
-                        "the anchor trust list holds no SAST/TFTP record for the signer {} / {}",
-                        list.header.signer_name().unwrap_or("(no name)"),
-                        text::colon_hex(serial)
-                    )),
-                )
+                let why = signer_not_found(&list.header, SignerPlace::Anchor);
+                verdict(Status::SignerNotFound, idx, token, digest, Some(why))
             })
         }
     }
@@ -265,18 +382,21 @@ pub fn check_header(
 ) -> Verification {
     let digest = header.digest();
     let Some(sig) = header.signature else {
-        return verdict(Status::Invalid, idx, token, digest, Some("the header has no SIGNATURE".into()));
+        return verdict(Status::Invalid, idx, token, digest, Some(Reason::NoSignature));
     };
     let Some(d) = digest else {
-        return verdict(Status::Invalid, idx, token, digest, Some("the header has no DIGESTALGORTITHM".into()));
+        return verdict(Status::Invalid, idx, token, digest, Some(Reason::NoDigest));
     };
     if let Digest::Unknown(n) = d {
-        return verdict(Status::Unsupported, idx, token, digest, Some(format!("unknown digest code {n}")));
+        return verdict(Status::Unsupported, idx, token, digest, Some(CheckError::UnknownDigest(n).into()));
     }
-    let parts = [&raw[..sig.offset], &raw[sig.end()..]];
+    let (Some(before), Some(after)) = (raw.get(..sig.offset), raw.get(sig.end()..)) else {
+        return verdict(Status::Invalid, idx, token, digest, Some(Reason::BufferMismatch));
+    };
+    let parts = [before, after];
     match check_signature(key, d, &parts, sig.value) {
         Ok(()) => verdict(Status::Valid, idx, token, digest, None),
-        Err(CheckError::Invalid(why)) => verdict(Status::Invalid, idx, token, digest, Some(why)),
-        Err(CheckError::Unsupported(why)) => verdict(Status::Unsupported, idx, token, digest, Some(why)),
+        Err(e) if e.is_unsupported() => verdict(Status::Unsupported, idx, token, digest, Some(e.into())),
+        Err(e) => verdict(Status::Invalid, idx, token, digest, Some(e.into())),
     }
 }

@@ -37,6 +37,8 @@ fn replay(dir: &Path) -> usize {
 #[test]
 fn run_all_fuzz_files() {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-    let n = replay(&fuzz.join("regressions")) + replay(&fuzz.join("artifacts"));
+    let kept = replay(&fuzz.join("regressions"));
+    assert!(kept > 0, "no regression file found in {}", fuzz.join("regressions").display());
+    let n = kept + replay(&fuzz.join("artifacts"));
     println!("replayed {n} files");
 }

@@ -128,7 +128,7 @@ fn stripped_or_truncated_signature_is_rejected() {
     t.extend_from_slice(&b[l.header.length()..]);
     let v = verify(&TrustList::parse(&t).unwrap());
     assert_eq!(v.status, Status::Invalid);
-    assert!(v.reason.unwrap().contains("127 bytes"));
+    assert!(v.reason.unwrap().to_string().contains("127 bytes"));
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn a_key_not_in_the_file_is_never_valid() {
     let v = verify(&TrustList::parse(&b).unwrap());
     assert_eq!(v.status, Status::SignerNotFound);
     assert_eq!(v.token, Token::Unknown);
-    assert!(v.reason.unwrap().contains("stranger.example.com"));
+    assert!(v.reason.unwrap().to_string().contains("stranger.example.com"));
 }
 
 #[test]
@@ -251,7 +251,7 @@ fn ecdsa_p256_signer_verifies_and_tampering_fails() {
                             return Ok(out.stdout);
                         }
                     }
-                    Err(itl::Error::Crypto("no signature of that length".into()))
+                    Err(itl::CryptoError::Signing("no signature of that length".into()).into())
                 })
                 .ok()
         })

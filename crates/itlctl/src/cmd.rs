@@ -1,55 +1,61 @@
 //! The commands: each reads its files, calls the library and prints.
 
-use itl::json::{FileErrorJson, HashJson, ShowJson, VerificationJson};
-use itl::show::Show;
+use itl::document::Document;
+use itl::json::{FileErrorJson, HashJson, VerificationJson};
 use itl::verify::{verify, verify_with_anchor, Anchor};
 use itl::{Mode, TrustList};
 
 use crate::input::{self, fail, read, FAILED, NEGATIVE, OK};
 
-/// `itlctl show FILE [--json]`.
-pub fn show(path: &str, json: bool) -> u8 {
-    let Some(inp) = read(path) else { return FAILED };
+/// `itlctl show FILE [--json]`; a folder shows every trust list in it.
+pub fn show(path: &str, json: bool, recursive: bool) -> u8 {
+    let (paths, mut code) = match input::expand(&[path.to_owned()], recursive) {
+        (p, true) => (p, OK),
+        (p, false) => (p, FAILED),
+    };
+    let mut out = Vec::new();
+    for p in &paths {
+        let (c, j) = show_one(p, json);
+        code = code.max(c);
+        out.extend(j);
+    }
+    if json && paths.len() > 1 {
+        println!("{}", itl::json::to_string(&out));
+    } else if let Some(j) = out.first() {
+        println!("{}", itl::json::to_string(j));
+    }
+    code
+}
+
+/// Shows one file: prints the text (or returns the JSON value) and gives the exit code.
+fn show_one(path: &str, json: bool) -> (u8, Option<itl::document::DocumentJson>) {
+    let Some(inp) = read(path) else { return (FAILED, None) };
     let modified = inp.modified.and_then(input::cucm_date);
-    match TrustList::parse(&inp.bytes) {
-        Ok(list) => {
-            let kind = list.kind(Some(path));
-            let v = verify(&list);
-            if json {
-                println!("{}", itl::json::to_string(&ShowJson::new(path, kind, &list, &v)));
-            } else {
-                print!("{}", Show::new(&list, &v).kind(kind).modified(modified));
-            }
-            if v.is_valid() {
-                OK
-            } else {
-                fail(path, &format!("signature {}: {}", v.status.as_str(), v.reason.as_deref().unwrap_or("")));
-                NEGATIVE
-            }
+    let doc = Document::read(&inp.bytes, Some(path));
+    let out = json.then(|| doc.json(Some(path)));
+    if !json {
+        print!("{}", doc.show(Some(path), modified));
+    }
+    let code = match &doc {
+        Document::TrustList(_, v) if v.is_valid() => OK,
+        Document::TrustList(_, v) => {
+            fail(
+                path,
+                &format!(
+                    "signature {}: {}",
+                    v.status.as_str(),
+                    v.reason.as_ref().map(ToString::to_string).unwrap_or_default()
+                ),
+            );
+            NEGATIVE
         }
-        Err(e) => {
-            if json {
-                println!("{}", itl::json::to_string(&FileErrorJson::new(path, &e)));
-            } else {
-                let kind = itl::Kind::from_file_name(path).unwrap_or(itl::Kind::Itl);
-                match TrustList::parse_with(&inp.bytes, Mode::Lenient) {
-                    Ok(list) => {
-                        let kind = list.kind(Some(path));
-                        let v = verify(&list);
-                        print!("{}", Show::new(&list, &v).kind(kind).modified(modified).parse_error(Some(&e)));
-                    }
-                    Err(_) => {
-                        let mut s = String::new();
-                        let _ = itl::show::preamble(&mut s, &inp.bytes, kind, modified.as_deref());
-                        let _ = itl::show::parse_error_line(&mut s, kind, &e);
-                        print!("{s}");
-                    }
-                }
-            }
-            fail(path, &e.located());
+        Document::Signed(_) => OK,
+        Document::Broken { error, .. } => {
+            fail(path, &error.located());
             FAILED
         }
-    }
+    };
+    (code, out)
 }
 
 /// The `--anchor`: the bytes of a trust list, or a certificate's DER.
@@ -64,13 +70,14 @@ fn load_anchor(path: &str) -> Result<AnchorFile, String> {
     if TrustList::parse_with(&bytes, Mode::Lenient).is_ok() {
         return Ok(AnchorFile::List(bytes));
     }
-    itl::build::load_certificate(&bytes)
+    itl::cert::load_certificate(&bytes)
         .map(AnchorFile::Certificate)
         .map_err(|e| format!("{e}; give a certificate (PEM or DER) or a trust list"))
 }
 
-/// `itlctl verify FILE... [--json] [--anchor CERT_OR_TLV]`.
-pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
+/// `itlctl verify FILE... [--json] [--anchor CERT_OR_TLV]`; folders give their trust lists.
+pub fn verify_cmd(args: &[String], json: bool, anchor: Option<&str>, recursive: bool) -> u8 {
+    let (paths, expanded) = input::expand(args, recursive);
     let anchor = match anchor.map(load_anchor).transpose() {
         Ok(a) => a,
         Err(e) => {
@@ -82,9 +89,9 @@ pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
         Some(AnchorFile::List(b)) => TrustList::parse_with(b, Mode::Lenient).ok(),
         _ => None,
     };
-    let mut code = OK;
+    let mut code = if expanded { OK } else { FAILED };
     let mut out = Vec::new();
-    for path in paths {
+    for path in &paths {
         let Some(inp) = read(path) else {
             code = code.max(FAILED);
             continue;
@@ -92,11 +99,19 @@ pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
         let list = match TrustList::parse(&inp.bytes) {
             Ok(l) => l,
             Err(e) => {
-                fail(path, &e.located());
+                let why = match Document::read(&inp.bytes, Some(path)) {
+                    Document::Signed(_) => format!(
+                        "a signed file, not a trust list: check it with `itlctl sgn verify {path} --itl ITLFile.tlv`"
+                    ),
+                    _ => e.located(),
+                };
+                fail(path, &why);
                 if json {
-                    out.push(serde_json::to_value(FileErrorJson::new(path, &e)).unwrap_or_default());
+                    let mut j = FileErrorJson::new(path, &e);
+                    j.error.message = why;
+                    out.push(serde_json::to_value(j).unwrap_or_default());
                 } else {
-                    println!("{path}: INVALID: {}", e.located());
+                    println!("{path}: INVALID: {why}");
                 }
                 code = code.max(FAILED);
                 continue;
@@ -122,11 +137,17 @@ pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
                 j.serial.as_deref().unwrap_or("?"),
                 j.digest.as_deref().unwrap_or("?"),
             );
+            if let Some(note) = &v.note {
+                fail(path, &format!("note: {note}"));
+            }
             if v.is_legacy_digest() {
                 fail(path, "note: signed with SHA-1, which is legacy; CUCM can sign with SHA-512 (enterprise parameter TFTP File Signature Algorithm)");
             }
         } else {
-            println!("{path}: INVALID: {}", v.reason.as_deref().unwrap_or(v.status.as_str()));
+            println!(
+                "{path}: INVALID: {}",
+                v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
+            );
         }
     }
     if json {
@@ -135,25 +156,31 @@ pub fn verify_cmd(paths: &[String], json: bool, anchor: Option<&str>) -> u8 {
     code
 }
 
-/// `itlctl hash FILE... [--json]`.
-pub fn hash(paths: &[String], json: bool) -> u8 {
-    let mut code = OK;
+/// `itlctl hash FILE... [--json]`: any file, streamed; folders give their trust lists.
+pub fn hash(args: &[String], json: bool, recursive: bool) -> u8 {
+    let (paths, expanded) = input::expand(args, recursive);
+    let mut code = if expanded { OK } else { FAILED };
     let mut out = Vec::new();
-    for path in paths {
-        let Some(inp) = read(path) else {
-            code = FAILED;
-            continue;
-        };
-        let c = itl::hash::Checksums::of(&inp.bytes);
-        // A trust list is hashed as it is, but a malformed one is reported (exit 2).
-        if path.to_ascii_lowercase().ends_with(".tlv") {
-            if let Err(e) = TrustList::parse(&inp.bytes) {
-                fail(path, &format!("hashed, but not a well-formed trust list: {}", e.located()));
+    for path in &paths {
+        let c = match input::hash_stream(path) {
+            Ok(c) => c,
+            Err(e) => {
+                fail(path, &e);
                 code = FAILED;
+                continue;
+            }
+        };
+        // A trust list is hashed as it is, but a malformed one is reported (exit 2).
+        if path.to_ascii_lowercase().ends_with(".tlv") && path != "-" {
+            if let Ok(inp) = input::read_limited(path, input::MAX_TRUST_LIST) {
+                if let Err(e) = TrustList::parse(&inp.bytes) {
+                    fail(path, &format!("hashed, but not a well-formed trust list: {}", e.located()));
+                    code = FAILED;
+                }
             }
         }
         if json {
-            out.push(HashJson { file: path.clone(), checksums: itl::json::ChecksumsJson::of(&inp.bytes) });
+            out.push(HashJson { file: path.clone(), checksums: itl::json::ChecksumsJson::from(&c) });
             continue;
         }
         println!("{path}:");

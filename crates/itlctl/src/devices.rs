@@ -27,7 +27,7 @@ fn served(args: &[String]) -> Option<Vec<Served>> {
             Ok(l) => {
                 let v = itl::verify::verify(&l);
                 if !v.is_valid() {
-                    let why = v.reason.unwrap_or_default();
+                    let why = v.reason.map(|r| r.to_string()).unwrap_or_default();
                     fail(file, &format!("warning: its signature does not verify ({why}); phones reject this file"));
                 }
             }

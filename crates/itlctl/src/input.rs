@@ -1,5 +1,6 @@
-//! Reading the user's files, and the one-line error format of `cli.md`.
+//! Reading the user's files (bounded), folders, and the one-line error format.
 
+use std::io::Read as _;
 use std::time::SystemTime;
 
 /// Exit code: every file read and every verdict positive.
@@ -17,30 +18,113 @@ pub struct Input {
     pub modified: Option<SystemTime>,
 }
 
-/// Reads `path`, or prints `itlctl: PATH: cannot read: …` and returns `None`.
-pub fn read(path: &str) -> Option<Input> {
-    if crate::fetch::is_url(path) {
-        return match crate::fetch::get(path) {
-            Ok(bytes) => Some(Input { bytes, modified: None }),
-            Err(e) => {
-                fail(path, &e);
-                None
-            }
-        };
-    }
-    let res = if path == "-" {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut v).map(|_| (v, None))
-    } else {
-        std::fs::read(path).map(|b| (b, std::fs::metadata(path).and_then(|m| m.modified()).ok()))
+/// The most a trust list may take: phones refuse files over 64 KiB, so a file over 1 MiB
+/// is not one (and `/dev/zero` or an endless stdin is never read into memory).
+pub const MAX_TRUST_LIST: u64 = 1024 * 1024;
+
+/// The most a signed file (`.sgn`, `.sha512`, `.enc.sgn`) may take: firmware images are
+/// signed too, and run to tens of megabytes.
+pub const MAX_SIGNED: u64 = 64 * 1024 * 1024;
+
+/// Reads `path` (a file, `-` for stdin, or a URL), at most `limit` bytes; the error says
+/// what to do.
+pub fn read_limited(path: &str, limit: u64) -> Result<Input, String> {
+    let too_big = || {
+        format!(
+            "larger than {} MiB: not a trust list or signed file (a trust list is at most 64 KiB); for any file's checksums use `itlctl hash`",
+            limit / (1024 * 1024)
+        )
     };
-    match res {
-        Ok((bytes, modified)) => Some(Input { bytes, modified }),
+    if crate::fetch::is_url(path) {
+        let bytes = crate::fetch::get(path)?;
+        if bytes.len() as u64 > limit {
+            return Err(too_big());
+        }
+        return Ok(Input { bytes, modified: None });
+    }
+    let cannot = |e: std::io::Error| format!("cannot read: {e}; check the path and permissions");
+    let (reader, modified): (Box<dyn std::io::Read>, _) = if path == "-" {
+        (Box::new(std::io::stdin()), None)
+    } else {
+        let f = std::fs::File::open(path).map_err(cannot)?;
+        let meta = f.metadata().map_err(cannot)?;
+        if meta.is_dir() {
+            return Err(
+                "is a folder; give a file, or use a command that reads folders (show, verify, lint, hash)".into()
+            );
+        }
+        (Box::new(f), meta.modified().ok())
+    };
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(reader, limit + 1), &mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(Input { bytes, modified })
+}
+
+/// Reads a trust list (at most [`MAX_TRUST_LIST`]), or prints `itlctl: PATH: …` and returns
+/// `None`.
+pub fn read(path: &str) -> Option<Input> {
+    read_with(path, MAX_TRUST_LIST)
+}
+
+/// Reads a file of at most `limit` bytes, or prints the error and returns `None`.
+pub fn read_with(path: &str, limit: u64) -> Option<Input> {
+    match read_limited(path, limit) {
+        Ok(i) => Some(i),
         Err(e) => {
-            fail(path, &format!("cannot read: {e}; check the path and permissions"));
+            fail(path, &e);
             None
         }
     }
+}
+
+/// Whether a file name is a trust list a TFTP folder holds: `ITL*.tlv` or `CTL*.tlv` (also
+/// `ext_ITL*.tlv`), any case.
+fn is_trust_list_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let n = n.strip_prefix("ext_").unwrap_or(&n);
+    (n.starts_with("itl") || n.starts_with("ctl")) && n.ends_with(".tlv")
+}
+
+/// Turns folder arguments into the trust lists they hold (sorted by name; `recursive`
+/// descends into sub-folders); other arguments pass through. Prints an error for a folder
+/// that cannot be read or holds no trust list, and says so in the second value.
+pub fn expand(args: &[String], recursive: bool) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for a in args {
+        if crate::fetch::is_url(a) || a == "-" || !std::path::Path::new(a).is_dir() {
+            out.push(a.clone());
+            continue;
+        }
+        let before = out.len();
+        if let Err(e) = walk(std::path::Path::new(a), recursive, &mut out) {
+            fail(a, &format!("cannot read the folder: {e}"));
+            ok = false;
+        } else if out.len() == before {
+            let hint = if recursive { "" } else { " (--recursive descends into sub-folders)" };
+            fail(a, &format!("holds no ITL*.tlv or CTL*.tlv file{hint}"));
+            ok = false;
+        }
+    }
+    (out, ok)
+}
+
+fn walk(dir: &std::path::Path, recursive: bool, out: &mut Vec<String>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            if recursive {
+                walk(&p, recursive, out)?;
+            }
+        } else if p.file_name().and_then(|n| n.to_str()).is_some_and(is_trust_list_name) {
+            out.push(p.to_string_lossy().into_owned());
+        }
+    }
+    Ok(())
 }
 
 /// Prints the one-line error `itlctl: FILE: message` on stderr.
@@ -56,11 +140,30 @@ pub fn cucm_date(t: SystemTime) -> Option<String> {
     Some(zoned.strftime("%a %b %d %H:%M:%S %Z %Y").to_string())
 }
 
-/// Reads a file or URL, returning the error text instead of printing it.
+/// Reads a file or URL (at most [`MAX_TRUST_LIST`]), returning the error text instead of
+/// printing it.
 pub fn read_quiet(path: &str) -> Result<Vec<u8>, String> {
+    read_limited(path, MAX_TRUST_LIST).map(|i| i.bytes)
+}
+
+/// Hashes a file, stdin or URL as a stream: constant memory whatever its size.
+pub fn hash_stream(path: &str) -> Result<itl::hash::Checksums, String> {
+    let mut h = itl::hash::Hasher::new();
     if crate::fetch::is_url(path) {
-        crate::fetch::get(path)
-    } else {
-        std::fs::read(path).map_err(|e| format!("cannot read: {e}; check the path and permissions"))
+        h.update(&crate::fetch::get(path)?);
+        return Ok(h.finish());
     }
+    let cannot = |e: std::io::Error| format!("cannot read: {e}; check the path and permissions");
+    let mut reader: Box<dyn std::io::Read> =
+        if path == "-" { Box::new(std::io::stdin()) } else { Box::new(std::fs::File::open(path).map_err(cannot)?) };
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(cannot(e)),
+        }
+    }
+    Ok(h.finish())
 }

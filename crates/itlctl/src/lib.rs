@@ -9,6 +9,7 @@ mod cmd;
 mod devices;
 mod fetch;
 mod input;
+mod pbx;
 mod review;
 mod tftp;
 mod write;
@@ -29,20 +30,28 @@ struct Cli {
 enum Command {
     /// Print a trust list as CUCM's `show itl` / `show ctl` does, ending with the verdict.
     Show {
-        /// The ITL or CTL file.
+        /// The ITL or CTL file (a signed .sgn file is described too), or a folder: every
+        /// ITL*.tlv and CTL*.tlv in it.
         file: String,
         /// Print JSON instead of CUCM's text.
         #[arg(long)]
         json: bool,
+        /// With a folder, descend into its sub-folders.
+        #[arg(short, long)]
+        recursive: bool,
     },
     /// Check the signature of one or more trust lists and say which token signed each.
     Verify {
-        /// The files (for example every `ITLSEP<MAC>.tlv` of a TFTP folder).
+        /// The files (for example every `ITLSEP<MAC>.tlv` of a TFTP folder), or folders:
+        /// every ITL*.tlv and CTL*.tlv in them.
         #[arg(required = true)]
         files: Vec<String>,
         /// Print a JSON array.
         #[arg(long)]
         json: bool,
+        /// With folders, descend into their sub-folders.
+        #[arg(short, long)]
+        recursive: bool,
         /// Trust only this certificate (PEM/DER), or the SAST/TFTP records of this trust
         /// list, as a phone holding it would.
         #[arg(long, value_name = "CERT_OR_TLV")]
@@ -50,12 +59,16 @@ enum Command {
     },
     /// Print MD5, SHA-1, SHA-256 and SHA-512 of whole files, also as phones show them.
     Hash {
-        /// The files.
+        /// The files (any size, read as a stream), or folders: every ITL*.tlv and CTL*.tlv
+        /// in them.
         #[arg(required = true)]
         files: Vec<String>,
         /// Print a JSON array.
         #[arg(long)]
         json: bool,
+        /// With folders, descend into their sub-folders.
+        #[arg(short, long)]
+        recursive: bool,
     },
     /// Find the phones that hold a stale ITL or CTL, from their DeviceTLInfo reports.
     Devices {
@@ -89,12 +102,15 @@ enum Command {
     },
     /// Check trust lists for expiring certificates, weak or missing ITLRecovery, size limits.
     Lint {
-        /// The files.
+        /// The files, or folders: every ITL*.tlv and CTL*.tlv in them.
         #[arg(required = true)]
         files: Vec<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// With folders, descend into their sub-folders.
+        #[arg(short, long)]
+        recursive: bool,
         /// Warn about certificates expiring within this many days.
         #[arg(long, default_value_t = 90)]
         days: i64,
@@ -119,12 +135,13 @@ enum Command {
     Resign {
         /// The trust list.
         file: String,
-        /// The new signer's RSA private key (PEM).
+        /// The new signer's RSA private key (PEM; may hold the certificate too).
         #[arg(long)]
         key: String,
-        /// The new signer's certificate (PEM or DER); one of the file's records.
+        /// The new signer's certificate (PEM or DER); one of the file's records. Default:
+        /// the certificate in the --key file.
         #[arg(long)]
-        cert: String,
+        cert: Option<String>,
         /// Where to write the result.
         #[arg(short, long)]
         output: String,
@@ -134,7 +151,11 @@ enum Command {
     },
     /// Signed files: `SEP<MAC>.cnf.xml.sgn`, firmware `.sgn`, `.sha512`.
     #[command(subcommand)]
-    Sgn(write::SgnCommand),
+    Sgn(pbx::SgnCommand),
+    /// Certificates for a PBX: the base64 hash phones' configuration asks for, new
+    /// self-signed certificates.
+    #[command(subcommand)]
+    Cert(pbx::CertCommand),
 }
 
 /// Downloads a `tftp://`, `http://` or `https://` URL byte for byte (size-capped).
@@ -164,16 +185,23 @@ where
         Err(e) => e.exit(),
     };
     let code = match cli.command {
-        Command::Show { file, json } => cmd::show(&file, json),
-        Command::Verify { files, json, anchor } => cmd::verify_cmd(&files, json, anchor.as_deref()),
-        Command::Hash { files, json } => cmd::hash(&files, json),
+        Command::Show { file, json, recursive } => cmd::show(&file, json, recursive),
+        Command::Verify { files, json, recursive, anchor } => {
+            cmd::verify_cmd(&files, json, anchor.as_deref(), recursive)
+        }
+        Command::Hash { files, json, recursive } => cmd::hash(&files, json, recursive),
         Command::Devices { itl, ctl, json, csv, reports } => devices::devices(&itl, &ctl, json, csv, &reports),
         Command::Diff { old, new, json } => review::diff_cmd(&old, &new, json),
-        Command::Lint { files, json, days, now } => review::lint_cmd(&files, json, days, now.as_deref()),
+        Command::Lint { files, json, recursive, days, now } => {
+            review::lint_cmd(&files, json, days, now.as_deref(), recursive)
+        }
         Command::Fetch { urls, output } => fetch::fetch_cmd(&urls, &output),
         Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
-        Command::Resign { file, key, cert, output, digest } => write::resign(&file, &key, &cert, &output, digest),
-        Command::Sgn(c) => write::sgn(c),
+        Command::Resign { file, key, cert, output, digest } => {
+            write::resign(&file, &key, cert.as_deref(), &output, digest)
+        }
+        Command::Sgn(c) => pbx::sgn(c),
+        Command::Cert(c) => pbx::cert(c),
     };
     code
 }

@@ -64,8 +64,8 @@ pub fn diff_cmd(old: &str, new: &str, json_out: bool) -> u8 {
     }
 }
 
-/// `itlctl lint FILE... [--json] [--days N] [--now RFC3339]`.
-pub fn lint_cmd(paths: &[String], json_out: bool, days: i64, now: Option<&str>) -> u8 {
+/// `itlctl lint FILE... [--json] [--days N] [--now RFC3339]`; folders give their trust lists.
+pub fn lint_cmd(args: &[String], json_out: bool, days: i64, now: Option<&str>, recursive: bool) -> u8 {
     let now = match now {
         Some(s) => match s.parse::<jiff::Timestamp>() {
             Ok(t) => t.as_second(),
@@ -76,9 +76,10 @@ pub fn lint_cmd(paths: &[String], json_out: bool, days: i64, now: Option<&str>) 
         },
         None => jiff::Timestamp::now().as_second(),
     };
-    let mut code = OK;
+    let (paths, expanded) = crate::input::expand(args, recursive);
+    let mut code = if expanded { OK } else { FAILED };
     let mut out = Vec::new();
-    for path in paths {
+    for path in &paths {
         let Some(inp) = read(path) else {
             code = FAILED;
             continue;

@@ -1,15 +1,14 @@
-//! Commands that write files (`build`, `resign`, `sgn extract`) and the `sgn` commands.
+//! Commands that write files (`build`, `resign`); the `sgn` commands are in `pbx.rs`.
 //! Outputs go to a temporary file in the same folder, renamed when complete.
 
 use std::path::Path;
 
-use clap::{ArgMatches, Args, Subcommand, ValueEnum};
-use itl::build::{load_certificate, load_private_key, Builder, RecordBuilder, SignerId};
-use itl::json::{FileErrorJson, SignedJson, VerificationJson};
-use itl::sgn::SignedFile;
+use clap::{ArgMatches, Args, ValueEnum};
+use itl::build::{Builder, RecordBuilder, SignerId};
+use itl::cert::{load_certificate, load_private_key};
 use itl::{Digest, Kind, Role, TrustList};
 
-use crate::input::{fail, read, FAILED, NEGATIVE, OK};
+use crate::input::{fail, read, FAILED, OK};
 
 /// A digest on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -71,38 +70,10 @@ pub struct BuildArgs {
     /// The FILENAME written in the header (default ITLFile.tlv or CTLFile.tlv).
     #[arg(long)]
     filename: Option<String>,
-}
-
-/// `itlctl sgn …`.
-#[derive(Debug, Subcommand)]
-pub enum SgnCommand {
-    /// Print the header of a signed file and the size of its payload.
-    Show {
-        /// The signed file.
-        file: String,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Check a signed file as a phone holding TRUSTLIST does.
-    Verify {
-        /// The signed file.
-        file: String,
-        /// The ITL or CTL the phone holds.
-        #[arg(long)]
-        itl: String,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Write the payload (the content after the header).
-    Extract {
-        /// The signed file.
-        file: String,
-        /// Where to write the payload.
-        #[arg(short, long)]
-        output: String,
-    },
+    /// The signer version: 1.1 writes header tag 28 (phones then fetch their config over
+    /// HTTPS on port 6971 from an EC TFTP certificate); 1.0 writes none, as CUCM.
+    #[arg(long = "version", value_name = "1.0|1.1", value_parser = ["1.0", "1.1"])]
+    signer_version: Option<String>,
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
@@ -168,7 +139,7 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
             return FAILED;
         }
         if role == Role::SAST && signer.is_none() {
-            if !itl::build::key_matches(&key, &der) {
+            if !itl::cert::key_matches(&key, &der) {
                 fail(
                     &args.key,
                     &format!("this key does not belong to the first --sast certificate {path}; give the signer's key"),
@@ -200,6 +171,9 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
     if let Some(f) = &args.filename {
         b.filename = f.clone();
     }
+    if args.signer_version.as_deref() == Some("1.1") {
+        b.signer_version = Some((1, 1));
+    }
     let out = SignerId::from_certificate(&signer).and_then(|id| b.sign_rsa(&id, &key));
     match out.map_err(|e| e.to_string()).and_then(|bytes| write_atomic(&args.output, &bytes)) {
         Ok(()) => OK,
@@ -210,8 +184,9 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
     }
 }
 
-/// `itlctl resign`.
-pub fn resign(file: &str, key: &str, cert: &str, output: &str, digest: Option<DigestArg>) -> u8 {
+/// `itlctl resign`; without `cert`, the certificate is taken from the key's PEM file.
+pub fn resign(file: &str, key: &str, cert: Option<&str>, output: &str, digest: Option<DigestArg>) -> u8 {
+    let cert = cert.unwrap_or(key);
     let Some(inp) = read(file) else { return FAILED };
     let list = match TrustList::parse(&inp.bytes) {
         Ok(l) => l,
@@ -245,72 +220,6 @@ pub fn resign(file: &str, key: &str, cert: &str, output: &str, digest: Option<Di
         Err(e) => {
             fail(file, &e.to_string());
             FAILED
-        }
-    }
-}
-
-/// `itlctl sgn …`.
-pub fn sgn(c: SgnCommand) -> u8 {
-    let path = match &c {
-        SgnCommand::Show { file, .. } | SgnCommand::Verify { file, .. } | SgnCommand::Extract { file, .. } => {
-            file.clone()
-        }
-    };
-    let Some(inp) = read(&path) else { return FAILED };
-    let f = match SignedFile::parse(&inp.bytes) {
-        Ok(f) => f,
-        Err(e) => {
-            if let SgnCommand::Show { json: true, .. } | SgnCommand::Verify { json: true, .. } = c {
-                println!("{}", itl::json::to_string(&FileErrorJson::new(&path, &e)));
-            }
-            fail(&path, &e.located());
-            return FAILED;
-        }
-    };
-    match c {
-        SgnCommand::Show { json, .. } => {
-            if json {
-                println!("{}", itl::json::to_string(&SignedJson::new(&path, &f)));
-            } else {
-                print!("{}", itl::show::ShowSigned::new(&f));
-            }
-            OK
-        }
-        SgnCommand::Extract { output, .. } => match write_atomic(&output, f.payload) {
-            Ok(()) => OK,
-            Err(e) => {
-                fail(&output, &e);
-                FAILED
-            }
-        },
-        SgnCommand::Verify { itl, json, .. } => {
-            let Some(t) = read(&itl) else { return FAILED };
-            let trust = match TrustList::parse(&t.bytes) {
-                Ok(l) => l,
-                Err(e) => {
-                    fail(&itl, &e.located());
-                    return FAILED;
-                }
-            };
-            let v = itl::sgn::verify(&f, &trust);
-            if json {
-                println!("{}", itl::json::to_string(&VerificationJson::new(&trust, &v, Some(&path))));
-            } else if v.is_valid() {
-                let who =
-                    v.signer_record.and_then(|i| trust.records.get(i - 1)).and_then(|r| r.subject()).unwrap_or("?");
-                println!(
-                    "{path}: valid, signed by {} ({who}, record #{} of {itl})",
-                    v.token,
-                    v.signer_record.unwrap_or(0)
-                );
-            } else {
-                println!("{path}: INVALID: {}", v.reason.as_deref().unwrap_or(v.status.as_str()));
-            }
-            if v.is_valid() {
-                OK
-            } else {
-                NEGATIVE
-            }
         }
     }
 }

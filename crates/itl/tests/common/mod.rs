@@ -269,5 +269,34 @@ pub fn lint_fixtures() -> Vec<(&'static str, Vec<u8>)> {
         ("lint-40-records.tlv", sign(itl(forty, Digest::Sha512), "big4096")),
         ("lint-cert-mismatch.tlv", sign(itl(mismatch, Digest::Sha512), "cm12pub")),
         ("lint-3-sast.tlv", sign(itl(three, Digest::Sha512), "cm12pub")),
+        ("cucm-cfirst.tlv", sign(itl(cfirst_records(), Digest::Sha1), "cfirst")),
+        ("rollback-itl.tlv", sign(itl(rollback_records(), Digest::Sha1), "cm10pub")),
+    ]
+}
+
+/// CUCM's spelling of the `cfirst` certificate's name (whose RDNs are C, ST, L, O, OU, CN):
+/// CN first, then OU, O, L, ST, C, `;`-joined (format.md "Name strings").
+pub const CFIRST_CUCM_NAME: &str = "CN=cucm-cfirst.example.com;OU=tac;O=cisco;L=rtp;ST=nc;C=US";
+
+/// A CUCM-shaped ITL whose certificates hold `C=US` first: SUBJECTNAME and ISSUERNAME are
+/// written as CUCM writes them, not by the library's name code.
+pub fn cfirst_records() -> Vec<RecordBuilder> {
+    let cucm = format!("{CFIRST_CUCM_NAME}\0");
+    [Role::SAST, Role::CCM_TFTP]
+        .into_iter()
+        .map(|role| {
+            rec(role, "cfirst", b"\0").set(tag::SUBJECT_NAME, cucm.as_bytes()).set(tag::ISSUER_NAME, cucm.as_bytes())
+        })
+        .collect()
+}
+
+/// The "Prepare Cluster for Rollback to pre-8.0" ITL: the signer's SAST record, then TFTP
+/// and TVS records with a role and no certificate (CUCM Security Guide: "empty TVS and TFTP
+/// certificate sections").
+pub fn rollback_records() -> Vec<RecordBuilder> {
+    vec![
+        rec(Role::SAST, "cm10pub", b"\0\0"),
+        RecordBuilder::new().dns_name("").role(Role::TFTP),
+        RecordBuilder::new().dns_name("").role(Role::TVS),
     ]
 }

@@ -1,0 +1,156 @@
+//! Any file that starts with the trust-list header, taken for what it is: a trust list, a
+//! signed file (`.sgn`, `.sha512`, `.enc.sgn`), or a broken file with what could be read of
+//! it. This is where `itlctl show` decides what it is looking at, once, and renders it.
+
+use core::fmt::{self, Display, Formatter};
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::json::{FileErrorJson, ShowJson, SignedJson};
+use crate::mode::Mode;
+use crate::sgn::SignedFile;
+use crate::show::{parse_error_line, preamble, Show, ShowSigned};
+use crate::trustlist::{Kind, TrustList};
+use crate::verify::{verify, Verification};
+
+/// What a file turned out to be.
+#[derive(Debug, Clone)]
+pub enum Document<'a> {
+    /// A trust list (strictly parsed; leniently for `ext_ITLSEP<MAC>.tlv`, whose layout is
+    /// not documented), with its verdict.
+    TrustList(TrustList<'a>, Verification),
+    /// A signed file: the same header, then a payload instead of records.
+    Signed(SignedFile<'a>),
+    /// A file that cannot be read strictly: the error, and what lenient parsing recovered.
+    Broken {
+        /// Why strict parsing failed.
+        error: Error,
+        /// The lenient parse, when there was one, with its verdict.
+        recovered: Option<(TrustList<'a>, Verification)>,
+        /// The whole input.
+        raw: &'a [u8],
+    },
+}
+
+/// Whether a file name is one of the signed-file kinds (`.sgn`, `.sha512`).
+fn signed_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.ends_with(".sgn") || n.ends_with(".sha512")
+}
+
+/// Whether a file name is an extended ITL (`ext_ITLSEP<MAC>.tlv`), read leniently.
+fn extended_name(name: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("ext_"))
+}
+
+impl<'a> Document<'a> {
+    /// Reads `bytes`; `file_name` (the name the user gave) helps tell the kinds apart.
+    pub fn read(bytes: &'a [u8], file_name: Option<&str>) -> Self {
+        let name = file_name.unwrap_or("");
+        let error = match TrustList::parse(bytes) {
+            Ok(list) => {
+                let v = verify(&list);
+                return Document::TrustList(list, v);
+            }
+            Err(e) => e,
+        };
+        if let Ok(f) = SignedFile::parse(bytes) {
+            let not_a_list_version = f.header.version() != Some((1, 2));
+            if signed_name(name) || not_a_list_version {
+                return Document::Signed(f);
+            }
+        }
+        let recovered = TrustList::parse_with(bytes, Mode::Lenient).ok().map(|l| {
+            let v = verify(&l);
+            (l, v)
+        });
+        match recovered {
+            Some((list, v)) if extended_name(name) => Document::TrustList(list, v),
+            recovered => Document::Broken { error, recovered, raw: bytes },
+        }
+    }
+
+    /// ITL or CTL wording for this file (header FILENAME, else `file_name`, else ITL).
+    pub fn kind(&self, file_name: Option<&str>) -> Kind {
+        match self {
+            Document::TrustList(l, _) | Document::Broken { recovered: Some((l, _)), .. } => l.kind(file_name),
+            _ => file_name.and_then(Kind::from_file_name).unwrap_or(Kind::Itl),
+        }
+    }
+
+    /// The text `itlctl show` prints; `modified` is the file's mtime in CUCM's format.
+    pub fn show<'d>(&'d self, file_name: Option<&'d str>, modified: Option<String>) -> ShowDocument<'d, 'a> {
+        ShowDocument { doc: self, file_name, modified }
+    }
+
+    /// The JSON `itlctl show --json` prints (`file` is the name the user gave, or null).
+    pub fn json(&self, file: Option<&str>) -> DocumentJson {
+        let name = file.unwrap_or("");
+        match self {
+            Document::TrustList(l, v) => DocumentJson::TrustList(Box::new(ShowJson::new(name, l.kind(file), l, v))),
+            Document::Signed(f) => {
+                DocumentJson::Signed(Box::new(SignedShowJson { kind: "signed", signed: SignedJson::new(name, f) }))
+            }
+            Document::Broken { error, .. } => DocumentJson::Error(FileErrorJson::new(name, error)),
+        }
+    }
+}
+
+/// `show --json` of a signed file: the `sgn show --json` object with `"kind": "signed"`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SignedShowJson {
+    /// Always `signed`.
+    pub kind: &'static str,
+    /// The header and payload description.
+    #[serde(flatten)]
+    pub signed: SignedJson,
+}
+
+/// The JSON of a [`Document`].
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum DocumentJson {
+    /// `itlctl show --json` of a trust list.
+    TrustList(Box<ShowJson>),
+    /// Of a signed file.
+    Signed(Box<SignedShowJson>),
+    /// Of a file that cannot be parsed: `{"file", "error"}`.
+    Error(FileErrorJson),
+}
+
+/// Renders a [`Document`] as `itlctl show` prints it.
+#[derive(Debug, Clone)]
+pub struct ShowDocument<'d, 'a> {
+    doc: &'d Document<'a>,
+    file_name: Option<&'d str>,
+    modified: Option<String>,
+}
+
+impl Display for ShowDocument<'_, '_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let kind = self.doc.kind(self.file_name);
+        match self.doc {
+            Document::TrustList(l, v) => Show::new(l, v).kind(kind).modified(self.modified.clone()).fmt(f),
+            Document::Signed(s) => {
+                ShowSigned::new(s).fmt(f)?;
+                writeln!(f)?;
+                writeln!(
+                    f,
+                    "This is a signed file, not a trust list: check its signature as a phone does with `itlctl sgn verify {} --itl ITLFile.tlv`.",
+                    self.file_name.unwrap_or("FILE")
+                )
+            }
+            Document::Broken { error, recovered: Some((l, v)), .. } => {
+                Show::new(l, v).kind(kind).modified(self.modified.clone()).parse_error(Some(error)).fmt(f)
+            }
+            // Text given for a binary file: the error line on stderr says it all.
+            Document::Broken { error: Error::NotBinary { .. }, recovered: None, .. } => Ok(()),
+            Document::Broken { error, recovered: None, raw } => {
+                preamble(f, raw, kind, self.modified.as_deref())?;
+                parse_error_line(f, kind, error)
+            }
+        }
+    }
+}
