@@ -551,7 +551,11 @@ impl PyVerification {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match (&self.json, &self.failure) {
             (Some(j), _) => to_py_any(py, j),
-            (None, Some(Failure { file, parse: Some(e), .. })) => to_py_any(py, &FileErrorJson::new(file, e)),
+            (None, Some(Failure { file, parse: Some(e), message })) => {
+                let mut j = FileErrorJson::new(file, e);
+                j.error.message.clone_from(message);
+                to_py_any(py, &j)
+            }
             (None, Some(Failure { file, message, .. })) => {
                 let d = PyDict::new(py);
                 d.set_item("file", file)?;
@@ -874,7 +878,7 @@ fn served(py: Python<'_>, arg: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Served
         };
         let bad = arg.with(py, |l| {
             let v = verify(l);
-            (!v.is_valid()).then(|| v.reason.unwrap_or_default())
+            (!v.is_valid()).then(|| v.reason.map(|r| r.to_string()).unwrap_or_default())
         })?;
         if let Some(why) = bad {
             warn(py, &format!("{label}: warning: its signature does not verify ({why}); phones reject this file"))?;
@@ -988,10 +992,15 @@ fn devices<'py>(
 /// The verdict on one file of `verify_many`.
 fn verify_path(path: &str) -> Result<(VerificationJson, bool), Failure> {
     let bytes = load(path).map_err(|message| Failure { file: path.to_owned(), parse: None, message })?;
-    let list = TrustList::parse(&bytes.bytes).map_err(|e| Failure {
-        file: path.to_owned(),
-        message: e.located(),
-        parse: Some(e),
+    let list = TrustList::parse(&bytes.bytes).map_err(|e| {
+        // As `itlctl verify` says it: a signed file gets a pointer to `sgn verify`.
+        let message = match itl::document::Document::read(&bytes.bytes, Some(path)) {
+            itl::document::Document::Signed(_) => {
+                format!("a signed file, not a trust list: check it with `itlctl sgn verify {path} --itl ITLFile.tlv`")
+            }
+            _ => e.located(),
+        };
+        Failure { file: path.to_owned(), message, parse: Some(e) }
     })?;
     let v = verify(&list);
     Ok((VerificationJson::new(&list, &v, Some(path)), v.is_valid()))

@@ -436,5 +436,5 @@ impl HashesJson {
 /// A name TLV (SUBJECTNAME, ISSUERNAME, DNSNAME, …) as the JSON model shows it: the value
 /// up to its NUL, invalid UTF-8 replaced; borrowed when it is valid.
 pub fn name_text(t: Option<crate::tlv::Tlv<'_>>) -> Option<std::borrow::Cow<'_, str>> {
-    t.map(|t| String::from_utf8_lossy(t.c_bytes()))
+    t.map(|t| t.text_lossy())
 }
