@@ -369,3 +369,63 @@ impl SignedJson {
         }
     }
 }
+
+/// One element of `itlctl lint --json`: `{"file","findings"}`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LintJson<'a> {
+    /// The file.
+    pub file: &'a str,
+    /// What lint found, in check order.
+    pub findings: &'a [crate::lint::Finding],
+}
+
+/// The four digests as phones show them: upper-case byte pairs separated by spaces.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PhoneChecksumsJson {
+    /// MD5.
+    pub md5: String,
+    /// SHA-1.
+    pub sha1: String,
+    /// SHA-256.
+    pub sha256: String,
+    /// SHA-512.
+    pub sha512: String,
+}
+
+/// Whole-file digests in both forms: lower-case hex, and `phone` as phones show them.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HashesJson {
+    /// Lower-case hex.
+    #[serde(flatten)]
+    pub checksums: ChecksumsJson,
+    /// `1B A1 C9 …`.
+    pub phone: PhoneChecksumsJson,
+}
+
+impl HashesJson {
+    /// Hashes `bytes`.
+    pub fn of(bytes: &[u8]) -> Self {
+        let c = Checksums::of(bytes);
+        let spaced = crate::text::spaced_hex;
+        HashesJson {
+            checksums: ChecksumsJson {
+                md5: hex::encode(c.md5),
+                sha1: hex::encode(c.sha1),
+                sha256: hex::encode(c.sha256),
+                sha512: hex::encode(c.sha512),
+            },
+            phone: PhoneChecksumsJson {
+                md5: spaced(&c.md5),
+                sha1: spaced(&c.sha1),
+                sha256: spaced(&c.sha256),
+                sha512: spaced(&c.sha512),
+            },
+        }
+    }
+}
+
+/// A name TLV (SUBJECTNAME, ISSUERNAME, DNSNAME, …) as the JSON model shows it: the value
+/// up to its NUL, invalid UTF-8 replaced; borrowed when it is valid.
+pub fn name_text(t: Option<crate::tlv::Tlv<'_>>) -> Option<std::borrow::Cow<'_, str>> {
+    t.map(|t| t.text_lossy())
+}

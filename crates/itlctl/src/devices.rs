@@ -2,13 +2,10 @@
 
 use std::io::BufReader;
 
-use itl::devicetlinfo::{Counts, DeviceRow, EventRef, Latest, Reader, Served, Status, Summary};
+use itl::devicetlinfo::{Collected, Counts, DeviceRow, Latest, Served, Status, Summary};
 use itl::hash::Checksums;
 
 use crate::input::{fail, read, FAILED, NEGATIVE, OK};
-
-/// Most line numbers listed in the summary of lines not understood.
-const LISTED: usize = 10;
 
 /// Reads `[HOST=]FILE` arguments.
 fn served(args: &[String]) -> Option<Vec<Served>> {
@@ -37,90 +34,23 @@ fn served(args: &[String]) -> Option<Vec<Served>> {
     Some(out)
 }
 
-/// One report file read: its latest reports, counts, and the messages to print for it.
-struct FileRead {
-    latest: Latest,
-    counts: Counts,
-    messages: Vec<String>,
-    failed: bool,
-}
-
-/// `1, 2, 3, …`: at most [`LISTED`] items of `n`.
-fn list(v: &[String], n: usize) -> String {
-    format!("{}{}", v.join(", "), if n > v.len() { ", …" } else { "" })
-}
-
 /// Reads one report file (`-`: stdin) into its own table.
-fn read_report(path: &str) -> FileRead {
-    let mut out =
-        FileRead { latest: Latest::default(), counts: Counts::default(), messages: Vec::new(), failed: false };
+fn read_report(path: &str) -> Collected {
     let input: Box<dyn std::io::Read + Send> = if path == "-" {
         Box::new(std::io::stdin())
     } else {
         match std::fs::File::open(path) {
             Ok(f) => Box::new(f),
             Err(e) => {
-                out.messages.push(format!("cannot read: {e}; check the path and permissions"));
-                out.failed = true;
-                return out;
+                return Collected {
+                    error: Some(format!("cannot read: {e}; check the path and permissions")),
+                    ..Collected::default()
+                };
             }
         }
     };
     let input = crate::term::progress_reader(path, input);
-    let mut reader = Reader::new(BufReader::with_capacity(256 * 1024, input));
-    let (mut bad, mut bad_lines, mut unnamed, mut count) = (0usize, Vec::new(), Vec::new(), 0usize);
-    let (mut frags, mut frag_lines) = (0usize, Vec::new());
-    loop {
-        let ev = match reader.next_ref() {
-            None => break,
-            Some(Ok(ev)) => ev,
-            Some(Err(e)) => {
-                let n = reader.lines();
-                out.messages.push(format!("read error after line {n}: {e}"));
-                out.failed = true;
-                break;
-            }
-        };
-        out.counts.count(&ev);
-        match ev {
-            EventRef::Report(r) => {
-                count += 1;
-                out.latest.add_ref(&r);
-            }
-            EventRef::MissingDeviceName { line } => {
-                if unnamed.len() < LISTED {
-                    unnamed.push(line.to_string());
-                }
-            }
-            EventRef::NotUnderstood { line, .. } => {
-                bad += 1;
-                if bad_lines.len() < LISTED {
-                    bad_lines.push(line.to_string());
-                }
-            }
-            EventRef::Fragment { first, last, .. } => {
-                frags += 1;
-                if frag_lines.len() < LISTED {
-                    frag_lines.push(if first == last { first.to_string() } else { format!("{first}-{last}") });
-                }
-            }
-        }
-    }
-    if bad > 0 {
-        out.messages
-            .push(format!("{bad} lines not understood (lines {}); {count} reports read", list(&bad_lines, bad)));
-    }
-    if frags > 0 {
-        out.messages.push(format!(
-            "{frags} alarm fragments that never close could not be read (lines {}); the reports after them were read",
-            list(&frag_lines, frags)
-        ));
-    }
-    if !unnamed.is_empty() {
-        let n = unnamed.len();
-        out.messages.push(format!("warning: reports without DeviceName skipped (lines {})", list(&unnamed, n)));
-    }
-    out
+    itl::devicetlinfo::collect(BufReader::with_capacity(256 * 1024, input))
 }
 
 /// Reads every report file, on as many threads as there are cores (one file each), and
@@ -130,11 +60,11 @@ fn read_reports(reports: &[String]) -> (Latest, Counts, bool) {
     let mut latest = Latest::default();
     let mut counts = Counts::default();
     let mut ok = true;
-    let mut take = |i: usize, f: FileRead| {
-        for m in &f.messages {
+    let mut take = |i: usize, f: Collected| {
+        for m in f.messages.iter().chain(&f.error) {
             fail(&reports[i], m);
         }
-        ok &= !f.failed;
+        ok &= f.error.is_none();
         counts.add(f.counts);
         if latest.is_empty() {
             latest = f.latest;
@@ -150,7 +80,7 @@ fn read_reports(reports: &[String]) -> (Latest, Counts, bool) {
         return (latest, counts, ok);
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, FileRead)>();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Collected)>();
     std::thread::scope(|s| {
         for _ in 0..workers {
             let tx = tx.clone();

@@ -204,6 +204,8 @@ pub fn is_url(arg: &str) -> bool {
     fetch::is_url(arg)
 }
 
+pub use input::cucm_date;
+
 /// Runs the command line `args` (program name first) and returns the exit code.
 pub fn run<I, T>(args: I) -> u8
 where

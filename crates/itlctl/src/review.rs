@@ -3,7 +3,6 @@
 use itl::diff::{diff, PhoneTrust};
 use itl::lint::{lint, Options, Severity};
 use itl::TrustList;
-use serde_json::json;
 
 use crate::input::{fail, read, FAILED, NEGATIVE, OK};
 use crate::term::{self, outln};
@@ -115,7 +114,8 @@ fn lint_one(path: &str, json_out: bool, days: i64, now: i64) -> (u8, Option<serd
     let findings = lint(&list, &Options { now, days, kind: list.kind(Some(path)) });
     let code = if findings.iter().any(|f| f.severity == Severity::Error) { NEGATIVE } else { OK };
     if json_out {
-        return (code, Some(json!({ "file": path, "findings": findings })));
+        let j = itl::json::LintJson { file: path, findings: &findings };
+        return (code, Some(serde_json::to_value(j).unwrap_or_default()));
     }
     if findings.is_empty() {
         outln!("{path}: no findings");

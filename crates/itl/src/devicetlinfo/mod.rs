@@ -34,9 +34,11 @@ use serde::Serialize;
 
 use crate::hash::Checksums;
 
+mod collect;
 mod reader;
 mod table;
 
+pub use collect::{collect, Collected, DevicesJson, LISTED};
 pub use reader::Reader;
 pub use table::Latest;
 
