@@ -296,9 +296,9 @@ fn progress_for_large_reports_including_stdin() {
     let b = big.to_str().unwrap();
     let shown = on_terminal(&format!("{} >/dev/null", line(&["devices", "--itl", &itl, b])), &[]);
     assert!(shown.contains(" MiB/65.0"), "bytes and total: {shown:?}");
-    assert!(shown.contains("MiB/s"), "rate: {shown:?}");
+    assert!(shown.contains("iB/s"), "rate: {shown:?}");
     let shown = on_terminal(&format!("{} <{} >/dev/null", line(&["devices", "--itl", &itl, "-"]), quote(b)), &[]);
-    assert!(shown.contains("MiB/s"), "stdin: {shown:?}");
+    assert!(shown.contains("iB/s"), "stdin: {shown:?}");
     let quiet = on_terminal(&format!("{} -q <{} >/dev/null", line(&["devices", "--itl", &itl, "-"]), quote(b)), &[]);
     assert!(!quiet.contains("MiB"), "{quiet:?}");
     let o = itlctl(&["devices", "--itl", &itl, b]);
