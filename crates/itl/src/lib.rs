@@ -38,6 +38,7 @@ mod record;
 mod role;
 pub mod sgn;
 pub mod show;
+pub mod syslog;
 pub mod tag;
 pub mod text;
 pub mod tlv;
