@@ -1,7 +1,6 @@
 //! The fleet in SQLite (WAL): the latest report of each phone, a bounded history, hourly
 //! counts for the line chart, and the counters of `/api/health`.
 
-use std::path::Path;
 use std::sync::Mutex;
 
 use itl::devicetlinfo::{compare, DeviceRow, Latest, Report, Served, Summary};
@@ -466,9 +465,4 @@ pub fn hourly(c: &Connection, since: i64) -> rusqlite::Result<Vec<(i64, i64, i64
     let mut st = c.prepare_cached("SELECT hour, total, matched FROM hourly WHERE hour >= ?1 ORDER BY hour")?;
     let rows = st.query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
-}
-
-/// Whether the database at `path` exists (for the start line).
-pub fn exists(path: &Path) -> bool {
-    path.exists()
 }
