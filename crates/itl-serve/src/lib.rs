@@ -85,7 +85,10 @@ fn tls_acceptor(pem: &str) -> Result<tokio_rustls::TlsAcceptor, String> {
         return Err(format!("--syslog-cert {pem}: holds no certificate"));
     }
     let key = PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| format!("--syslog-cert {pem}: no private key: {e}"))?;
-    let cfg = tokio_rustls::rustls::ServerConfig::builder()
+    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let cfg = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .map_err(|e| format!("--syslog-cert {pem}: {e}"))?;

@@ -75,13 +75,6 @@ impl Location {
 pub fn open_writer(loc: &Location) -> Result<Connection, String> {
     let c = loc.open().map_err(|e| format!("cannot open the database: {e}"))?;
     let err = |e: rusqlite::Error| format!("cannot use the database: {e}");
-    if matches!(loc, Location::File(_)) {
-        let mode: String = c.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(err)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(format!("cannot switch the database to WAL mode (it stays {mode})"));
-        }
-        c.execute_batch("PRAGMA synchronous=NORMAL").map_err(err)?;
-    }
     let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(err)?;
     let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(err)?;
     let tables: i64 = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(err)?;
@@ -96,6 +89,13 @@ pub fn open_writer(loc: &Location) -> Result<Connection, String> {
         ));
     } else if version < SCHEMA {
         return Err(format!("the database has an unknown schema version {version}"));
+    }
+    if matches!(loc, Location::File(_)) {
+        let mode: String = c.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(format!("cannot switch the database to WAL mode (it stays {mode})"));
+        }
+        c.execute_batch("PRAGMA synchronous=NORMAL").map_err(err)?;
     }
     Ok(c)
 }
