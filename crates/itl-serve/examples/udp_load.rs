@@ -35,7 +35,10 @@ fn main() {
     let first: u64 = a.get(5).map_or(0, |f| f.parse().expect("FIRST"));
     let (before, _) = health(http).expect("the server's /api/health");
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let hashes = ["28 0A D9 1C CB 97 8F 07 3A 14 9C BA 91 63 C1 A0 ED 4E 7D 13", "9F 3B 11 42 7A 0C D5 E8 61 2B 44 90 AB CD EF 01 23 45 67 89"];
+    let hashes = [
+        "28 0A D9 1C CB 97 8F 07 3A 14 9C BA 91 63 C1 A0 ED 4E 7D 13",
+        "9F 3B 11 42 7A 0C D5 E8 61 2B 44 90 AB CD EF 01 23 45 67 89",
+    ];
     let start = Instant::now();
     for i in 0..count {
         let n = first + i;

@@ -419,61 +419,85 @@ impl DevicesQuery {
     }
 }
 
-async fn api_devices(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Response {
+/// Indents every line but the first by `n` spaces.
+fn indent(text: &str, n: usize) -> String {
+    text.replace('\n', &format!("\n{}", " ".repeat(n)))
+}
+
+/// Streams `devices --json` (pretty, as the CLI prints it) or `--csv` of the stored phones:
+/// rows are read, rendered and sent in chunks, so memory does not grow with the fleet.
+fn stream_devices(app: App, q: DevicesQuery, csv_out: bool) -> Body {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
     let refs = app.shared.refs();
-    let res = tokio::task::spawn_blocking(move || {
-        app.shared.pool.with(|c| {
-            // Serialise row by row into one buffer: the rows are never all held as values.
-            let mut devices = String::from("[");
-            let mut n = 0usize;
-            let sum = store::device_rows(c, &q.filter(), &refs.itl, &refs.ctl, |r, _| {
-                if n > 0 {
-                    devices.push(',');
+    tokio::task::spawn_blocking(move || {
+        let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
+        let mut open = true;
+        let mut n = 0usize;
+        let mut csv_w: Option<csv::Writer<Vec<u8>>> = csv_out.then(|| csv::Writer::from_writer(Vec::new()));
+        if !csv_out {
+            buf.extend_from_slice(b"{\n  \"devices\": [");
+        }
+        let res = app.shared.pool.with(|c| {
+            store::device_rows(c, &q.filter(), &refs.itl, &refs.ctl, |r, _| {
+                if !open {
+                    return;
+                }
+                if let Some(w) = csv_w.as_mut() {
+                    let _ = w.serialize(r);
+                    if n % 500 == 499 {
+                        // Take what was written; the next writer writes no header again.
+                        let next = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+                        if let Ok(v) = std::mem::replace(w, next).into_inner() {
+                            buf.extend_from_slice(&v);
+                        }
+                    }
+                } else {
+                    buf.extend_from_slice(if n > 0 { b",\n    " } else { b"\n    " });
+                    let v = serde_json::to_value(r).unwrap_or_default();
+                    buf.extend_from_slice(indent(&serde_json::to_string_pretty(&v).unwrap_or_default(), 4).as_bytes());
                 }
                 n += 1;
-                devices.push_str(&serde_json::to_string(r).unwrap_or_default());
-            })?;
-            devices.push(']');
-            Ok((devices, sum))
-        })
-    })
-    .await;
-    match res {
-        Ok(Ok((devices, sum))) => {
-            // Pretty-printed like the CLI's output.
-            let v = json!({ "devices": serde_json::from_str::<Value>(&devices).unwrap_or_default(), "summary": sum });
-            json_response(StatusCode::OK, &v)
+                if buf.len() >= 48 * 1024 {
+                    open = tx.blocking_send(Ok(Bytes::from(std::mem::take(&mut buf)))).is_ok();
+                }
+            })
+        });
+        match res {
+            Ok(sum) => {
+                if let Some(w) = csv_w {
+                    if let Ok(v) = w.into_inner() {
+                        buf.extend_from_slice(&v);
+                    }
+                } else {
+                    buf.extend_from_slice(if n > 0 { b"\n  ],\n  \"summary\": " } else { b"],\n  \"summary\": " });
+                    let v = serde_json::to_value(sum).unwrap_or_default();
+                    buf.extend_from_slice(indent(&serde_json::to_string_pretty(&v).unwrap_or_default(), 2).as_bytes());
+                    buf.extend_from_slice(b"\n}\n");
+                }
+                let _ = tx.blocking_send(Ok(Bytes::from(buf)));
+            }
+            Err(e) => {
+                let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+            }
         }
-        _ => plain(StatusCode::SERVICE_UNAVAILABLE, "503: the database cannot be read"),
-    }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) });
+    Body::from_stream(stream)
+}
+
+async fn api_devices(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], stream_devices(app, q, false)).into_response()
 }
 
 async fn api_devices_csv(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Response {
-    let refs = app.shared.refs();
-    let res = tokio::task::spawn_blocking(move || {
-        app.shared.pool.with(|c| {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let mut wrote = false;
-            store::device_rows(c, &q.filter(), &refs.itl, &refs.ctl, |r, _| {
-                wrote = true;
-                let _ = w.serialize(r);
-            })?;
-            Ok((w.into_inner().unwrap_or_default(), wrote))
-        })
-    })
-    .await;
-    match res {
-        Ok(Ok((bytes, _))) => (
-            StatusCode::OK,
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"devices.csv\""),
-            ],
-            Body::from(bytes),
-        )
-            .into_response(),
-        _ => plain(StatusCode::SERVICE_UNAVAILABLE, "503: the database cannot be read"),
-    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"devices.csv\""),
+        ],
+        stream_devices(app, q, true),
+    )
+        .into_response()
 }
 
 /// The JSON of one stored report.

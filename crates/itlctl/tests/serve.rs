@@ -487,6 +487,24 @@ fn statuses_follow_a_new_reference_file() {
     );
     assert_eq!(r.status, 200);
     assert_eq!(s.json("/api/devices")["devices"][0]["itl_status"], "Match");
+    // Byte for byte what `itlctl devices --json` prints for the same report and file.
+    let f = d.join("one.txt");
+    std::fs::write(&f, format!("[DeviceName=SEPREF000001][ITL_Signature={ITL_SHA1}][ITL_TFTP_Server=cucm]\n")).unwrap();
+    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+        .args(["devices", "--json", "--itl"])
+        .arg(tftp.join("ITLFile.tlv"))
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(s.get("/api/devices").text(), String::from_utf8(cli.stdout).unwrap());
+    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+        .args(["devices", "--csv", "--itl"])
+        .arg(tftp.join("ITLFile.tlv"))
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(s.get("/api/devices.csv").text(), String::from_utf8(cli.stdout).unwrap());
+    assert_eq!(s.get("/api/devices?status=Unknown").text(), "{\n  \"devices\": [],\n  \"summary\": {\n    \"Match\": 0,\n    \"Mismatch\": 0,\n    \"Not Installed\": 0,\n    \"Unknown\": 0\n  }\n}\n");
     // A new ITL in the TFTP folder: the phone now holds the old one.
     let tmp = tftp.join("new.tmp");
     std::fs::copy(testdata().join("itl-12x-itlrecovery-sha512.tlv"), &tmp).unwrap();
