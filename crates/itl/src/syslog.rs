@@ -373,10 +373,13 @@ pub fn classify(msg: &Message<'_>) -> Outcome {
     Outcome::Report(r)
 }
 
+/// One received part: its tags and its text.
+type PartBody = (Vec<(String, String)>, String);
+
 struct Pending {
     first_seen: u64,
     bytes: usize,
-    parts: Vec<Option<(Vec<(String, String)>, String)>>,
+    parts: Vec<Option<PartBody>>,
 }
 
 /// Joins split messages per sender: feed every message with [`Joiner::push`], and call
