@@ -67,6 +67,8 @@ pub mod sgn;
 #[cfg(feature = "verify")]
 pub mod show;
 pub mod sniff;
+#[cfg(feature = "devicetlinfo")]
+pub mod syslog;
 pub mod tag;
 pub mod text;
 pub mod tlv;

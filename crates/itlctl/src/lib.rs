@@ -187,6 +187,37 @@ enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: String,
     },
+    /// Serve a local web page for trust lists and a live fleet view fed by CUCM's syslog.
+    #[cfg(feature = "serve")]
+    #[command(
+        after_help = "Example:\n  itlctl serve --itl /tftp --syslog udp://0.0.0.0:5514 --listen 0.0.0.0:8080 --token s3cret"
+    )]
+    Serve {
+        /// The web page's address; any address that is not loopback needs --token.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+        listen: String,
+        /// The SQLite database holding the fleet (`:memory:` keeps nothing).
+        #[arg(long, default_value = "itlctl.db", value_name = "PATH")]
+        db: String,
+        /// Receive CUCM's remote syslog: udp://ADDR:PORT, tcp://ADDR:PORT or tls://ADDR:PORT (repeatable).
+        #[arg(long, value_name = "URL")]
+        syslog: Vec<String>,
+        /// Key and certificate (PEM, one file) for tls:// syslog.
+        #[arg(long, value_name = "PEM")]
+        syslog_cert: Option<String>,
+        /// The ITL a TFTP server serves, [HOST=]FILE, or a TFTP folder (every ITL*.tlv).
+        #[arg(long, value_name = "[HOST=]FILE|DIR")]
+        itl: Vec<String>,
+        /// The CTL, likewise.
+        #[arg(long, value_name = "[HOST=]FILE|DIR")]
+        ctl: Vec<String>,
+        /// Require this token (Authorization: Bearer, or open /?token=TOKEN once); also ITLCTL_TOKEN.
+        #[arg(long)]
+        token: Option<String>,
+        /// Days of report history kept (the latest report of each phone is always kept).
+        #[arg(long, default_value_t = 90)]
+        keep_days: u32,
+    },
 }
 
 /// The command line definition, with the examples that end each `--help`.
@@ -242,5 +273,9 @@ where
         Command::Cert(c) => pbx::cert(c),
         Command::Completions { shell } => help::completions(command(), shell),
         Command::Manpage { output } => help::manpage(command(), &output),
+        #[cfg(feature = "serve")]
+        Command::Serve { listen, db, syslog, syslog_cert, itl, ctl, token, keep_days } => {
+            itl_serve::run(itl_serve::Options { listen, db, syslog, syslog_cert, itl, ctl, token, keep_days })
+        }
     })
 }

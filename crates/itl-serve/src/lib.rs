@@ -1,0 +1,249 @@
+//! `itlctl serve`: a local web page for trust lists, and a live fleet view fed by CUCM's
+//! remote syslog (the contract is `serve.md`).
+//!
+//! Every format fact comes from the `itl` library: the CiscoLog reader
+//! ([`itl::syslog`]), the DeviceTLInfo reader and statuses ([`itl::devicetlinfo`]), the
+//! `show`/`lint`/`hash`/`diff` text and JSON. This crate only receives, stores and renders.
+#![forbid(unsafe_code)]
+// Handlers return `Result<_, Response>`: the error is the HTTP answer itself.
+#![allow(clippy::result_large_err)]
+
+mod ingest;
+mod pages;
+mod refs;
+mod rx;
+mod store;
+mod web;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+/// The options of `itlctl serve`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `--listen ADDR:PORT`.
+    pub listen: String,
+    /// `--db PATH` (`:memory:` keeps nothing).
+    pub db: String,
+    /// `--syslog udp://|tcp://|tls://ADDR:PORT`.
+    pub syslog: Vec<String>,
+    /// `--syslog-cert KEY_AND_CERT.pem`.
+    pub syslog_cert: Option<String>,
+    /// `--itl [HOST=]FILE|DIR`.
+    pub itl: Vec<String>,
+    /// `--ctl [HOST=]FILE|DIR`.
+    pub ctl: Vec<String>,
+    /// `--token` (or `ITLCTL_TOKEN`).
+    pub token: Option<String>,
+    /// `--keep-days`.
+    pub keep_days: u32,
+}
+
+/// State shared by the web server, the receivers and the writer.
+pub(crate) struct Shared {
+    refs: RwLock<Arc<refs::Refs>>,
+    pool: store::Pool,
+    token: Option<String>,
+    db_label: String,
+}
+
+impl Shared {
+    pub(crate) fn refs(&self) -> Arc<refs::Refs> {
+        self.refs.read().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+fn fail(msg: &str) -> u8 {
+    eprintln!("itlctl: serve: {msg}");
+    2
+}
+
+enum Endpoint {
+    Udp(SocketAddr),
+    Tcp(SocketAddr),
+    Tls(SocketAddr),
+}
+
+fn endpoint(s: &str) -> Result<Endpoint, String> {
+    let (scheme, addr) =
+        s.split_once("://").ok_or_else(|| format!("--syslog {s}: write udp://, tcp:// or tls://ADDR:PORT"))?;
+    let a: SocketAddr = addr.parse().map_err(|_| format!("--syslog {s}: {addr} is not ADDR:PORT"))?;
+    match scheme {
+        "udp" => Ok(Endpoint::Udp(a)),
+        "tcp" => Ok(Endpoint::Tcp(a)),
+        "tls" => Ok(Endpoint::Tls(a)),
+        _ => Err(format!("--syslog {s}: the scheme is udp, tcp or tls")),
+    }
+}
+
+fn tls_acceptor(pem: &str) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bytes = std::fs::read(pem).map_err(|e| format!("--syslog-cert {pem}: cannot read: {e}"))?;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("--syslog-cert {pem}: {e}"))?;
+    if certs.is_empty() {
+        return Err(format!("--syslog-cert {pem}: holds no certificate"));
+    }
+    let key = PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| format!("--syslog-cert {pem}: no private key: {e}"))?;
+    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let cfg = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("--syslog-cert {pem}: {e}"))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(cfg)))
+}
+
+/// Runs the server until SIGINT or SIGTERM; returns the exit code (2 for a bad option).
+pub fn run(opts: Options) -> u8 {
+    let token = opts.token.clone().or_else(|| std::env::var("ITLCTL_TOKEN").ok()).filter(|t| !t.is_empty());
+    let listen: SocketAddr = match opts.listen.parse() {
+        Ok(a) => a,
+        Err(_) => return fail(&format!("--listen {}: not ADDR:PORT (for example 127.0.0.1:8080)", opts.listen)),
+    };
+    if !listen.ip().is_loopback() && token.is_none() {
+        return fail(&format!(
+            "--listen {listen} is not a loopback address: give --token TOKEN (or set ITLCTL_TOKEN) so only you can use it"
+        ));
+    }
+    let mut endpoints = Vec::new();
+    for s in &opts.syslog {
+        match endpoint(s) {
+            Ok(e) => endpoints.push(e),
+            Err(e) => return fail(&e),
+        }
+    }
+    let tls = if endpoints.iter().any(|e| matches!(e, Endpoint::Tls(_))) {
+        let Some(pem) = &opts.syslog_cert else {
+            return fail("tls:// needs --syslog-cert KEY_AND_CERT.pem");
+        };
+        match tls_acceptor(pem) {
+            Ok(a) => Some(Arc::new(a)),
+            Err(e) => return fail(&e),
+        }
+    } else {
+        None
+    };
+    let sources: Vec<refs::Source> = opts
+        .itl
+        .iter()
+        .map(|a| refs::Source::parse("ITL", a))
+        .chain(opts.ctl.iter().map(|a| refs::Source::parse("CTL", a)))
+        .collect();
+    let loaded = refs::load(&sources);
+    for p in &loaded.problems {
+        eprintln!("itlctl: {p}");
+    }
+    let loc = store::Location::new(&opts.db);
+    let conn = match store::open_writer(&loc) {
+        Ok(c) => c,
+        Err(e) => return fail(&format!("{}: {e}", opts.db)),
+    };
+    let shared = Arc::new(Shared {
+        refs: RwLock::new(Arc::new(loaded)),
+        pool: store::Pool::new(loc),
+        token,
+        db_label: opts.db.clone(),
+    });
+    // The writer recomputes the stored statuses against the references loaded now.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<ingest::Cmd>(4096);
+    let _ = tx.send(ingest::Cmd::Recompute);
+    let writer = {
+        let shared = shared.clone();
+        let keep = opts.keep_days;
+        std::thread::spawn(move || ingest::run(conn, rx, shared, keep))
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start: {e}")),
+    };
+    let code = rt.block_on(async {
+        let http = match tokio::net::TcpListener::bind(listen).await {
+            Ok(l) => l,
+            Err(e) => return fail(&format!("cannot listen on {listen}: {e}")),
+        };
+        let mut lines = Vec::new();
+        for e in &endpoints {
+            match e {
+                Endpoint::Udp(a) => match rx::bind_udp(*a) {
+                    Ok(s) => {
+                        lines.push(format!("udp://{}", s.local_addr().unwrap_or(*a)));
+                        tokio::spawn(rx::udp(s, tx.clone()));
+                    }
+                    Err(err) => return fail(&format!("cannot listen on udp://{a}: {err}")),
+                },
+                Endpoint::Tcp(a) | Endpoint::Tls(a) => match tokio::net::TcpListener::bind(a).await {
+                    Ok(l) => {
+                        let is_tls = matches!(e, Endpoint::Tls(_));
+                        let scheme = if is_tls { "tls" } else { "tcp" };
+                        lines.push(format!("{scheme}://{}", l.local_addr().unwrap_or(*a)));
+                        tokio::spawn(rx::tcp(l, tx.clone(), if is_tls { tls.clone() } else { None }));
+                    }
+                    Err(err) => return fail(&format!("cannot listen on {a}: {err}")),
+                },
+            }
+        }
+        let phones = shared.pool.with(store::health).map(|h| h.0).unwrap_or(0);
+        let local = http.local_addr().unwrap_or(listen);
+        println!("itlctl: serving http://{local}/ ({}, {phones} phones)", shared.db_label);
+        for l in lines {
+            println!("itlctl: syslog {l}");
+        }
+        // Watch the reference files.
+        {
+            let shared = shared.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    if shared.refs().changed(&sources) {
+                        let s2 = sources.clone();
+                        let Ok(fresh) = tokio::task::spawn_blocking(move || refs::load(&s2)).await else { continue };
+                        for p in &fresh.problems {
+                            eprintln!("itlctl: {p}");
+                        }
+                        if let Ok(mut w) = shared.refs.write() {
+                            *w = Arc::new(fresh);
+                        }
+                        let _ = ingest::send(&tx, ingest::Cmd::Recompute).await;
+                    }
+                }
+            });
+        }
+        let app = web::router(shared.clone(), tx.clone());
+        let res = axum::serve(http, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown())
+            .await;
+        if let Err(e) = res {
+            return fail(&format!("{e}"));
+        }
+        0
+    });
+    // Dropping the runtime ends the receivers; then the writer commits and stops.
+    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    drop(tx);
+    let _ = writer.join();
+    code
+}
+
+async fn shutdown() {
+    let int = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(t) => t,
+            Err(_) => return int.await.unwrap_or(()),
+        };
+        tokio::select! {
+            _ = int => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = int.await;
+    }
+}

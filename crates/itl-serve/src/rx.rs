@@ -1,0 +1,232 @@
+//! Syslog receivers: UDP (one message per datagram), TCP and TLS (newline-framed or
+//! octet-counted, RFC 6587, one framing per connection).
+
+use std::net::SocketAddr;
+use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
+use std::time::Instant;
+
+use itl::syslog::{Joiner, Outcome, MAX_MESSAGE_BYTES};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::net::{TcpListener, UdpSocket};
+
+use crate::ingest::{self, Batch, Cmd};
+
+/// Incomplete split messages kept per receiver, and for how long (seconds).
+const PENDING: usize = 4096;
+const PART_TIMEOUT: u64 = 30;
+
+fn add(b: &mut Batch, outs: Vec<Outcome>, source: &'static str) {
+    for o in outs {
+        match o {
+            Outcome::Report(r) => b.reports.push((r, source)),
+            Outcome::Other => b.other += 1,
+            Outcome::Pending => {}
+            Outcome::Skipped(_) => b.skipped += 1,
+        }
+    }
+}
+
+/// Reads one message's bytes into `b`.
+fn message<K: std::hash::Hash + Eq + Clone>(
+    j: &mut Joiner<K>,
+    from: &K,
+    bytes: &[u8],
+    now: u64,
+    b: &mut Batch,
+    source: &'static str,
+) {
+    if bytes.len() > MAX_MESSAGE_BYTES {
+        b.skipped += 1;
+        return;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    add(b, j.push(from, &text, now), source);
+}
+
+/// Binds a UDP socket with a large receive buffer.
+pub fn bind_udp(addr: SocketAddr) -> std::io::Result<UdpSocket> {
+    let s = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::DGRAM, None)?;
+    let _ = s.set_recv_buffer_size(32 * 1024 * 1024);
+    s.set_nonblocking(true)?;
+    s.bind(&addr.into())?;
+    UdpSocket::from_std(s.into())
+}
+
+/// Receives datagrams until the process ends.
+pub async fn udp(sock: UdpSocket, tx: SyncSender<Cmd>) {
+    let start = Instant::now();
+    let mut joiner: Joiner<SocketAddr> = Joiner::new(PENDING, PART_TIMEOUT);
+    let mut buf = vec![0u8; MAX_MESSAGE_BYTES + 2];
+    let mut last_expire = 0;
+    loop {
+        if sock.readable().await.is_err() {
+            continue;
+        }
+        let mut b = Batch::default();
+        let now = start.elapsed().as_secs();
+        loop {
+            match sock.try_recv_from(&mut buf) {
+                Ok((n, from)) => message(&mut joiner, &from, &buf[..n], now, &mut b, "udp"),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(_) => {
+                    // ICMP errors and the like: nothing to read this time.
+                    break;
+                }
+            }
+            if b.reports.len() >= 2048 {
+                break;
+            }
+        }
+        if now > last_expire {
+            last_expire = now;
+            b.skipped += joiner.expire(now) as u64;
+        }
+        if !b.is_empty() && ingest::send(&tx, Cmd::Batch(b)).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Accepts TCP (or, with `tls`, TLS) connections until the process ends.
+pub async fn tcp(listener: TcpListener, tx: SyncSender<Cmd>, tls: Option<Arc<tokio_rustls::TlsAcceptor>>) {
+    loop {
+        let Ok((stream, from)) = listener.accept().await else { continue };
+        let tx = tx.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            match tls {
+                None => stream_messages(stream, from, tx, "tcp").await,
+                Some(acc) => {
+                    if let Ok(s) = acc.accept(stream).await {
+                        stream_messages(s, from, tx, "tls").await;
+                    }
+                }
+            }
+        });
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Framing {
+    Unknown,
+    Newline,
+    Octets,
+}
+
+/// Splits what arrives into messages; each read's reports are committed before the next
+/// read (so what a sender wrote is stored before the connection takes more).
+async fn stream_messages<S: AsyncRead + Unpin>(mut s: S, from: SocketAddr, tx: SyncSender<Cmd>, source: &'static str) {
+    let start = Instant::now();
+    let mut joiner: Joiner<SocketAddr> = Joiner::new(PENDING, PART_TIMEOUT);
+    let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let mut framing = Framing::Unknown;
+    let mut discarding = false;
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match s.read(&mut chunk).await {
+            Ok(0) | Err(_) => 0,
+            Ok(n) => n,
+        };
+        let eof = n == 0;
+        buf.extend_from_slice(&chunk[..n]);
+        let now = start.elapsed().as_secs();
+        let mut b = Batch::default();
+        if framing == Framing::Unknown && !buf.is_empty() {
+            let digits = buf.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 0 && digits < buf.len() {
+                framing = if buf[digits] == b' ' { Framing::Octets } else { Framing::Newline };
+            } else if digits == 0 {
+                framing = Framing::Newline;
+            }
+        }
+        let mut used = 0;
+        match framing {
+            Framing::Newline => {
+                while let Some(i) = memchr_at(&buf[used..]) {
+                    let line = &buf[used..used + i];
+                    if discarding {
+                        discarding = false;
+                    } else if !line.iter().all(|c| c.is_ascii_whitespace()) {
+                        message(&mut joiner, &from, line, now, &mut b, source);
+                    }
+                    used += i + 1;
+                }
+                if buf.len() - used > MAX_MESSAGE_BYTES {
+                    // Too long: count it once, drop up to the next newline.
+                    if !discarding {
+                        b.skipped += 1;
+                    }
+                    discarding = true;
+                    used = buf.len();
+                }
+                if eof && used < buf.len() && !discarding {
+                    message(&mut joiner, &from, &buf[used..], now, &mut b, source);
+                    used = buf.len();
+                }
+            }
+            Framing::Octets => loop {
+                let rest = &buf[used..];
+                let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+                if digits == rest.len() || digits > 9 {
+                    if digits > 9 {
+                        b.skipped += 1;
+                        used = buf.len();
+                        framing = Framing::Unknown;
+                    }
+                    break;
+                }
+                if digits == 0 || rest[digits] != b' ' {
+                    // Lost the framing: nothing more can be read on this connection.
+                    b.skipped += 1;
+                    let _ = ingest::commit(&tx, b).await;
+                    return;
+                }
+                let len: usize = std::str::from_utf8(&rest[..digits]).ok().and_then(|d| d.parse().ok()).unwrap_or(0);
+                if rest.len() < digits + 1 + len {
+                    if len > MAX_MESSAGE_BYTES {
+                        // Skip it as it streams by.
+                        b.skipped += 1;
+                        let skip = digits + 1 + len;
+                        let have = rest.len();
+                        used = buf.len();
+                        let mut left = skip - have;
+                        while left > 0 {
+                            let m = match s.read(&mut chunk[..left.min(64 * 1024)]).await {
+                                Ok(0) | Err(_) => {
+                                    let _ = ingest::commit(&tx, b).await;
+                                    return;
+                                }
+                                Ok(m) => m,
+                            };
+                            left -= m;
+                        }
+                    }
+                    break;
+                }
+                let msg = &rest[digits + 1..digits + 1 + len];
+                message(&mut joiner, &from, msg, now, &mut b, source);
+                used += digits + 1 + len;
+            },
+            Framing::Unknown => {}
+        }
+        buf.drain(..used);
+        b.skipped += joiner.expire(now) as u64;
+        if eof {
+            b.skipped += joiner.expire(u64::MAX) as u64;
+            if !buf.is_empty() {
+                b.skipped += 1;
+            }
+        }
+        if !b.is_empty() && ingest::commit(&tx, b).await.is_err() {
+            return;
+        }
+        if eof {
+            return;
+        }
+    }
+}
+
+fn memchr_at(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n')
+}

@@ -1,0 +1,561 @@
+//! `itlctl serve` end to end: the built binary on 127.0.0.1 with a temporary database,
+//! spoken to over HTTP, UDP, TCP and TLS syslog, killed with SIGKILL and restarted.
+#![cfg(all(unix, feature = "serve"))]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpStream, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn testdata() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("itlctl-serve-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The SHA-1 of the reference ITL, as a phone writes it (checked with `sha1sum`).
+const ITL_SHA1: &str = "28 0A D9 1C CB 97 8F 07 3A 14 9C BA 91 63 C1 A0 ED 4E 7D 13";
+const OTHER_SHA1: &str = "11 22 33 44 55 66 77 88 99 00 11 22 33 44 55 66 77 88 99 00";
+
+struct Server {
+    child: Child,
+    http: String,
+    udp: Option<String>,
+    tcp: Option<String>,
+    tls: Option<String>,
+}
+
+impl Server {
+    /// Starts `itlctl serve` on free ports (port 0) and reads the ports it prints.
+    fn start(db: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .args(extra)
+            .env_remove("ITLCTL_TOKEN")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(out).lines();
+        let first = lines.next().unwrap().unwrap();
+        let http = first.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
+        let (mut udp, mut tcp, mut tls) = (None, None, None);
+        let want = extra.iter().filter(|a| a.contains("://")).count();
+        for _ in 0..want {
+            let l = lines.next().unwrap().unwrap();
+            let addr = l.split("://").nth(1).unwrap().to_owned();
+            if l.contains("udp://") {
+                udp = Some(addr);
+            } else if l.contains("tcp://") {
+                tcp = Some(addr);
+            } else {
+                tls = Some(addr);
+            }
+        }
+        Server { child, http, udp, tcp, tls }
+    }
+
+    fn kill9(&mut self) {
+        self.child.kill().unwrap(); // SIGKILL
+        self.child.wait().unwrap();
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        http(&self.http, "GET", path, &[], b"")
+    }
+
+    fn json(&self, path: &str) -> Value {
+        let r = self.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        serde_json::from_slice(&r.body).unwrap()
+    }
+
+    fn udp(&self, msgs: &[&[u8]]) {
+        let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+        for m in msgs {
+            s.send_to(m, self.udp.as_deref().unwrap()).unwrap();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Resp {
+    status: u16,
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+        })
+    }
+}
+
+/// A plain HTTP/1.1 request (Connection: close), so every header is under the test's control.
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-length")) {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let _ = s.write_all(body);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP answer");
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let mut body = raw[end + 4..].to_vec();
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        body = unchunk(&body);
+    }
+    Resp { status, headers: head, body }
+}
+
+fn unchunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(i) = b.windows(2).position(|w| w == b"\r\n") {
+        let n = usize::from_str_radix(std::str::from_utf8(&b[..i]).unwrap().trim(), 16).unwrap();
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[i + 2..i + 2 + n]);
+        b = &b[i + 4 + n..];
+    }
+    out
+}
+
+fn multipart(parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----itlctltestboundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (field, file, bytes) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// CUCM's own shape: `<PRI>SEQ: HOST: time : %FAC-SEV-Name: %[tags]: text`.
+fn tlinfo(seq: u32, device: &str, hash: &str) -> String {
+    format!(
+        "<190>{seq}: cucm-pub: Mar 09 2024 06:32:45 PM.042 UTC : %UC_CALLMANAGER-6-DeviceTLInfo: %[DeviceName={device}][IPv4Address=10.1.1.{}][ITL_Signature={hash}][ITL_TFTP_Server=cucm-pub][CTL_Signature=Not Installed][AppID=Cisco CallManager][ClusterID=StandAloneCluster][NodeID=cucm-pub]: Device trust list information",
+        seq % 250
+    )
+}
+
+fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn itl_arg() -> String {
+    testdata().join("itl-11x-cm-sha1.tlv").to_string_lossy().into_owned()
+}
+
+#[test]
+fn non_loopback_needs_a_token() {
+    let d = tmpdir("token-needed");
+    let out = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+        .args(["serve", "--listen", "0.0.0.0:0", "--db"])
+        .arg(d.join("x.db"))
+        .env_remove("ITLCTL_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--token"), "{err}");
+}
+
+#[test]
+fn a_foreign_database_is_refused_not_wiped() {
+    let d = tmpdir("foreign");
+    let db = d.join("other.db");
+    // An SQLite database of another program.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES(1);").unwrap();
+    drop(c);
+    let before = std::fs::read(&db).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another program"));
+    assert!(std::fs::read(&db).unwrap() == before, "the file was changed");
+}
+
+#[test]
+fn token_cookie_headers_and_origin() {
+    let d = tmpdir("token");
+    let s = Server::start(&d.join("t.db"), &["--token", "s3cret"]);
+    let r = s.get("/api/health");
+    assert_eq!(r.status, 401);
+    assert_eq!(r.header("content-security-policy").as_deref(), Some("default-src 'self'"));
+    assert_eq!(r.header("x-content-type-options").as_deref(), Some("nosniff"));
+    assert_eq!(http(&s.http, "GET", "/api/health", &[("Authorization", "Bearer wrong")], b"").status, 401);
+    assert_eq!(http(&s.http, "GET", "/api/health", &[("Authorization", "Bearer s3cret")], b"").status, 200);
+    assert_eq!(s.get("/?token=nope").status, 401);
+    let r = s.get("/?token=s3cret");
+    assert_eq!(r.status, 303);
+    let cookie = r.header("set-cookie").unwrap();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    let c = cookie.split(';').next().unwrap();
+    let r = http(&s.http, "GET", "/fleet", &[("Cookie", c)], b"");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-security-policy").as_deref(), Some("default-src 'self'"));
+    // A page on another site cannot post reports, even with the browser's cookie.
+    let report = b"[DeviceName=SEPEVIL00000001][ITL_Signature=00][ITL_TFTP_Server=x]";
+    let r = http(
+        &s.http,
+        "POST",
+        "/api/reports",
+        &[("Cookie", c), ("Origin", "http://evil.example"), ("Content-Type", "text/plain")],
+        report,
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(r.header("x-content-type-options").as_deref(), Some("nosniff"));
+    let own = format!("http://{}", s.http);
+    let r = http(&s.http, "POST", "/api/reports", &[("Cookie", c), ("Origin", &own)], report);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let h: Value = serde_json::from_slice(&http(&s.http, "GET", "/api/health", &[("Cookie", c)], b"").body).unwrap();
+    assert_eq!(h["phones"], 1);
+}
+
+#[test]
+fn syslog_reports_devices_and_pages() {
+    let d = tmpdir("syslog");
+    let s = Server::start(
+        &d.join("f.db"),
+        &["--itl", &itl_arg(), "--syslog", "udp://127.0.0.1:0", "--syslog", "tcp://127.0.0.1:0"],
+    );
+    let mut msgs: Vec<Vec<u8>> = Vec::new();
+    for i in 0..20u32 {
+        let hash = if i % 4 == 0 { OTHER_SHA1 } else { ITL_SHA1 };
+        msgs.push(tlinfo(100 + i, &format!("SEP0000000000{i:02}"), hash).into_bytes());
+    }
+    // The same alarm twice (two syslog paths): refreshes last-seen only.
+    msgs.push(tlinfo(101, "SEP000000000001", ITL_SHA1).into_bytes());
+    // A device name with markup, relayed as StationAlarm with loose spacing.
+    msgs.push(
+        format!("<187>7: *Jul 2 06:22:31.48 UTC: %UC_CALLMANAGER-3-StationAlarm : %[DeviceName=<script>alert(1)</script>] [ITL_Signature = {ITL_SHA1} ][ITL_TFTP_Server=cucm-pub]: relayed").into_bytes(),
+    );
+    // Another alarm, junk, an empty and an oversize datagram.
+    msgs.push(b"31 uc-ucm-01 local7 3 : 41679: uc-ucm-01.pcce.local Jul 02 2015 06:22:31 UTC :   %UC_CALLMANAGER-3-EndPointUnregistered: %[DeviceName=SEPE0D1730A8137][IPAddress=10.60.98.210]: An endpoint has unregistered".to_vec());
+    msgs.push(b"\x00\xffjunk".to_vec());
+    msgs.push(Vec::new());
+    msgs.push(vec![b'x'; 65_000]);
+    // A report split in two parts, parts sent out of order.
+    let p1 = "<190>500: cucm-pub: Mar 09 2024 06:32:45 PM.042 UTC : %UC_CALLMANAGER-6-DeviceTLInfo: %[part=500.1/2][DeviceName=SEPSPLIT00001][IPv4Address=10.9.9.9]: Device trust";
+    let p2 = format!("<190>501: cucm-pub: Mar 09 2024 06:32:45 PM.042 UTC : %UC_CALLMANAGER-6-DeviceTLInfo: %[part=500.2/2][ITL_Signature={ITL_SHA1}][ITL_TFTP_Server=cucm-pub]:  list information");
+    msgs.push(p2.into_bytes());
+    msgs.push(p1.as_bytes().to_vec());
+    let refs: Vec<&[u8]> = msgs.iter().map(Vec::as_slice).collect();
+    s.udp(&refs);
+    // TCP: newline framing on one connection, octet counting on another.
+    let mut t = TcpStream::connect(s.tcp.as_deref().unwrap()).unwrap();
+    t.write_all(
+        format!("{}\n{}\n", tlinfo(900, "SEPTCPNL00001", ITL_SHA1), tlinfo(901, "SEPTCPNL00002", OTHER_SHA1))
+            .as_bytes(),
+    )
+    .unwrap();
+    drop(t);
+    let mut t = TcpStream::connect(s.tcp.as_deref().unwrap()).unwrap();
+    let m = tlinfo(902, "SEPTCPOC00001", ITL_SHA1);
+    t.write_all(format!("{} {m}", m.len()).as_bytes()).unwrap();
+    drop(t);
+    let start = Instant::now();
+    while s.json("/api/health")["phones"] != 25 && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let h = s.json("/api/health");
+    assert_eq!(h["phones"], 25, "{h}");
+    assert_eq!(h["reports"], 26, "{h}");
+    assert_eq!(h["other"], 1, "{h}");
+    assert_eq!(h["skipped"], 3, "{h}");
+    assert_eq!(h["references"][0]["sha1"], "280ad91ccb978f073a149cba9163c1a0ed4e7d13");
+    // The duplicate added no history row.
+    let one = s.json("/api/devices/SEP000000000001");
+    assert_eq!(one["device"], "SEP000000000001");
+    assert_eq!(one["reports"].as_array().unwrap().len(), 1);
+    let split = s.json("/api/devices/SEPSPLIT00001");
+    assert_eq!(split["reports"][0]["ipv4"], "10.9.9.9");
+    assert_eq!(split["reports"][0]["itl_status"], "Match");
+
+    // The API's devices JSON is `itlctl devices --json` over the same reports.
+    let text: String = (0..20u32)
+        .map(|i| {
+            let hash = if i % 4 == 0 { OTHER_SHA1 } else { ITL_SHA1 };
+            format!("{}\n", tlinfo(100 + i, &format!("SEP0000000000{i:02}"), hash))
+        })
+        .collect::<String>()
+        + &format!("[DeviceName=<script>alert(1)</script>][ITL_Signature={ITL_SHA1}][ITL_TFTP_Server=cucm-pub]\n")
+        + &format!(
+            "[DeviceName=SEPSPLIT00001][IPv4Address=10.9.9.9][ITL_Signature={ITL_SHA1}][ITL_TFTP_Server=cucm-pub]\n"
+        )
+        + &format!(
+            "{}\n{}\n{}\n",
+            tlinfo(900, "SEPTCPNL00001", ITL_SHA1),
+            tlinfo(901, "SEPTCPNL00002", OTHER_SHA1),
+            tlinfo(902, "SEPTCPOC00001", ITL_SHA1)
+        );
+    let f = d.join("reports.txt");
+    std::fs::write(&f, text).unwrap();
+    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+        .args(["devices", "--json", "--itl", &itl_arg()])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let mut want: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    // The devices the two carry differ only in the IPv4 the file lines gave.
+    let mut got = s.json("/api/devices");
+    for v in [&mut want, &mut got] {
+        for d in v["devices"].as_array_mut().unwrap() {
+            d.as_object_mut().unwrap().remove("ipv4");
+        }
+        // The counts are of what each read: one file here, everything received there.
+        for k in ["reports_read", "fragments_skipped"] {
+            assert!(v.as_object_mut().unwrap().remove(k).is_some_and(|n| n.is_u64()), "{k}");
+        }
+    }
+    assert_eq!(got, want);
+    let mism = s.json("/api/devices?status=Mismatch");
+    let names: Vec<&str> = mism["devices"].as_array().unwrap().iter().map(|d| d["device"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "SEP000000000000",
+            "SEP000000000004",
+            "SEP000000000008",
+            "SEP000000000012",
+            "SEP000000000016",
+            "SEPTCPNL00002"
+        ]
+    );
+    assert_eq!(mism["summary"]["Mismatch"], 6);
+    let csv = s.get("/api/devices.csv?q=TCP").text();
+    assert!(csv.starts_with("device,ipv4,itl_tftp_server,itl_hash,itl_status"), "{csv}");
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+
+    // The page escapes what phones send.
+    let page = s.get("/fleet").text();
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!page.contains("<script>alert"));
+    assert!(page.contains("data-status=\"Mismatch\" data-count=\"6\""), "bar chart");
+    assert!(page.contains("28 0A D9 1C"), "hash in the phone's format");
+    let filtered = s.get("/fleet?status=Mismatch&q=TCP").text();
+    assert!(filtered.contains("SEPTCPNL00002") && !filtered.contains("SEPTCPNL00001"));
+    let phone = s.get("/fleet/SEPSPLIT00001").text();
+    assert!(phone.contains("10.9.9.9"));
+}
+
+#[test]
+fn uploads_show_lint_hash_diff_and_limits() {
+    let d = tmpdir("uploads");
+    let s = Server::start(&d.join("u.db"), &[]);
+    let path = testdata().join("itl-11x-cm-sha1.tlv");
+    let bytes = std::fs::read(&path).unwrap();
+    // show: the body as it is, then as multipart; the JSON is `itlctl show --json`'s.
+    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl")).args(["show", "--json"]).arg(&path).output().unwrap();
+    let mut want: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    let r = http(&s.http, "POST", "/api/show", &[], &bytes);
+    assert_eq!(r.status, 200);
+    let got: Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(got["file"], Value::Null);
+    want["file"] = Value::Null;
+    assert_eq!(got, want);
+    let (ct, body) = multipart(&[("file", "ITLFile.tlv", &bytes)]);
+    let got: Value =
+        serde_json::from_slice(&http(&s.http, "POST", "/api/show", &[("Content-Type", &ct)], &body).body).unwrap();
+    assert_eq!(got["file"], "ITLFile.tlv");
+    assert_eq!(got["verification"]["status"], "valid");
+    // hash: checked against sha1sum's digest of the fixture.
+    let h: Value =
+        serde_json::from_slice(&http(&s.http, "POST", "/api/hash", &[("Content-Type", &ct)], &body).body).unwrap();
+    assert_eq!(h["sha1"], "280ad91ccb978f073a149cba9163c1a0ed4e7d13");
+    assert_eq!(h["file"], "ITLFile.tlv");
+    // lint: the element of `itlctl lint --json`.
+    let l: Value =
+        serde_json::from_slice(&http(&s.http, "POST", "/api/lint", &[("Content-Type", &ct)], &body).body).unwrap();
+    assert_eq!(l["file"], "ITLFile.tlv");
+    assert!(l["findings"].as_array().unwrap().iter().any(|f| f["code"] == "sha1-digest"), "{l}");
+    // diff: `itlctl diff --json`.
+    let old = std::fs::read(testdata().join("scenario-11x-before.tlv")).unwrap();
+    let new = std::fs::read(testdata().join("scenario-11x-cm-regen.tlv")).unwrap();
+    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+        .args(["diff", "--json"])
+        .arg(testdata().join("scenario-11x-before.tlv"))
+        .arg(testdata().join("scenario-11x-cm-regen.tlv"))
+        .output()
+        .unwrap();
+    let want: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    let (ct2, body2) = multipart(&[("old", "a.tlv", &old), ("new", "b.tlv", &new)]);
+    let got: Value =
+        serde_json::from_slice(&http(&s.http, "POST", "/api/diff", &[("Content-Type", &ct2)], &body2).body).unwrap();
+    assert_eq!(got, want);
+    // The page: verdict and the exact show text.
+    let page = http(&s.http, "POST", "/", &[("Content-Type", &ct)], &body).text();
+    assert!(page.contains("data-verdict=\"valid\""));
+    let show = Command::new(env!("CARGO_BIN_EXE_itlctl")).arg("show").arg(&path).output().unwrap();
+    let show = String::from_utf8(show.stdout).unwrap();
+    // The CLI adds the file's mtime line; an upload has none.
+    let show: String = show.lines().filter(|l| !l.contains("last modified")).map(|l| format!("{l}\n")).collect();
+    let esc = show.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    assert!(page.contains(&esc), "the show text, exactly");
+    let dp = http(&s.http, "POST", "/diff", &[("Content-Type", &ct2)], &body2).text();
+    assert!(dp.contains(&format!("data-verdict=\"{}\"", want["phone_trust"].as_str().unwrap())));
+    // 413 without reading the body whole: over 1 MiB per trust list, 64 MiB per report body.
+    let big = vec![0u8; 1024 * 1024 + 1];
+    assert_eq!(http(&s.http, "POST", "/api/show", &[], &big).status, 413);
+    let (ct3, body3) = multipart(&[("file", "big.tlv", &big)]);
+    assert_eq!(http(&s.http, "POST", "/api/lint", &[("Content-Type", &ct3)], &body3).status, 413);
+    let r = http(&s.http, "POST", "/api/reports", &[("Content-Length", "70000000")], b"[DeviceName=x]");
+    assert_eq!(r.status, 413);
+    assert_eq!(r.header("content-security-policy").as_deref(), Some("default-src 'self'"));
+    assert_eq!(s.get("/no/such/page").header("x-content-type-options").as_deref(), Some("nosniff"));
+}
+
+#[test]
+fn sigkill_and_restart_lose_nothing() {
+    let d = tmpdir("kill");
+    let db = d.join("k.db");
+    let mut s = Server::start(&db, &["--itl", &itl_arg(), "--syslog", "udp://127.0.0.1:0"]);
+    let msgs: Vec<String> = (0..500u32).map(|i| tlinfo(i, &format!("SEPK{i:011}"), ITL_SHA1)).collect();
+    let refs: Vec<&[u8]> = msgs.iter().map(|m| m.as_bytes()).collect();
+    s.udp(&refs);
+    // Committed within a second of arrival.
+    std::thread::sleep(Duration::from_millis(1200));
+    // An HTTP report is committed before it is answered.
+    let r =
+        http(&s.http, "POST", "/api/reports", &[], b"DeviceName=SEPHTTP0000001 ITL_Signature=00 ITL_TFTP_Server=x\n");
+    assert_eq!(serde_json::from_slice::<Value>(&r.body).unwrap()["read"], 1);
+    s.kill9();
+    let s = Server::start(&db, &["--itl", &itl_arg()]);
+    let h = s.json("/api/health");
+    assert_eq!(h["phones"], 501, "{h}");
+    assert_eq!(s.json("/api/devices?status=Match")["summary"]["Match"], 500);
+}
+
+#[test]
+fn statuses_follow_a_new_reference_file() {
+    let d = tmpdir("refs");
+    let tftp = d.join("tftp");
+    std::fs::create_dir_all(&tftp).unwrap();
+    std::fs::copy(testdata().join("itl-11x-cm-sha1.tlv"), tftp.join("ITLFile.tlv")).unwrap();
+    let s = Server::start(&d.join("r.db"), &["--itl", tftp.to_str().unwrap()]);
+    let r = http(
+        &s.http,
+        "POST",
+        "/api/reports",
+        &[],
+        format!("[DeviceName=SEPREF000001][ITL_Signature={ITL_SHA1}][ITL_TFTP_Server=cucm]\n").as_bytes(),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(s.json("/api/devices")["devices"][0]["itl_status"], "Match");
+    // Byte for byte what `itlctl devices --json` prints for the same report and file.
+    let f = d.join("one.txt");
+    std::fs::write(&f, format!("[DeviceName=SEPREF000001][ITL_Signature={ITL_SHA1}][ITL_TFTP_Server=cucm]\n")).unwrap();
+    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+        .args(["devices", "--json", "--itl"])
+        .arg(tftp.join("ITLFile.tlv"))
+        .arg(&f)
+        .output()
+        .unwrap();
+    // The same text, but for the counts of what each read.
+    let counts = |t: String| -> String {
+        t.lines().filter(|l| !l.contains("\"reports_read\"") && !l.contains("\"fragments_skipped\"")).collect()
+    };
+    assert_eq!(counts(s.get("/api/devices").text()), counts(String::from_utf8(cli.stdout).unwrap()));
+    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+        .args(["devices", "--csv", "--itl"])
+        .arg(tftp.join("ITLFile.tlv"))
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(s.get("/api/devices.csv").text(), String::from_utf8(cli.stdout).unwrap());
+    assert_eq!(s.get("/api/devices?status=Unknown").text(), "{\n  \"devices\": [],\n  \"fragments_skipped\": 0,\n  \"reports_read\": 1,\n  \"summary\": {\n    \"Match\": 0,\n    \"Mismatch\": 0,\n    \"Not Installed\": 0,\n    \"Unknown\": 0\n  }\n}\n");
+    // A new ITL in the TFTP folder: the phone now holds the old one.
+    let tmp = tftp.join("new.tmp");
+    std::fs::copy(testdata().join("itl-12x-itlrecovery-sha512.tlv"), &tmp).unwrap();
+    std::fs::rename(&tmp, tftp.join("ITLFile.tlv")).unwrap();
+    wait_for("the new reference", || s.json("/api/devices?status=Mismatch")["summary"]["Mismatch"] == 1);
+    assert_eq!(
+        s.json("/api/health")["references"][0]["file"].as_str().unwrap(),
+        tftp.join("ITLFile.tlv").to_str().unwrap()
+    );
+}
+
+#[test]
+fn tls_syslog() {
+    let d = tmpdir("tls");
+    let pem = d.join("syslog.pem");
+    let ok = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-keyout"])
+        .arg(&pem)
+        .arg("-out")
+        .arg(d.join("cert.pem"))
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("openssl not found: TLS test skipped");
+        return;
+    }
+    let cert = std::fs::read(d.join("cert.pem")).unwrap();
+    std::fs::OpenOptions::new().append(true).open(&pem).unwrap().write_all(&cert).unwrap();
+    let s = Server::start(
+        &d.join("tls.db"),
+        &["--itl", &itl_arg(), "--syslog", "tls://127.0.0.1:0", "--syslog-cert", pem.to_str().unwrap()],
+    );
+    let m = tlinfo(7, "SEPTLS0000001", ITL_SHA1);
+    let mut c = Command::new("openssl")
+        .args(["s_client", "-quiet", "-connect", s.tls.as_deref().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(format!("{} {m}", m.len()).as_bytes()).unwrap();
+    wait_for("the TLS report", || s.json("/api/health")["phones"] == 1);
+    let _ = c.kill();
+    let _ = c.wait();
+    assert_eq!(s.json("/api/devices/SEPTLS0000001")["reports"][0]["source"], "tls");
+}
