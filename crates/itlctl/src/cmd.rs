@@ -78,8 +78,6 @@ fn load_anchor(path: &str) -> Result<AnchorFile, String> {
 
 /// `itlctl verify FILE... [--json] [--anchor CERT_OR_TLV] [--jobs N]`; folders give their trust lists.
 pub fn verify_cmd(args: &[String], json: bool, anchor: Option<&str>, recursive: bool, jobs: Option<usize>) -> u8 {
-    let many = crate::jobs::many(args);
-    let (paths, expanded) = input::expand(args, recursive);
     let anchor = match anchor.map(load_anchor).transpose() {
         Ok(a) => a,
         Err(e) => {
@@ -91,17 +89,9 @@ pub fn verify_cmd(args: &[String], json: bool, anchor: Option<&str>, recursive: 
         Some(AnchorFile::List(b)) => TrustList::parse_with(b, Mode::Lenient).ok(),
         _ => None,
     };
-    let mut code = if expanded { OK } else { FAILED };
-    let mut out = Vec::new();
-    let one = |path: &String| verify_one(path, json, anchor.as_ref(), held.as_ref());
-    crate::jobs::ordered(&paths, crate::jobs::threads(jobs), many, one, |(c, j)| {
-        code = code.max(c);
-        out.extend(j);
-    });
-    if json {
-        outln!("{}", itl::json::to_string(&out));
-    }
-    code
+    crate::jobs::each_file(args, recursive, jobs, json, |path: &String| {
+        verify_one(path, json, anchor.as_ref(), held.as_ref())
+    })
 }
 
 /// One file of `verify`: prints its line (or keeps its JSON) and returns its exit code.
@@ -173,19 +163,7 @@ fn verify_one(
 
 /// `itlctl hash FILE... [--json] [--jobs N]`: any file, streamed; folders give their trust lists.
 pub fn hash(args: &[String], json: bool, recursive: bool, jobs: Option<usize>) -> u8 {
-    let many = crate::jobs::many(args);
-    let (paths, expanded) = input::expand(args, recursive);
-    let mut code = if expanded { OK } else { FAILED };
-    let mut out = Vec::new();
-    let one = |path: &String| hash_one(path, json);
-    crate::jobs::ordered(&paths, crate::jobs::threads(jobs), many, one, |(c, j)| {
-        code = code.max(c);
-        out.extend(j);
-    });
-    if json {
-        outln!("{}", itl::json::to_string(&out));
-    }
-    code
+    crate::jobs::each_file(args, recursive, jobs, json, |path: &String| hash_one(path, json))
 }
 
 /// One file of `hash`: prints its digests (or keeps its JSON) and returns its exit code.

@@ -118,6 +118,11 @@ const EXAMPLES: &[(&str, &str)] = &[
   itlctl cert new --cn cucm-lab.example.com --org Example --unit VoIP -o cucm-lab.pem",
     ),
     (
+        "serve",
+        "# Listening beyond loopback needs a token, so this is refused; add --token TOKEN (exit 2)
+  itlctl serve --listen 0.0.0.0:8080 --db :memory:",
+    ),
+    (
         "completions",
         "# Tab completion for bash, in this shell (exit 0)
   source <(itlctl completions bash)

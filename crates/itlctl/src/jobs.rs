@@ -83,3 +83,26 @@ where
         }
     });
 }
+
+/// The shape of `verify`, `lint` and `hash`: every file of `args` (folders expanded,
+/// `recursive` descending) through `one` on up to `jobs` threads, results in argument order;
+/// the JSON values `one` kept are printed as one array when `json`. Returns the worst exit
+/// code (2 when a folder could not be read).
+pub fn each_file<J, W>(args: &[String], recursive: bool, jobs: Option<usize>, json: bool, one: W) -> u8
+where
+    J: serde::Serialize + Send,
+    W: Fn(&String) -> (u8, Option<J>) + Sync,
+{
+    let many = many(args);
+    let (paths, expanded) = crate::input::expand(args, recursive);
+    let mut code = if expanded { crate::input::OK } else { crate::input::FAILED };
+    let mut out = Vec::new();
+    ordered(&paths, threads(jobs), many, one, |(c, j)| {
+        code = code.max(c);
+        out.extend(j);
+    });
+    if json {
+        crate::term::outln!("{}", itl::json::to_string(&out));
+    }
+    code
+}

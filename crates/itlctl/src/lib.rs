@@ -189,9 +189,6 @@ enum Command {
     },
     /// Serve a local web page for trust lists and a live fleet view fed by CUCM's syslog.
     #[cfg(feature = "serve")]
-    #[command(
-        after_help = "Example:\n  itlctl serve --itl /tftp --syslog udp://0.0.0.0:5514 --listen 0.0.0.0:8080 --token s3cret"
-    )]
     Serve {
         /// The web page's address; any address that is not loopback needs --token.
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]

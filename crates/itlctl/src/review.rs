@@ -74,7 +74,6 @@ pub fn lint_cmd(
     recursive: bool,
     jobs: Option<usize>,
 ) -> u8 {
-    let many = crate::jobs::many(args);
     let now = match now {
         Some(s) => match s.parse::<jiff::Timestamp>() {
             Ok(t) => t.as_second(),
@@ -85,18 +84,7 @@ pub fn lint_cmd(
         },
         None => jiff::Timestamp::now().as_second(),
     };
-    let (paths, expanded) = crate::input::expand(args, recursive);
-    let mut code = if expanded { OK } else { FAILED };
-    let mut out = Vec::new();
-    let one = |path: &String| lint_one(path, json_out, days, now);
-    crate::jobs::ordered(&paths, crate::jobs::threads(jobs), many, one, |(c, j)| {
-        code = code.max(c);
-        out.extend(j);
-    });
-    if json_out {
-        outln!("{}", itl::json::to_string(&out));
-    }
-    code
+    crate::jobs::each_file(args, recursive, jobs, json_out, |path: &String| lint_one(path, json_out, days, now))
 }
 
 /// One file of `lint`: prints its findings (or keeps its JSON) and returns its exit code.
