@@ -196,3 +196,41 @@ fn hash_one(path: &str, json: bool) -> (u8, Option<HashJson>) {
     outln!("{text}");
     (code, None)
 }
+
+/// `itlctl fetch URL... [-o DIR]`: saves each file as downloaded.
+pub fn fetch(urls: &[String], dir: &str) -> u8 {
+    let mut code = OK;
+    let bar = crate::term::fetch_bar(urls.len(), crate::jobs::many(urls));
+    for url in urls {
+        bar.set_message(url.clone());
+        if !crate::fetch::is_url(url) {
+            bar.suspend(|| fail(url, "not a tftp://, http:// or https:// URL"));
+            code = FAILED;
+            bar.inc(1);
+            continue;
+        }
+        let name = crate::fetch::file_name(url);
+        let clash = urls.iter().filter(|u| *u != url && crate::fetch::file_name(u) == name).count() > 0;
+        let name = if clash { format!("{}_{name}", crate::fetch::host(url)) } else { name };
+        let path = std::path::Path::new(dir).join(&name);
+        let res = crate::fetch::get(url)
+            .and_then(|b| crate::output::write_atomic(path.to_str().unwrap_or(&name), &b).map(|_| b));
+        match res {
+            Ok(b) => bar.suspend(|| {
+                println!(
+                    "{url} -> {} ({} bytes, SHA-1 {})",
+                    path.display(),
+                    b.len(),
+                    hex::encode(itl::hash::Checksums::of(&b).sha1)
+                )
+            }),
+            Err(e) => {
+                bar.suspend(|| fail(url, &e));
+                code = FAILED;
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    code
+}

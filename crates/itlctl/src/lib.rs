@@ -11,6 +11,7 @@ mod fetch;
 mod help;
 mod input;
 mod jobs;
+mod output;
 mod pbx;
 mod review;
 mod term;
@@ -261,7 +262,7 @@ where
         Command::Lint { files, json, recursive, days, now, jobs: j } => {
             review::lint_cmd(&files, json, days, now.as_deref(), recursive, jobs(j))
         }
-        Command::Fetch { urls, output } => fetch::fetch_cmd(&urls, &output),
+        Command::Fetch { urls, output } => cmd::fetch(&urls, &output),
         Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
         Command::Resign { file, key, cert, output, digest } => {
             write::resign(&file, &key, cert.as_deref(), &output, digest)

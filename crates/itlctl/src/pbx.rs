@@ -14,7 +14,7 @@ use itl::{Digest, TrustList};
 use rsa::RsaPrivateKey;
 
 use crate::input::{fail, read, FAILED, NEGATIVE, OK};
-use crate::write::write_atomic;
+use crate::output::write_atomic;
 
 /// The digest of a signed config file (phones know these two).
 #[derive(Debug, Clone, Copy, ValueEnum)]

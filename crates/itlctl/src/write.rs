@@ -79,18 +79,6 @@ pub struct BuildArgs {
     force: bool,
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder.
-pub(crate) fn write_atomic(path: &str, bytes: &[u8]) -> Result<(), String> {
-    let p = Path::new(path);
-    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = p.file_name().ok_or("the output path names no file")?.to_string_lossy();
-    let tmp = dir.join(format!(".{name}.itlctl-{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, p)).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write: {e}; check that the folder exists and is writable")
-    })
-}
-
 fn read_text(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}; check the path and permissions"))
 }
@@ -182,7 +170,7 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
         b.signer_version = Some((1, 1));
     }
     let out = SignerId::from_certificate(&signer).and_then(|id| b.sign_rsa(&id, &key));
-    match out.map_err(|e| e.to_string()).and_then(|bytes| write_atomic(&args.output, &bytes)) {
+    match out.map_err(|e| e.to_string()).and_then(|bytes| crate::output::write_atomic(&args.output, &bytes)) {
         Ok(()) => OK,
         Err(e) => {
             fail(&args.output, &e);
@@ -217,7 +205,7 @@ pub fn resign(file: &str, key: &str, cert: Option<&str>, output: &str, digest: O
         }
     };
     match itl::build::resign(&list, &der, &k, digest.map(Digest::from)) {
-        Ok(bytes) => match write_atomic(output, &bytes) {
+        Ok(bytes) => match crate::output::write_atomic(output, &bytes) {
             Ok(()) => OK,
             Err(e) => {
                 fail(output, &e);
