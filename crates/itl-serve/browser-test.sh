@@ -28,7 +28,7 @@ curl -sf -F file=@testdata/itl-11x-cm-sha1.tlv "$base/" | sed "s|<head>|<head><b
 chrome --dump-dom "file://$work/upload.html" >"$work/upload.dom"
 grep -q 'data-verdict="valid"' "$work/upload.dom" || { echo "browser: no valid verdict"; exit 1; }
 grep -q 'signed by <b>CallManager</b>' "$work/upload.dom" || { echo "browser: no signer token"; exit 1; }
-"$ITLCTL" show testdata/itl-11x-cm-sha1.tlv | grep -v 'last modified' | head -12 >"$work/show.txt"
+"$ITLCTL" show testdata/itl-11x-cm-sha1.tlv | grep -v 'last modified' | sed -n '1,12p' >"$work/show.txt"
 python3 - "$work/upload.dom" "$work/show.txt" <<'PY'
 import html, re, sys
 dom = open(sys.argv[1]).read()
