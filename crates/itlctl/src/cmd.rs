@@ -168,22 +168,25 @@ pub fn hash(args: &[String], json: bool, recursive: bool, jobs: Option<usize>) -
 
 /// One file of `hash`: prints its digests (or keeps its JSON) and returns its exit code.
 fn hash_one(path: &str, json: bool) -> (u8, Option<HashJson>) {
-    let c = match input::hash_stream(path) {
-        Ok(c) => c,
-        Err(e) => {
-            fail(path, &e);
-            return (FAILED, None);
-        }
+    // A trust list is read once (bounded) to be hashed and checked; anything else, or a
+    // `.tlv` too large to be one, is hashed as a stream.
+    let tlv = path.to_ascii_lowercase().ends_with(".tlv") && path != "-";
+    let small = if tlv { input::read_limited(path, input::MAX_TRUST_LIST).ok() } else { None };
+    let c = match &small {
+        Some(inp) => itl::hash::Checksums::of(&inp.bytes),
+        None => match input::hash_stream(path) {
+            Ok(c) => c,
+            Err(e) => {
+                fail(path, &e);
+                return (FAILED, None);
+            }
+        },
     };
     let mut code = OK;
     // A trust list is hashed as it is, but a malformed one is reported (exit 2).
-    if path.to_ascii_lowercase().ends_with(".tlv") && path != "-" {
-        if let Ok(inp) = input::read_limited(path, input::MAX_TRUST_LIST) {
-            if let Err(e) = TrustList::parse(&inp.bytes) {
-                fail(path, &format!("hashed, but not a well-formed trust list: {}", e.located()));
-                code = FAILED;
-            }
-        }
+    if let Some(Err(e)) = small.as_ref().map(|inp| TrustList::parse(&inp.bytes)) {
+        fail(path, &format!("hashed, but not a well-formed trust list: {}", e.located()));
+        code = FAILED;
     }
     if json {
         return (code, Some(HashJson { file: path.to_owned(), checksums: itl::json::ChecksumsJson::from(&c) }));

@@ -20,7 +20,7 @@ mod write;
 
 use std::ffi::OsString;
 
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Read, verify and explain Cisco Unified CM trust lists (ITLFile.tlv, CTLFile.tlv).
 #[derive(Debug, Parser)]
@@ -53,39 +53,17 @@ enum Command {
     },
     /// Check the signature of one or more trust lists and say which token signed each.
     Verify {
-        /// The files (for example every `ITLSEP<MAC>.tlv` of a TFTP folder), or folders:
-        /// every ITL*.tlv and CTL*.tlv in them.
-        #[arg(required = true)]
-        files: Vec<String>,
-        /// Print a JSON array.
-        #[arg(long)]
-        json: bool,
-        /// With folders, descend into their sub-folders.
-        #[arg(short, long)]
-        recursive: bool,
+        #[command(flatten)]
+        files: FileArgs,
         /// Trust only this certificate (PEM/DER), or the SAST/TFTP records of this trust
         /// list, as a phone holding it would.
         #[arg(long, value_name = "CERT_OR_TLV")]
         anchor: Option<String>,
-        /// Files checked at the same time (default: one per core).
-        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
     },
     /// Print MD5, SHA-1, SHA-256 and SHA-512 of whole files, also as phones show them.
     Hash {
-        /// The files (any size, read as a stream), or folders: every ITL*.tlv and CTL*.tlv
-        /// in them.
-        #[arg(required = true)]
-        files: Vec<String>,
-        /// Print a JSON array.
-        #[arg(long)]
-        json: bool,
-        /// With folders, descend into their sub-folders.
-        #[arg(short, long)]
-        recursive: bool,
-        /// Files hashed at the same time (default: one per core).
-        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
+        #[command(flatten)]
+        files: FileArgs,
     },
     /// Find the phones that hold a stale ITL or CTL, from their DeviceTLInfo reports.
     Devices {
@@ -119,24 +97,14 @@ enum Command {
     },
     /// Check trust lists for expiring certificates, weak or missing ITLRecovery, size limits.
     Lint {
-        /// The files, or folders: every ITL*.tlv and CTL*.tlv in them.
-        #[arg(required = true)]
-        files: Vec<String>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-        /// With folders, descend into their sub-folders.
-        #[arg(short, long)]
-        recursive: bool,
+        #[command(flatten)]
+        files: FileArgs,
         /// Warn about certificates expiring within this many days.
         #[arg(long, default_value_t = 90)]
         days: i64,
         /// Pretend the time is this (RFC 3339), for reproducible checks.
         #[arg(long)]
         now: Option<String>,
-        /// Files checked at the same time (default: one per core).
-        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
     },
     /// Download trust lists from TFTP servers (tftp://host/ITLFile.tlv, http://host:6970/…)
     /// and save them byte for byte.
@@ -218,6 +186,24 @@ enum Command {
     },
 }
 
+/// The file arguments of `verify`, `lint` and `hash`.
+#[derive(Debug, Args)]
+struct FileArgs {
+    /// The files (for example every `ITLSEP<MAC>.tlv` of a TFTP folder), or folders: every
+    /// ITL*.tlv and CTL*.tlv in them.
+    #[arg(required = true)]
+    files: Vec<String>,
+    /// Print a JSON array.
+    #[arg(long)]
+    json: bool,
+    /// With folders, descend into their sub-folders.
+    #[arg(short, long)]
+    recursive: bool,
+    /// Files worked on at the same time (default: one per core).
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+}
+
 /// The command line definition, with the examples that end each `--help`.
 fn command() -> clap::Command {
     help::with_examples(Cli::command())
@@ -253,14 +239,14 @@ where
     let jobs = |j: Option<u16>| j.map(usize::from);
     term::guard(|| match cli.command {
         Command::Show { file, json, recursive } => cmd::show(&file, json, recursive),
-        Command::Verify { files, json, recursive, anchor, jobs: j } => {
-            cmd::verify_cmd(&files, json, anchor.as_deref(), recursive, jobs(j))
+        Command::Verify { files: f, anchor } => {
+            cmd::verify_cmd(&f.files, f.json, anchor.as_deref(), f.recursive, jobs(f.jobs))
         }
-        Command::Hash { files, json, recursive, jobs: j } => cmd::hash(&files, json, recursive, jobs(j)),
+        Command::Hash { files: f } => cmd::hash(&f.files, f.json, f.recursive, jobs(f.jobs)),
         Command::Devices { itl, ctl, json, csv, reports } => devices::devices(&itl, &ctl, json, csv, &reports),
         Command::Diff { old, new, json } => review::diff_cmd(&old, &new, json),
-        Command::Lint { files, json, recursive, days, now, jobs: j } => {
-            review::lint_cmd(&files, json, days, now.as_deref(), recursive, jobs(j))
+        Command::Lint { files: f, days, now } => {
+            review::lint_cmd(&f.files, f.json, days, now.as_deref(), f.recursive, jobs(f.jobs))
         }
         Command::Fetch { urls, output } => cmd::fetch(&urls, &output),
         Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
