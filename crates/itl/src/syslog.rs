@@ -462,16 +462,24 @@ impl<K: Hash + Eq + Clone> Joiner<K> {
     /// Drops messages incomplete for longer than the timeout at time `now`; returns the
     /// number of parts dropped (each counts as skipped).
     pub fn expire(&mut self, now: u64) -> usize {
+        self.expire_each(now, |_, _| {})
+    }
+
+    /// As [`Joiner::expire`], telling `dropped` when each dropped message was first seen
+    /// and how many of its parts had come.
+    pub fn expire_each(&mut self, now: u64, mut dropped: impl FnMut(u64, usize)) -> usize {
         let timeout = self.timeout;
-        let mut dropped = 0;
+        let mut total = 0;
         self.pending.retain(|_, p| {
             let keep = now.saturating_sub(p.first_seen) < timeout;
             if !keep {
-                dropped += p.parts.iter().flatten().count();
+                let parts = p.parts.iter().flatten().count();
+                total += parts;
+                dropped(p.first_seen, parts);
             }
             keep
         });
-        dropped
+        total
     }
 }
 

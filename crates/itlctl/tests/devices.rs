@@ -294,7 +294,10 @@ fn an_alarm_that_never_closes_does_not_hide_the_reports_after_it() {
     // (the last runs into the whole sample's SIP header lines, up to its `<x-cisco-alarm>`)
     let listed: Vec<String> = frags.iter().map(|(a, b)| format!("{a}-{b}")).collect();
     assert!(
-        err.contains(&format!("4 alarm fragments that never close could not be read (lines {})", listed.join(", "))),
+        err.contains(&format!(
+            "4 alarm fragments (never closed, or split with a part missing) could not be read (lines {})",
+            listed.join(", ")
+        )),
         "{err}"
     );
     assert_eq!(j["reports_read"], 4);
@@ -454,4 +457,38 @@ fn memory_stays_under_300_bytes_a_phone() {
         format!("{PHONES} devices: {PHONES} Match, 0 Mismatch, 0 Not Installed, 0 Unknown (ITL); reports read: {}, fragments skipped: 0", 2 * PHONES)
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_cucm_message_split_into_parts_is_joined_from_a_file() {
+    // CUCM splits a message over 800 octets into `[part=SEQ.i/n]` messages; a syslog server
+    // writes each on its own line, between other senders' lines.
+    let file = t("itl-11x-cm-sha1.tlv");
+    let hash = phone(&sum("sha1sum", Path::new(&file)));
+    let head = |seq: u32, host: &str| {
+        format!("<190>{seq}: {host}: Mar 09 2024 06:32:45 PM.042 UTC : %UC_CALLMANAGER-6-DeviceTLInfo: ")
+    };
+    let log = [
+        head(500, "cucm-pub") + "%[part=500.1/2][DeviceName=SEP0011223344AA][IPv4Address=10.9.9.9]: Device",
+        "<189>77: cucm-sub: Mar 09 2024 06:32:45 PM.043 UTC :  %UC_CALLMANAGER-6-EndPointRegistered: %[DeviceName=SEP0011223344AA][IPAddress=10.9.9.9]: registered".into(),
+        head(501, "cucm-pub") + &format!("%[part=500.2/2][ITL_Signature={hash}][ITL_TFTP_Server=cucm-pub]: trust list information"),
+        head(502, "cucm-pub") + "%[part=502.1/2][DeviceName=SEP0011223344BB][IPv4Address=10.9.9.8]: Device",
+    ]
+    .join("\n");
+    let dir = std::env::temp_dir().join(format!("itlctl-parts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("syslog.log");
+    std::fs::write(&path, log).unwrap();
+    let o = itlctl(&["devices", "--json", "--itl", &format!("cucm-pub={file}"), path.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["devices"].as_array().unwrap().len(), 1, "{j}");
+    assert_eq!(j["devices"][0]["device"], "SEP0011223344AA");
+    assert_eq!(j["devices"][0]["ipv4"], "10.9.9.9");
+    assert_eq!(j["devices"][0]["itl_status"], "Match");
+    assert_eq!(j["reports_read"], 1);
+    assert_eq!(j["fragments_skipped"], 1, "the part whose sibling never came");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("split with a part missing") && err.contains("(lines 4)"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
 }

@@ -76,7 +76,7 @@ pub fn collect<R: BufRead>(input: R) -> Collected {
     }
     if frags > 0 {
         out.messages.push(format!(
-            "{frags} alarm fragments that never close could not be read (lines {}); the reports after them were read",
+            "{frags} alarm fragments (never closed, or split with a part missing) could not be read (lines {}); the reports after them were read",
             list(&frag_lines, frags)
         ));
     }

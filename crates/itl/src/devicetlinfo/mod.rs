@@ -173,6 +173,24 @@ impl<'a> ReportRef<'a> {
     }
 }
 
+impl From<Report> for ReportRef<'static> {
+    /// The report's strings, moved.
+    fn from(r: Report) -> Self {
+        let o = |v: Option<String>| v.map(Cow::Owned);
+        ReportRef {
+            line: r.line,
+            device_name: o(r.device_name),
+            ipv4: o(r.ipv4),
+            ipv6: o(r.ipv6),
+            ctl_signature: o(r.ctl_signature),
+            ctl_tftp_server: o(r.ctl_tftp_server),
+            itl_signature: o(r.itl_signature),
+            itl_tftp_server: o(r.itl_tftp_server),
+            status_code: o(r.status_code),
+        }
+    }
+}
+
 /// What the reader found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {

@@ -2,11 +2,13 @@
 //! line-level parser for the report found.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::BufRead;
 
 use memchr::memmem::Finder;
 
 use super::{Event, EventRef, ReportRef, MAX_ALARM_BYTES, MAX_LINE_BYTES};
+use crate::syslog::{Joiner, Outcome};
 
 /// The buffer holds one longest line plus the byte that shows it is longer.
 const CAP: usize = MAX_LINE_BYTES + 1;
@@ -15,6 +17,12 @@ const FIRST: usize = 64 * 1024;
 
 const ALARM: &str = "<x-cisco-alarm";
 const ALARM_END: &str = "</x-cisco-alarm>";
+
+/// Split CiscoLog messages (`[part=SEQ.i/n]`) waiting for their other parts, at most.
+const PENDING_PARTS: usize = 4096;
+/// Lines within which the parts of one split message must all come (a syslog server
+/// writes them within milliseconds of each other, between other senders' lines).
+const PART_LINES: u64 = 10_000;
 
 /// Substring searchers built once per reader.
 #[derive(Debug)]
@@ -25,6 +33,8 @@ struct Needles {
     end: Finder<'static>,
     device: Finder<'static>,
     device_tag: Finder<'static>,
+    /// What a `[part=SEQ.i/n]` tag holds (spaces may surround the `=`).
+    part: Finder<'static>,
 }
 
 impl Needles {
@@ -34,6 +44,7 @@ impl Needles {
             end: Finder::new(ALARM_END),
             device: Finder::new("DeviceName="),
             device_tag: Finder::new("DeviceName"),
+            part: Finder::new("part"),
         }
     }
 }
@@ -49,6 +60,10 @@ struct State {
     csv_header: Option<Vec<String>>,
     csv: csv_core::Reader,
     keys: Vec<(usize, usize)>,
+    /// Split messages, keyed by sending host, timed in lines.
+    parts: Joiner<String>,
+    /// Events made while reading a line, handed out before the next line is read.
+    queued: VecDeque<EventRef<'static>>,
 }
 
 /// Which parser reads a line's report.
@@ -124,6 +139,8 @@ impl<R: BufRead> Reader<R> {
                 csv_header: None,
                 csv: csv_core::Reader::new(),
                 keys: Vec::new(),
+                parts: Joiner::new(PENDING_PARTS, PART_LINES),
+                queued: VecDeque::new(),
             },
         }
     }
@@ -155,8 +172,15 @@ impl<R: BufRead> Reader<R> {
     /// Reads up to the next event: an owned one, or where the text of a borrowed one is.
     fn advance(&mut self) -> Option<std::io::Result<Found>> {
         loop {
+            if let Some(ev) = self.st.queued.pop_front() {
+                return Some(Ok(Found::Owned(ev)));
+            }
             if self.start == self.region {
                 if self.eof {
+                    if self.st.parts.pending() > 0 {
+                        self.st.expire_parts(u64::MAX);
+                        continue;
+                    }
                     if self.st.in_xml {
                         self.st.in_xml = false;
                         self.st.xml.clear();
@@ -395,6 +419,9 @@ impl<R: BufRead> Reader<R> {
         Ok(None)
     }
 }
+
+/// Why a split message was dropped.
+const INCOMPLETE: &str = "a split message ([part=SEQ.i/n]) whose other parts never came";
 
 /// Newlines in `b`.
 fn count_lines(b: &[u8]) -> usize {
@@ -771,11 +798,56 @@ impl State {
             // Other alarms name devices too (`EndPointRegistered: %[DeviceName=…]`).
             return Step::Done(None);
         }
+        if has_eq && n.part.find(tb).is_some() {
+            if let Some(step) = self.part(text, line) {
+                return step;
+            }
+        }
+        let n = &self.needles;
         if let Some(at) = has_eq.then(|| n.device.find(tb)).flatten() {
             let kind = if text[..at].ends_with('[') { Kind::Brackets } else { Kind::Pairs };
             return Step::Done(Some(Out::Parse(kind, text.as_ptr() as usize - base, text.len())));
         }
         Step::Done(Some(Out::Owned(EventRef::NotUnderstood { line, why: "mentions DeviceTLInfo but holds no report" })))
+    }
+
+    /// A CiscoLog message split into `[part=SEQ.i/n]` pieces: kept until its other parts
+    /// come, then read whole. `None` when the line is not such a part.
+    fn part(&mut self, text: &str, line: usize) -> Option<Step> {
+        let msg = crate::syslog::parse(text).ok()?;
+        match msg.part() {
+            Ok(Some(_)) => {}
+            Ok(None) => return None,
+            Err(e) => return Some(Step::Done(Some(Out::Owned(EventRef::NotUnderstood { line, why: e.as_str() })))),
+        }
+        let host = msg.host.unwrap_or("").to_owned();
+        let now = line as u64;
+        self.expire_parts(now);
+        for out in self.parts.push(&host, text, now) {
+            let ev = match out {
+                Outcome::Report(mut r) => {
+                    r.line = line;
+                    EventRef::Report(r.into())
+                }
+                Outcome::Pending | Outcome::Other => continue,
+                Outcome::Skipped(crate::syslog::Error::Incomplete) => {
+                    EventRef::Fragment { first: line, last: line, why: INCOMPLETE }
+                }
+                Outcome::Skipped(e) => EventRef::NotUnderstood { line, why: e.as_str() },
+            };
+            self.queued.push_back(ev);
+        }
+        Some(Step::Done(None))
+    }
+
+    /// Queues a fragment (named by the line of its first part) for each split message
+    /// whose parts did not all come within [`PART_LINES`] lines of line `now`.
+    fn expire_parts(&mut self, now: u64) {
+        let queued = &mut self.queued;
+        self.parts.expire_each(now, |first, _| {
+            let first = usize::try_from(first).unwrap_or(usize::MAX);
+            queued.push_back(EventRef::Fragment { first, last: first, why: INCOMPLETE });
+        });
     }
 
     /// Looks for the end of the alarm in what was appended from byte `from` on.
@@ -934,5 +1006,57 @@ mod tests {
                 assert!(matches!(&ev[1], Event::Report(r) if r.line == 2), "{len}: {:?}", ev[1]);
             }
         }
+    }
+
+    #[test]
+    fn split_messages_are_joined_per_host_and_a_lost_part_is_a_fragment() {
+        let head = |seq: u32, host: &str| {
+            format!("<190>{seq}: {host}: Mar 09 2024 06:32:45 PM.042 UTC : %UC_CALLMANAGER-6-DeviceTLInfo: ")
+        };
+        let other = "<189>9: cucm-pub: Mar 09 2024 06:32:45 PM.043 UTC :  %UC_CALLMANAGER-6-EndPointRegistered: %[DeviceName=SEP000000000001][IPAddress=10.0.0.1]: registered\n";
+        let mut text = String::new();
+        // Line 1: part 1 of pub's 500; line 2: another alarm; line 3: part 1 of sub's 500
+        // (same number, another host); line 4: part 2 of pub's 500; line 5: a part whose
+        // siblings never come; line 6: sub's part 2 (spaces around the tag's `=`).
+        text +=
+            &(head(500, "cucm-pub") + "%[part=500.1/2][DeviceName=SEP000000000001][IPv4Address=10.0.0.1]: Device\n");
+        text += other;
+        text += &(head(500, "cucm-sub") + "%[part=500.1/2][DeviceName=SEP000000000002]: Device\n");
+        text += &(head(501, "cucm-pub") + "%[part=500.2/2][ITL_Signature=1B A1][ITL_TFTP_Server=cucm-pub]: TL info\n");
+        text += &(head(503, "cucm-pub") + "%[part=503.1/3][DeviceName=SEP000000000003]: x\n");
+        text +=
+            &(head(501, "cucm-sub") + "%[ part = 500.2/2][ITL_Signature=AB CD][ITL_TFTP_Server=cucm-sub]: TL info\n");
+        let ev = events(text.as_bytes());
+        let reports: Vec<_> = ev
+            .iter()
+            .filter_map(|e| match e {
+                Event::Report(r) => {
+                    Some((r.line, r.device_name.as_deref(), r.ipv4.as_deref(), r.itl_signature.as_deref()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            reports,
+            [
+                (4, Some("SEP000000000001"), Some("10.0.0.1"), Some("1B A1")),
+                (6, Some("SEP000000000002"), None, Some("AB CD"))
+            ]
+        );
+        assert_eq!(ev.last(), Some(&Event::Fragment { first: 5, last: 5, why: INCOMPLETE }));
+        assert_eq!(ev.len(), 3);
+        for step in [1, 7, 64] {
+            assert_eq!(events(Trickle { data: text.as_bytes(), step, n: 0 }), ev, "step {step}");
+        }
+        // A part that waits longer than PART_LINES lines is given up.
+        let mut late = head(600, "h") + "%[part=600.1/2][DeviceName=SEP000000000004]: a\n";
+        late += &"filler\n".repeat(PART_LINES as usize + 1);
+        late += &(head(601, "h") + "%[part=600.2/2][ITL_Signature=AB][ITL_TFTP_Server=h]: b\n");
+        let ev = events(late.as_bytes());
+        assert_eq!(ev[0], Event::Fragment { first: 1, last: 1, why: INCOMPLETE });
+        assert!(ev.iter().all(|e| !matches!(e, Event::Report(_))), "{ev:?}");
+        // A malformed part tag is named.
+        let bad = head(7, "h") + "%[part=7.3/2][DeviceName=SEP000000000005][ITL_Signature=AB]: c\n";
+        assert_eq!(events(bad.as_bytes()), [Event::NotUnderstood { line: 1, why: "malformed [part=SEQ.i/n] tag" }]);
     }
 }
