@@ -119,17 +119,9 @@ fn devicetlinfo(c: &mut Criterion) {
     for format in ["brackets", "pairs", "xml", "csv"] {
         let text = syslog(format, 16 << 20);
         g.throughput(Throughput::Bytes(text.len() as u64));
+        // What `itlctl devices` does with each file.
         g.bench_function(format!("read + keep latest, {format}"), |x| {
-            x.iter(|| {
-                let mut latest = itl::devicetlinfo::Latest::default();
-                let mut rd = itl::devicetlinfo::Reader::new(black_box(text.as_bytes()));
-                while let Some(Ok(ev)) = rd.next_ref() {
-                    if let itl::devicetlinfo::EventRef::Report(r) = ev {
-                        latest.add_ref(&r);
-                    }
-                }
-                latest.len()
-            })
+            x.iter(|| itl::devicetlinfo::collect(black_box(text.as_bytes())).latest.len())
         });
     }
     // The owned-event iterator, for comparison.

@@ -49,7 +49,7 @@ pub fn collect<R: BufRead>(input: R) -> Collected {
         match ev {
             EventRef::Report(r) => {
                 count += 1;
-                out.latest.add_ref(&r);
+                out.latest.stage_ref(&r);
             }
             EventRef::MissingDeviceName { line } => {
                 if unnamed.len() < LISTED {
@@ -70,6 +70,7 @@ pub fn collect<R: BufRead>(input: R) -> Collected {
             }
         }
     }
+    out.latest.flush();
     if bad > 0 {
         out.messages
             .push(format!("{bad} lines not understood (lines {}); {count} reports read", list(&bad_lines, bad)));

@@ -108,7 +108,13 @@ impl Values {
     /// What the output shows: lower-case hex, or the phone's words.
     fn shown(&self, i: u32) -> Option<String> {
         match self.get(i)? {
-            Value::Hash(h) => Some(hex::encode(h)),
+            Value::Hash(h) => {
+                // Through a buffer: `hex::encode` builds its string a char at a time.
+                let mut buf = [0u8; 128];
+                let out = buf.get_mut(..h.len() * 2)?;
+                hex::encode_to_slice(h, out).ok()?;
+                Some(String::from_utf8_lossy(out).into_owned())
+            }
             Value::Text(t) => (!t.is_empty()).then(|| t.to_string()),
         }
     }
@@ -205,7 +211,13 @@ pub struct Latest {
     last_itl_server: Option<(Box<str>, u32, u32)>,
     last_ctl_server: Option<(Box<str>, u32)>,
     last_values: [Option<(Box<str>, u32)>; 2],
+    /// Reports read but not yet in `map` (see [`Latest::stage_ref`]); empty whenever a
+    /// caller outside this crate can see the table.
+    staged: Vec<(Key, Entry)>,
 }
+
+/// Reports staged before their table slots are written together.
+const STAGED: usize = 16;
 
 impl Latest {
     /// Keeps `r`, replacing an earlier report of the same device and server.
@@ -215,6 +227,31 @@ impl Latest {
 
     /// Keeps a borrowed report, as [`Latest::add`] does.
     pub fn add_ref(&mut self, r: &ReportRef<'_>) {
+        let (k, e) = self.entry(r);
+        self.map.insert(k, e);
+    }
+
+    /// As [`Latest::add_ref`], but the table slot is written later, with those of the
+    /// next few reports: with many phones each write misses the cache, and a burst of
+    /// independent writes lets the processor wait for several misses at once. The caller
+    /// must call [`Latest::flush`] before anything else reads the table.
+    pub(crate) fn stage_ref(&mut self, r: &ReportRef<'_>) {
+        let ke = self.entry(r);
+        self.staged.push(ke);
+        if self.staged.len() >= STAGED {
+            self.flush();
+        }
+    }
+
+    /// Writes the staged reports, in the order they were read.
+    pub(crate) fn flush(&mut self) {
+        for (k, e) in self.staged.drain(..) {
+            self.map.insert(k, e);
+        }
+    }
+
+    /// The key and table entry of a report, its strings interned.
+    fn entry(&mut self, r: &ReportRef<'_>) -> (Key, Entry) {
         let name = r.device_name.as_deref().unwrap_or("");
         let device = pack_device(name).unwrap_or_else(|| u64::from(self.strs.id(name)));
         let itl_server = r.itl_tftp_server.as_deref();
@@ -255,7 +292,7 @@ impl Latest {
             },
         };
         let e = Entry { itl_server: itl_server_id, ctl_server: ctl_server_id, ipv4, itl, ctl };
-        self.map.insert(Key { device, server }, e);
+        (Key { device, server }, e)
     }
 
     /// The id of a reported value, through the one-entry cache `slot`.
@@ -273,6 +310,7 @@ impl Latest {
 
     /// Adds the reports of `later` (read after this one's), which win.
     pub fn merge(&mut self, later: Latest) {
+        debug_assert!(self.staged.is_empty() && later.staged.is_empty());
         let Latest { map, strs, values, .. } = later;
         self.map.reserve(map.len());
         for (k, e) in map {
@@ -296,6 +334,7 @@ impl Latest {
 
     /// Number of (device, server) pairs kept.
     pub fn len(&self) -> usize {
+        debug_assert!(self.staged.is_empty());
         self.map.len()
     }
 
@@ -406,5 +445,26 @@ mod tests {
         for ip in ["010.1.1.1", "10.0.0.256", "1.2.3", "1.2.3.4.5", "a.b.c.d", "", "1..2.3", " 1.2.3.4"] {
             assert_eq!(pack_ipv4(ip), None, "{ip}");
         }
+    }
+
+    #[test]
+    fn staged_reports_keep_the_last_one_as_direct_ones_do() {
+        let (mut direct, mut staged) = (Latest::default(), Latest::default());
+        for i in 0..(3 * STAGED + 5) {
+            let r = Report {
+                device_name: Some(format!("SEP00000000000{}", i % 3)),
+                itl_signature: Some(format!("{i:02X} {}", "AA ".repeat(19))),
+                itl_tftp_server: Some("pub".into()),
+                ..Report::default()
+            };
+            direct.add_ref(&r.as_ref());
+            staged.stage_ref(&r.as_ref());
+        }
+        staged.flush();
+        assert_eq!(staged.len(), 3);
+        assert_eq!(staged.rows(&[], &[]).0, direct.rows(&[], &[]).0);
+        // The last of the 53 reports of SEP…0 is report 51 (0x33), its SHA-1 shown in hex.
+        let want = format!("33{}", "aa".repeat(19));
+        assert_eq!(staged.rows(&[], &[]).0[0].itl_hash.as_deref(), Some(want.as_str()));
     }
 }
