@@ -345,7 +345,8 @@ impl Latest {
 
     fn device(&self, k: &Key) -> String {
         if k.device & PACKED != 0 {
-            String::from_utf8_lossy(&unpack_device(k.device)).into_owned()
+            // Always ASCII.
+            unpack_device(k.device).iter().map(|&b| char::from(b)).collect()
         } else {
             self.strs.get(k.device as u32).to_owned()
         }
@@ -366,7 +367,13 @@ impl Latest {
             let (pa, pb) = (unpack_device(a.device), unpack_device(b.device));
             self.name_bytes(a, &pa).cmp(self.name_bytes(b, &pb))
         };
-        by_device.then_with(|| self.strs.get(a.server).cmp(self.strs.get(b.server)))
+        by_device.then_with(|| {
+            if a.server == b.server {
+                Ordering::Equal
+            } else {
+                self.strs.get(a.server).cmp(self.strs.get(b.server))
+            }
+        })
     }
 
     fn status<'s>(&self, served: &'s [Served], server: u32, value: u32) -> (Status, Option<&'s str>) {
@@ -402,9 +409,10 @@ impl Latest {
 
     /// The rows by device then server, made one at a time (for output that streams).
     pub fn sorted_rows<'s>(&'s self, itl: &'s [Served], ctl: &'s [Served]) -> impl Iterator<Item = DeviceRow> + 's {
-        let mut v: Vec<(&Key, &Entry)> = self.map.iter().collect();
-        v.sort_unstable_by(|a, b| self.order(a.0, b.0));
-        v.into_iter().map(move |(k, e)| self.row(k, e, itl, ctl))
+        // Copies, so that the sort compares neighbours in memory, not entries all over the table.
+        let mut v: Vec<(Key, Entry)> = self.map.iter().map(|(k, e)| (*k, *e)).collect();
+        v.sort_unstable_by(|a, b| self.order(&a.0, &b.0));
+        v.into_iter().map(move |(k, e)| self.row(&k, &e, itl, ctl))
     }
 
     /// The rows, by device then server, and the counts of ITL statuses.
