@@ -71,20 +71,50 @@ pub struct Report {
     pub status_code: Option<String>,
 }
 
+/// A report's parameter, named once here by its wire name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Param {
+    DeviceName,
+    Ipv4,
+    Ipv6,
+    CtlSignature,
+    CtlTftpServer,
+    ItlSignature,
+    ItlTftpServer,
+    StatusCode,
+}
+
+impl Param {
+    /// The parameter a wire name (spaces around it ignored) names.
+    pub(crate) fn of(name: &str) -> Option<Param> {
+        Some(match name.trim() {
+            "DeviceName" => Param::DeviceName,
+            "IPv4Address" => Param::Ipv4,
+            "IPv6Address" => Param::Ipv6,
+            "CTL_Signature" => Param::CtlSignature,
+            "CTL_TFTP_Server" => Param::CtlTftpServer,
+            "ITL_Signature" => Param::ItlSignature,
+            "ITL_TFTP_Server" => Param::ItlTftpServer,
+            "StatusCode" => Param::StatusCode,
+            _ => return None,
+        })
+    }
+}
+
 impl Report {
     /// Sets a parameter by its wire name; unknown names are ignored. Values are trimmed.
     pub fn set(&mut self, name: &str, value: &str) {
+        let Some(p) = Param::of(name) else { return };
         let v = Some(value.trim().to_owned());
-        match name.trim() {
-            "DeviceName" => self.device_name = v,
-            "IPv4Address" => self.ipv4 = v,
-            "IPv6Address" => self.ipv6 = v,
-            "CTL_Signature" => self.ctl_signature = v,
-            "CTL_TFTP_Server" => self.ctl_tftp_server = v,
-            "ITL_Signature" => self.itl_signature = v,
-            "ITL_TFTP_Server" => self.itl_tftp_server = v,
-            "StatusCode" => self.status_code = v,
-            _ => {}
+        match p {
+            Param::DeviceName => self.device_name = v,
+            Param::Ipv4 => self.ipv4 = v,
+            Param::Ipv6 => self.ipv6 = v,
+            Param::CtlSignature => self.ctl_signature = v,
+            Param::CtlTftpServer => self.ctl_tftp_server = v,
+            Param::ItlSignature => self.itl_signature = v,
+            Param::ItlTftpServer => self.itl_tftp_server = v,
+            Param::StatusCode => self.status_code = v,
         }
     }
 
@@ -138,21 +168,27 @@ impl<'a> ReportRef<'a> {
     }
 
     fn set_cow(&mut self, name: &str, value: Cow<'a, str>) {
+        if let Some(p) = Param::of(name) {
+            self.set_param(p, value);
+        }
+    }
+
+    /// Sets parameter `p` to `value`, trimmed.
+    pub(crate) fn set_param(&mut self, p: Param, value: Cow<'a, str>) {
         let v = Some(match value {
             Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
             Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
             Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
         });
-        match name.trim() {
-            "DeviceName" => self.device_name = v,
-            "IPv4Address" => self.ipv4 = v,
-            "IPv6Address" => self.ipv6 = v,
-            "CTL_Signature" => self.ctl_signature = v,
-            "CTL_TFTP_Server" => self.ctl_tftp_server = v,
-            "ITL_Signature" => self.itl_signature = v,
-            "ITL_TFTP_Server" => self.itl_tftp_server = v,
-            "StatusCode" => self.status_code = v,
-            _ => {}
+        match p {
+            Param::DeviceName => self.device_name = v,
+            Param::Ipv4 => self.ipv4 = v,
+            Param::Ipv6 => self.ipv6 = v,
+            Param::CtlSignature => self.ctl_signature = v,
+            Param::CtlTftpServer => self.ctl_tftp_server = v,
+            Param::ItlSignature => self.itl_signature = v,
+            Param::ItlTftpServer => self.itl_tftp_server = v,
+            Param::StatusCode => self.status_code = v,
         }
     }
 

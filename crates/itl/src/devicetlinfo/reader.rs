@@ -7,7 +7,7 @@ use std::io::BufRead;
 
 use memchr::memmem::Finder;
 
-use super::{Event, EventRef, ReportRef, MAX_ALARM_BYTES, MAX_LINE_BYTES};
+use super::{Event, EventRef, Param, ReportRef, MAX_ALARM_BYTES, MAX_LINE_BYTES};
 use crate::syslog::{Joiner, Outcome};
 
 /// The buffer holds one longest line plus the byte that shows it is longer.
@@ -57,7 +57,8 @@ struct State {
     xml_line: usize,
     xml_last: usize,
     in_xml: bool,
-    csv_header: Option<Vec<String>>,
+    /// The columns of the CSV table being read (`None`: a column that is no parameter).
+    csv_header: Option<Vec<Option<Param>>>,
     csv: csv_core::Reader,
     keys: Vec<(usize, usize)>,
     /// Split messages, keyed by sending host, timed in lines.
@@ -693,15 +694,22 @@ fn csv_fields(rdr: &mut csv_core::Reader, text: &str) -> Option<Vec<String>> {
     Some(fields)
 }
 
-fn parse_csv_row<'t>(rdr: &mut csv_core::Reader, header: &[String], text: &'t str, line: usize) -> EventRef<'t> {
+fn parse_csv_row<'t>(rdr: &mut csv_core::Reader, header: &[Option<Param>], text: &'t str, line: usize) -> EventRef<'t> {
+    const WRONG_COUNT: &str = "CSV row with the wrong number of fields";
     let mut r = ReportRef { line, ..ReportRef::default() };
     if memchr::memchr2(b'"', b'\r', text.as_bytes()).is_none() {
         // No quote and no CR: the fields are the text between commas, as csv_core gives them.
-        if memchr::memchr_iter(b',', text.as_bytes()).count() + 1 != header.len() {
-            return EventRef::NotUnderstood { line, why: "CSV row with the wrong number of fields" };
+        let mut columns = header.iter();
+        let mut from = 0;
+        for end in memchr::memchr_iter(b',', text.as_bytes()).chain([text.len()]) {
+            let Some(column) = columns.next() else { return EventRef::NotUnderstood { line, why: WRONG_COUNT } };
+            if let Some(p) = *column {
+                r.set_param(p, Cow::Borrowed(&text[from..end]));
+            }
+            from = end + 1;
         }
-        for (k, v) in header.iter().zip(text.split(',')) {
-            r.set(k, v);
+        if columns.next().is_some() {
+            return EventRef::NotUnderstood { line, why: WRONG_COUNT };
         }
         return finish(r);
     }
@@ -709,19 +717,21 @@ fn parse_csv_row<'t>(rdr: &mut csv_core::Reader, header: &[String], text: &'t st
         return EventRef::NotUnderstood { line, why: "malformed CSV row" };
     };
     if rec.len() != header.len() {
-        return EventRef::NotUnderstood { line, why: "CSV row with the wrong number of fields" };
+        return EventRef::NotUnderstood { line, why: WRONG_COUNT };
     }
-    for (k, v) in header.iter().zip(rec) {
-        r.set_cow(k, Cow::Owned(v));
+    for (column, v) in header.iter().zip(rec) {
+        if let Some(p) = *column {
+            r.set_param(p, Cow::Owned(v));
+        }
     }
     finish(r)
 }
 
-fn csv_header(rdr: &mut csv_core::Reader, text: &str) -> Option<Vec<String>> {
+fn csv_header(rdr: &mut csv_core::Reader, text: &str) -> Option<Vec<Option<Param>>> {
     if text.contains('=') || !text.contains(',') || !text.contains("DeviceName") || !text.contains("ITL_Signature") {
         return None;
     }
-    Some(csv_fields(rdr, text)?.into_iter().map(|f| f.trim().to_owned()).collect())
+    Some(csv_fields(rdr, text)?.iter().map(|f| Param::of(f)).collect())
 }
 
 impl State {
@@ -883,6 +893,7 @@ impl<R: BufRead> Iterator for Reader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::devicetlinfo::Report;
 
     #[test]
     fn console_prefix_is_stripped() {
@@ -902,11 +913,24 @@ mod tests {
     fn unquoted_rows_split_as_csv_core_splits_them() {
         // csv_core is the reference for the fast split.
         let mut r = csv_core::Reader::new();
+        let names = ["DeviceName", "IPv4Address", "Other", "ITL_TFTP_Server"];
         for row in ["a,b,c", ",,", "a,", ",a", " x , y ,z", "SEP1,10.0.0.1,Not Installed,pub"] {
-            let header: Vec<String> = (0..row.split(',').count()).map(|i| format!("h{i}")).collect();
-            let want = csv_fields(&mut r, row).unwrap();
-            assert_eq!(want.len(), header.len(), "{row}");
-            assert_eq!(row.split(',').collect::<Vec<_>>(), want, "{row}");
+            let fields = csv_fields(&mut r, row).unwrap();
+            let header: Vec<Option<Param>> = names[..fields.len()].iter().map(|n| Param::of(n)).collect();
+            let mut want = Report { line: 1, ..Report::default() };
+            for (n, v) in names.iter().zip(&fields) {
+                want.set(n, v);
+            }
+            let got = match parse_csv_row(&mut r, &header, row, 1) {
+                EventRef::Report(got) => got.into_owned(),
+                EventRef::MissingDeviceName { .. } => Report { line: 1, ..Report::default() },
+                other => panic!("{row}: {other:?}"),
+            };
+            if want.device_name.as_deref().is_some_and(|d| !d.is_empty()) {
+                assert_eq!(got, want, "{row}");
+            }
+            let short = &header[..header.len() - 1];
+            assert!(matches!(parse_csv_row(&mut r, short, row, 1), EventRef::NotUnderstood { .. }), "{row}");
         }
     }
 
