@@ -43,7 +43,10 @@ fn hash(seed: u64) -> String {
     (0..20).map(|i| format!("{:02X} ", (seed >> (i % 8 * 8)) as u8 ^ i as u8)).collect()
 }
 
-fn rows(text: &str) -> (Vec<(String, Option<String>, Option<String>)>, usize, usize) {
+/// (device, IPv4, ITL hash) of each row.
+type Row = (String, Option<String>, Option<String>);
+
+fn rows(text: &str) -> (Vec<Row>, usize, usize) {
     let c = collect(text.as_bytes());
     let (rows, _) = c.latest.rows(&[], &[]);
     let rows = rows.into_iter().map(|r| (r.device, r.ipv4, r.itl_hash)).collect();
