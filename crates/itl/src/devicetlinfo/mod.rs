@@ -101,20 +101,27 @@ impl Param {
     }
 }
 
+/// The field of a [`Report`] or [`ReportRef`] that holds parameter `$p`.
+macro_rules! field {
+    ($r:expr, $p:expr) => {
+        match $p {
+            Param::DeviceName => &mut $r.device_name,
+            Param::Ipv4 => &mut $r.ipv4,
+            Param::Ipv6 => &mut $r.ipv6,
+            Param::CtlSignature => &mut $r.ctl_signature,
+            Param::CtlTftpServer => &mut $r.ctl_tftp_server,
+            Param::ItlSignature => &mut $r.itl_signature,
+            Param::ItlTftpServer => &mut $r.itl_tftp_server,
+            Param::StatusCode => &mut $r.status_code,
+        }
+    };
+}
+
 impl Report {
     /// Sets a parameter by its wire name; unknown names are ignored. Values are trimmed.
     pub fn set(&mut self, name: &str, value: &str) {
-        let Some(p) = Param::of(name) else { return };
-        let v = Some(value.trim().to_owned());
-        match p {
-            Param::DeviceName => self.device_name = v,
-            Param::Ipv4 => self.ipv4 = v,
-            Param::Ipv6 => self.ipv6 = v,
-            Param::CtlSignature => self.ctl_signature = v,
-            Param::CtlTftpServer => self.ctl_tftp_server = v,
-            Param::ItlSignature => self.itl_signature = v,
-            Param::ItlTftpServer => self.itl_tftp_server = v,
-            Param::StatusCode => self.status_code = v,
+        if let Some(p) = Param::of(name) {
+            *field!(self, p) = Some(value.trim().to_owned());
         }
     }
 
@@ -175,21 +182,11 @@ impl<'a> ReportRef<'a> {
 
     /// Sets parameter `p` to `value`, trimmed.
     pub(crate) fn set_param(&mut self, p: Param, value: Cow<'a, str>) {
-        let v = Some(match value {
+        *field!(self, p) = Some(match value {
             Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
             Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
             Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
         });
-        match p {
-            Param::DeviceName => self.device_name = v,
-            Param::Ipv4 => self.ipv4 = v,
-            Param::Ipv6 => self.ipv6 = v,
-            Param::CtlSignature => self.ctl_signature = v,
-            Param::CtlTftpServer => self.ctl_tftp_server = v,
-            Param::ItlSignature => self.itl_signature = v,
-            Param::ItlTftpServer => self.itl_tftp_server = v,
-            Param::StatusCode => self.status_code = v,
-        }
     }
 
     /// The owned report.

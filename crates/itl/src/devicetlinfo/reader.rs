@@ -431,20 +431,7 @@ fn count_lines(b: &[u8]) -> usize {
 
 fn to_static(ev: EventRef<'_>) -> EventRef<'static> {
     match ev {
-        EventRef::Report(r) => {
-            let o = |v: Option<Cow<'_, str>>| v.map(|c| Cow::Owned(c.into_owned()));
-            EventRef::Report(ReportRef {
-                line: r.line,
-                device_name: o(r.device_name),
-                ipv4: o(r.ipv4),
-                ipv6: o(r.ipv6),
-                ctl_signature: o(r.ctl_signature),
-                ctl_tftp_server: o(r.ctl_tftp_server),
-                itl_signature: o(r.itl_signature),
-                itl_tftp_server: o(r.itl_tftp_server),
-                status_code: o(r.status_code),
-            })
-        }
+        EventRef::Report(r) => EventRef::Report(r.into_owned().into()),
         EventRef::MissingDeviceName { line } => EventRef::MissingDeviceName { line },
         EventRef::NotUnderstood { line, why } => EventRef::NotUnderstood { line, why },
         EventRef::Fragment { first, last, why } => EventRef::Fragment { first, last, why },
