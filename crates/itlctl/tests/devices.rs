@@ -492,3 +492,32 @@ fn a_cucm_message_split_into_parts_is_joined_from_a_file() {
     assert!(err.contains("split with a part missing") && err.contains("(lines 4)"), "{err}");
     assert_eq!(o.status.code(), Some(0), "{err}");
 }
+
+#[test]
+fn cucm_syslog_with_padded_tags_is_read() {
+    // The shapes CUCM sends (serve.md, "What CUCM sends"): `%[ DeviceName =…]`, `] [`,
+    // a syslog server's own header in front, AM/PM times with two-digit milliseconds.
+    let file = t("itl-11x-cm-sha1.tlv");
+    let hash = phone(&sum("sha1sum", Path::new(&file)));
+    let log = format!(
+        "Dec  2 03:55:36 cucm-pub local7 6 : 1234: cucm-pub.example.com: Dec 02 2026 03:55:36 AM.12 UTC :  \
+%UC_CALLMANAGER-6-DeviceTLInfo: %[ DeviceName = SEP001122334455 ] [IPv4Address=10.0.0.5][ITL_Signature= {hash}]\
+[ITL_TFTP_Server= cucm-pub ][CTL_Signature=Not Installed][NodeID=cucm-pub]: Device trust list info#012more\n"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+        .args(["devices", "--json", "--itl", &format!("cucm-pub={file}"), "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(log.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = &j["devices"][0];
+    assert_eq!(d["device"], "SEP001122334455", "{j}");
+    assert_eq!(d["ipv4"], "10.0.0.5");
+    assert_eq!(d["itl_status"], "Match");
+    assert_eq!(d["ctl_status"], "Not Installed");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+}

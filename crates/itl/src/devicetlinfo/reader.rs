@@ -801,9 +801,18 @@ impl State {
             }
         }
         let n = &self.needles;
+        let in_brackets = |at: usize| text[..at].trim_end().ends_with('[');
         if let Some(at) = has_eq.then(|| n.device.find(tb)).flatten() {
-            let kind = if text[..at].ends_with('[') { Kind::Brackets } else { Kind::Pairs };
+            let kind = if in_brackets(at) { Kind::Brackets } else { Kind::Pairs };
             return Step::Done(Some(Out::Parse(kind, text.as_ptr() as usize - base, text.len())));
+        }
+        // CUCM also pads the tags: `%[ DeviceName =SEP…][ITL_Signature= …]`.
+        let padded = n
+            .device_tag
+            .find_iter(tb)
+            .any(|at| in_brackets(at) && text[at + "DeviceName".len()..].trim_start().starts_with('='));
+        if has_eq && padded {
+            return Step::Done(Some(Out::Parse(Kind::Brackets, text.as_ptr() as usize - base, text.len())));
         }
         Step::Done(Some(Out::Owned(EventRef::NotUnderstood { line, why: "mentions DeviceTLInfo but holds no report" })))
     }
