@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::hash::{sha1, Checksums};
+use crate::header::Header;
 use crate::record::Record;
 
 use crate::trustlist::{Kind, TrustList};
@@ -159,7 +160,13 @@ pub struct VerificationJson {
 impl VerificationJson {
     /// Builds the JSON view of a verdict on `list`.
     pub fn new(list: &TrustList<'_>, v: &Verification, file: Option<&str>) -> Self {
-        let rec = v.signer(list);
+        Self::signed_by(&list.header, list, v, file)
+    }
+
+    /// Builds the JSON view of a verdict on a file whose header is `header` (a signed
+    /// file's, for `sgn verify`), checked against the records of `trust`.
+    pub fn signed_by(header: &Header<'_>, trust: &TrustList<'_>, v: &Verification, file: Option<&str>) -> Self {
+        let rec = v.signer(trust);
         VerificationJson {
             file: file.map(str::to_owned),
             status: v.status.as_str(),
@@ -168,8 +175,8 @@ impl VerificationJson {
             reason: v.reason.as_ref().map(ToString::to_string),
             digest: v.digest.map(|d| d.json_name()),
             legacy_digest: v.is_legacy_digest(),
-            signer: rec.and_then(|r| lossy(r.subject_name)).or_else(|| lossy(list.header.signer_name)),
-            serial: list.header.serial_text(),
+            signer: rec.and_then(|r| lossy(r.subject_name)).or_else(|| lossy(header.signer_name)),
+            serial: header.serial_text(),
             note: v.note.clone(),
         }
     }

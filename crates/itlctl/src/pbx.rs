@@ -457,7 +457,7 @@ fn read_signed(c: SgnCommand) -> u8 {
             };
             let v = itl::sgn::verify(&f, &trust);
             if json {
-                println!("{}", itl::json::to_string(&VerificationJson::new(&trust, &v, Some(&path))));
+                println!("{}", itl::json::to_string(&VerificationJson::signed_by(&f.header, &trust, &v, Some(&path))));
             } else if v.is_valid() {
                 let who = v.signer(&trust).and_then(|r| r.subject()).unwrap_or("?");
                 println!(

@@ -565,3 +565,40 @@ fn build_version_1_1_writes_tag_28_as_certutils() {
     assert_eq!(o.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(d);
 }
+
+fn key(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/keys").join(name).to_str().unwrap().to_owned()
+}
+
+#[test]
+fn sgn_verify_json_names_the_files_signer_not_the_trust_lists() {
+    let d = tmpdir("signer-fields");
+    // The ITL is signed by cm12pub and holds node01 as TFTP (and, in the second, as CCM).
+    let (tftp_itl, ccm_itl) = (s(&d.join("tftp.tlv")), s(&d.join("ccm.tlv")));
+    let (cm, node) = (key("cm12pub.pem"), key("node01.pem"));
+    let o = itlctl(&["build", "-o", &tftp_itl, "--key", &key("cm12pub.key"), "--sast", &cm, "--tftp", &node]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = itlctl(&["build", "-o", &ccm_itl, "--key", &key("cm12pub.key"), "--sast", &cm, "--ccm", &node]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let xml = d.join("n1.xml");
+    std::fs::write(&xml, "<x/>\n").unwrap();
+    let o = itlctl(&["sgn", "sign", &s(&xml), "--key", &key("node01.key"), "--cert", &node]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The reference: openssl's reading of node01's serial, as colon-separated pairs.
+    let serial = stdout(&openssl(&["x509", "-in", &node, "-noout", "-serial"]));
+    let serial = serial.trim().trim_start_matches("serial=");
+    let serial = if serial.len() % 2 == 1 { format!("0{serial}") } else { serial.to_owned() };
+    let pairs: Vec<String> = serial.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).to_uppercase()).collect();
+    let sgn = s(&d.join("n1.xml.sgn"));
+    for (itl, status) in [(&tftp_itl, "valid"), (&ccm_itl, "signer-not-found")] {
+        let o = itlctl(&["sgn", "verify", "--json", &sgn, "--itl", itl]);
+        let j = json(&o);
+        assert_eq!(j["status"], status, "{j}");
+        assert!(j["signer"].as_str().unwrap().contains("node01"), "{j}");
+        assert_eq!(
+            j["serial"].as_str().unwrap().trim_start_matches("00:"),
+            pairs.join(":").trim_start_matches("00:"),
+            "{j}"
+        );
+    }
+}
