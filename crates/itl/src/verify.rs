@@ -79,6 +79,8 @@ pub enum SignerPlace {
     File,
     /// The records of an anchor trust list (`verify --anchor`).
     Anchor,
+    /// An anchor certificate (`verify --anchor CERT`).
+    AnchorCertificate,
     /// The trust list a signed file is checked against (`sgn verify`).
     TrustList,
 }
@@ -88,6 +90,7 @@ impl fmt::Display for SignerPlace {
         match self {
             SignerPlace::File => f.write_str("no record matches"),
             SignerPlace::Anchor => write!(f, "the anchor trust list holds no {} record for", Role::SIGNING_ROLES),
+            SignerPlace::AnchorCertificate => f.write_str("the anchor certificate (its serial and issuer) is not"),
             SignerPlace::TrustList => write!(f, "the trust list has no {} record for", Role::SIGNING_ROLES),
         }
     }
@@ -336,10 +339,19 @@ pub fn verify_with_anchor(list: &TrustList<'_>, anchor: Anchor<'_, '_>) -> Verif
     let token = token_of(list, idx);
     let digest = list.header.digest();
     match anchor {
-        Anchor::Certificate(der) => match PublicKey::from_certificate(der) {
-            Ok(key) => check(list, &key, idx, token),
-            Err(e) => verdict(Status::Unsupported, idx, token, digest, Some(Reason::AnchorKey(e))),
-        },
+        Anchor::Certificate(der) => {
+            if list.header.serial().is_none() {
+                return verdict(Status::Invalid, idx, token, digest, Some(Reason::NoSignerSerial));
+            }
+            if !anchor_is_signer(&list.header, der) {
+                let why = signer_not_found(&list.header, SignerPlace::AnchorCertificate);
+                return verdict(Status::SignerNotFound, idx, token, digest, Some(why));
+            }
+            match PublicKey::from_certificate(der) {
+                Ok(key) => check(list, &key, idx, token),
+                Err(e) => verdict(Status::Unsupported, idx, token, digest, Some(Reason::AnchorKey(e))),
+            }
+        }
         Anchor::TrustList(held) => {
             if list.header.serial().is_none() {
                 return verdict(Status::Invalid, idx, token, digest, Some(Reason::NoSignerSerial));
@@ -364,6 +376,18 @@ pub fn verify_with_anchor(list: &TrustList<'_>, anchor: Anchor<'_, '_>) -> Verif
             })
         }
     }
+}
+
+/// Whether the certificate `der` is the signer `header` names: the same serial, and the
+/// same issuer when the header names one (as a phone finds its signer). A certificate that
+/// does not decode is left to the key check, which says why.
+fn anchor_is_signer(header: &Header<'_>, der: &[u8]) -> bool {
+    let Ok(cert) = crate::cert::parse(der) else { return true };
+    let Some((serial, issuer)) = header_identity(header) else { return false };
+    if !crate::cert::same_serial(cert.raw_serial(), serial) {
+        return false;
+    }
+    issuer.is_none_or(|i| crate::name::same_name(&String::from_utf8_lossy(i), &crate::cert::cucm_name(cert.issuer())))
 }
 
 /// Checks the file's signature with `key`.

@@ -156,7 +156,13 @@ fn anchors_judge_as_a_phone_would() {
     // A certificate anchor: the CallManager certificate signs the first, not the second.
     let cm = common::cert("cm10pub");
     assert_eq!(verify_with_anchor(&old, Anchor::Certificate(&cm)).status, Status::Valid);
-    assert_eq!(verify_with_anchor(&reset, Anchor::Certificate(&cm)).status, Status::Invalid);
+    // The second names another signer: a phone holding only that certificate does not
+    // find its signer (not a tampered file).
+    assert_eq!(verify_with_anchor(&reset, Anchor::Certificate(&cm)).status, Status::SignerNotFound);
+    // The right signer over changed bytes is a bad signature.
+    let tampered = fixture("err-tampered.tlv");
+    let tampered = TrustList::parse(&tampered).unwrap();
+    assert_eq!(verify_with_anchor(&tampered, Anchor::Certificate(&cm)).status, Status::Invalid);
 }
 
 fn openssl(args: &[&str]) -> std::process::Output {
