@@ -262,14 +262,15 @@ impl Error {
         }
     }
 
-    /// The message with its location: `<what> at byte <offset> (tag <n>)`.
+    /// The message with its location: `<what> (tag <n>) at byte <offset>`, the offset last
+    /// (as `show` ends its error line).
     pub fn located(&self) -> String {
         let mut s = self.to_string();
-        if let Some(o) = self.offset() {
-            s.push_str(&format!(" at byte {o}"));
-        }
         if let Some(t) = self.tag() {
             s.push_str(&format!(" (tag {t})"));
+        }
+        if let Some(o) = self.offset() {
+            s.push_str(&format!(" at byte {o}"));
         }
         s
     }

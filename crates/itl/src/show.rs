@@ -244,7 +244,8 @@ impl Display for Show<'_, '_> {
             }
         }
         writeln!(f)?;
-        if list.is_rollback() {
+        // A record cut short by a fault can look empty: only a whole file is named.
+        if self.error.is_none() && list.is_rollback() {
             writeln!(f, "{}", crate::trustlist::ROLLBACK_NOTE)?;
         }
         if let Some(e) = self.error {
