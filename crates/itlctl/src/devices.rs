@@ -38,6 +38,11 @@ fn served(args: &[String]) -> Option<Vec<Served>> {
 fn read_report(path: &str) -> Collected {
     let input: Box<dyn std::io::Read + Send> = if path == "-" {
         Box::new(std::io::stdin())
+    } else if crate::fetch::is_url(path) {
+        match crate::fetch::get(path) {
+            Ok(bytes) => Box::new(std::io::Cursor::new(bytes)),
+            Err(e) => return Collected { error: Some(e), ..Collected::default() },
+        }
     } else {
         match std::fs::File::open(path) {
             Ok(f) => Box::new(f),

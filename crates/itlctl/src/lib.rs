@@ -136,6 +136,9 @@ enum Command {
         /// Digest of the new signature (default: the file's).
         #[arg(long, value_enum)]
         digest: Option<write::DigestArg>,
+        /// Overwrite OUT if it exists (OUT may be FILE itself).
+        #[arg(long)]
+        force: bool,
     },
     /// Signed files: `SEP<MAC>.cnf.xml.sgn`, firmware `.sgn`, `.sha512`.
     #[command(subcommand)]
@@ -250,8 +253,8 @@ where
         }
         Command::Fetch { urls, output } => cmd::fetch(&urls, &output),
         Command::Build(args) => write::build(&args, matches.subcommand_matches("build")),
-        Command::Resign { file, key, cert, output, digest } => {
-            write::resign(&file, &key, cert.as_deref(), &output, digest)
+        Command::Resign { file, key, cert, output, digest, force } => {
+            write::resign(&file, &key, cert.as_deref(), &output, digest, force)
         }
         Command::Sgn(c) => pbx::sgn(c),
         Command::Cert(c) => pbx::cert(c),

@@ -84,6 +84,9 @@ pub enum SgnCommand {
         /// Where to write the payload.
         #[arg(short, long)]
         output: String,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Sign any file (config XML, dial plan, softkeys, firmware) for phones: FILE.sgn.
     #[command(after_help = "Example:\n  itlctl sgn sign SEP001122334455.cnf.xml --key tftp.pem\n  \
@@ -214,8 +217,9 @@ pub enum CertCommand {
 /// An error about one file: `(file, message)`.
 type Failure = (String, String);
 
+/// A file, `-` or URL of at most [`crate::input::MAX_SIGNED`] bytes (a firmware image to sign).
 fn read_bytes(path: &str) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| (path.to_owned(), format!("cannot read: {e}; check the path and permissions")))
+    crate::input::read_limited(path, crate::input::MAX_SIGNED).map(|i| i.bytes).map_err(|e| (path.to_owned(), e))
 }
 
 /// The RSA private key of `path`, with an error that says what the file holds instead.
@@ -439,13 +443,10 @@ fn read_signed(c: SgnCommand) -> u8 {
             }
             OK
         }
-        SgnCommand::Extract { output, .. } => match write_atomic(&output, f.payload) {
-            Ok(()) => OK,
-            Err(e) => {
-                fail(&output, &e);
-                FAILED
-            }
-        },
+        SgnCommand::Extract { output, force, .. } => done(check_new(&output, force).and_then(|()| {
+            write_new(&output, f.payload)?;
+            Ok(OK)
+        })),
         SgnCommand::Verify { itl, json, .. } => {
             let Some(t) = read(&itl) else { return FAILED };
             let trust = match TrustList::parse(&t.bytes) {

@@ -79,12 +79,14 @@ pub struct BuildArgs {
     force: bool,
 }
 
+/// A key or certificate file (or URL), as text.
 fn read_text(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}; check the path and permissions"))
+    let b = crate::input::read_quiet(path)?;
+    String::from_utf8(b).map_err(|_| "not a PEM file (not text); give the key as PEM".to_owned())
 }
 
 fn read_cert(path: &str) -> Result<Vec<u8>, String> {
-    let b = std::fs::read(path).map_err(|e| format!("cannot read: {e}; check the path and permissions"))?;
+    let b = crate::input::read_quiet(path)?;
     load_certificate(&b).map_err(|e| format!("{e}; give an X.509 certificate in PEM or DER"))
 }
 
@@ -180,7 +182,11 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
 }
 
 /// `itlctl resign`; without `cert`, the certificate is taken from the key's PEM file.
-pub fn resign(file: &str, key: &str, cert: Option<&str>, output: &str, digest: Option<DigestArg>) -> u8 {
+pub fn resign(file: &str, key: &str, cert: Option<&str>, output: &str, digest: Option<DigestArg>, force: bool) -> u8 {
+    if !force && Path::new(output).exists() {
+        fail(output, "the output exists; give --force to overwrite it");
+        return FAILED;
+    }
     let cert = cert.unwrap_or(key);
     let Some(inp) = read(file) else { return FAILED };
     let list = match TrustList::parse(&inp.bytes) {

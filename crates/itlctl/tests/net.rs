@@ -213,3 +213,93 @@ fn http_downloads_404_and_overlong_bodies() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("Length of ITL file: 100"), "{out}");
 }
+
+/// An HTTP/1.1 server on 127.0.0.1 giving the files of testdata/ by path (`n` requests).
+fn http_folder(n: usize) -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in l.incoming().take(n) {
+            let Ok(mut s) = s else { continue };
+            let mut req = [0u8; 2048];
+            let k = s.read(&mut req).unwrap_or(0);
+            let line = String::from_utf8_lossy(&req[..k]).lines().next().unwrap_or("").to_owned();
+            let path = line.split(' ').nth(1).unwrap_or("/").trim_start_matches('/').to_owned();
+            let resp = match std::fs::read(testdata().join(&path)) {
+                Ok(data) if !path.contains("..") => [
+                    format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", data.len())
+                        .into_bytes(),
+                    data,
+                ]
+                .concat(),
+                _ => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+            };
+            let _ = s.write_all(&resp);
+        }
+    });
+    port
+}
+
+#[test]
+fn every_file_argument_may_be_a_url() {
+    let port = http_folder(16);
+    let url = |p: &str| format!("http://127.0.0.1:{port}/{p}");
+    let local = |p: &str| testdata().join(p).to_str().unwrap().to_owned();
+    let dir = std::env::temp_dir().join(format!("itlctl-urls-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = |n: &str| dir.join(n).to_str().unwrap().to_owned();
+    let ok = |o: &Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout.clone()
+    };
+    // cert hash: the same line as for the local file.
+    let by_url = ok(&itlctl(&["cert", "hash", &url("pbx/tftp.pem")]));
+    assert_eq!(by_url, ok(&itlctl(&["cert", "hash", &local("pbx/tftp.pem")])));
+    // sgn sign: the input and the key by URL; the payload is the file's bytes.
+    ok(&itlctl(&["sgn", "sign", &url("pbx/dialplan.xml"), "--key", &url("pbx/tftp.pem"), "-o", &out("d.sgn")]));
+    ok(&itlctl(&["sgn", "extract", &out("d.sgn"), "-o", &out("d.xml")]));
+    assert_eq!(std::fs::read(out("d.xml")).unwrap(), std::fs::read(local("pbx/dialplan.xml")).unwrap());
+    // build: certificates and key by URL.
+    let (key, cert) = (url("keys/cm12pub.key"), url("keys/cm12pub.pem"));
+    ok(&itlctl(&["build", "-o", &out("b.tlv"), "--key", &key, "--sast", &cert, "--tftp", &cert]));
+    let v = String::from_utf8(ok(&itlctl(&["verify", &out("b.tlv")]))).unwrap();
+    assert!(v.contains(": valid"), "{v}");
+    // resign: the trust list by URL.
+    ok(&itlctl(&[
+        "resign",
+        &url("itl-11x-cm-sha1.tlv"),
+        "--key",
+        &url("keys/itlrec10.key"),
+        "--cert",
+        &url("keys/itlrec10.pem"),
+        "-o",
+        &out("r.tlv"),
+    ]));
+    // devices: a report file by URL.
+    let o = itlctl(&["devices", "--json", "--itl", &url("itl-11x-cm-sha1.tlv"), &url("reports/refer-sample.txt")]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["devices"][0]["device"], "SEPC80084AA8743", "{j}");
+    // Existing outputs are kept unless --force.
+    for args in [
+        vec!["sgn", "extract", &out("d.sgn"), "-o", &out("d.xml")],
+        vec![
+            "resign",
+            &out("r.tlv"),
+            "--key",
+            &local("keys/itlrec10.key"),
+            "--cert",
+            &local("keys/itlrec10.pem"),
+            "-o",
+            &out("r.tlv"),
+        ],
+    ] {
+        let o = itlctl(&args.iter().map(|s| s.as_ref()).collect::<Vec<&str>>());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("give --force"), "{args:?}");
+        let mut forced = args.clone();
+        forced.push("--force");
+        ok(&itlctl(&forced.iter().map(|s| s.as_ref()).collect::<Vec<&str>>()));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
