@@ -274,6 +274,14 @@ impl FileErrorJson {
             error: ErrorJson { kind: e.kind(), offset: e.offset(), tag: e.tag(), message: e.to_string() },
         }
     }
+
+    /// For a file that could not be read at all (kind `read`; `message` says why).
+    pub fn unreadable(file: &str, message: &str) -> Self {
+        FileErrorJson {
+            file: file.to_owned(),
+            error: ErrorJson { kind: "read", offset: None, tag: None, message: message.to_owned() },
+        }
+    }
 }
 
 /// `{"file","md5","sha1","sha256","sha512"}` of `itlctl hash --json`.

@@ -101,8 +101,9 @@ fn verify_one(
     anchor: Option<&AnchorFile>,
     held: Option<&TrustList<'_>>,
 ) -> (u8, Option<serde_json::Value>) {
-    let Some(inp) = read(path) else {
-        return (FAILED, None);
+    let inp = match input::read_entry(path, json) {
+        Ok(i) => i,
+        Err(failed) => return failed,
     };
     let list = match TrustList::parse(&inp.bytes) {
         Ok(l) => l,
@@ -167,7 +168,7 @@ pub fn hash(args: &[String], json: bool, recursive: bool, jobs: Option<usize>) -
 }
 
 /// One file of `hash`: prints its digests (or keeps its JSON) and returns its exit code.
-fn hash_one(path: &str, json: bool) -> (u8, Option<HashJson>) {
+fn hash_one(path: &str, json: bool) -> (u8, Option<serde_json::Value>) {
     // A trust list is read once (bounded) to be hashed and checked; anything else, or a
     // `.tlv` too large to be one, is hashed as a stream.
     let tlv = path.to_ascii_lowercase().ends_with(".tlv") && path != "-";
@@ -178,7 +179,8 @@ fn hash_one(path: &str, json: bool) -> (u8, Option<HashJson>) {
             Ok(c) => c,
             Err(e) => {
                 fail(path, &e);
-                return (FAILED, None);
+                let entry = json.then(|| serde_json::to_value(FileErrorJson::unreadable(path, &e)).unwrap_or_default());
+                return (FAILED, entry);
             }
         },
     };
@@ -189,7 +191,8 @@ fn hash_one(path: &str, json: bool) -> (u8, Option<HashJson>) {
         code = FAILED;
     }
     if json {
-        return (code, Some(HashJson { file: path.to_owned(), checksums: itl::json::ChecksumsJson::from(&c) }));
+        let j = HashJson { file: path.to_owned(), checksums: itl::json::ChecksumsJson::from(&c) };
+        return (code, Some(serde_json::to_value(j).unwrap_or_default()));
     }
     let mut text = format!("{path}:");
     let rows: [(&str, &[u8]); 4] = [("MD5", &c.md5), ("SHA1", &c.sha1), ("SHA256", &c.sha256), ("SHA512", &c.sha512)];

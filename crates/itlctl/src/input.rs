@@ -69,6 +69,18 @@ pub fn read(path: &str) -> Option<Input> {
     read_with(path, MAX_TRUST_LIST)
 }
 
+/// Reads a trust list for `verify`, `lint` or `hash` over many files. When it cannot be
+/// read, prints why and gives the exit code with, for `--json`, the array's entry
+/// `{"file","error":{"kind":"read",…}}`, so that every file argument has its entry.
+pub fn read_entry(path: &str, json: bool) -> Result<Input, (u8, Option<serde_json::Value>)> {
+    read_limited(path, MAX_TRUST_LIST).map_err(|e| {
+        fail(path, &e);
+        let entry =
+            json.then(|| serde_json::to_value(itl::json::FileErrorJson::unreadable(path, &e)).unwrap_or_default());
+        (FAILED, entry)
+    })
+}
+
 /// Reads a file of at most `limit` bytes, or prints the error and returns `None`.
 pub fn read_with(path: &str, limit: u64) -> Option<Input> {
     match read_limited(path, limit) {

@@ -89,14 +89,17 @@ pub fn lint_cmd(
 
 /// One file of `lint`: prints its findings (or keeps its JSON) and returns its exit code.
 fn lint_one(path: &str, json_out: bool, days: i64, now: i64) -> (u8, Option<serde_json::Value>) {
-    let Some(inp) = read(path) else {
-        return (FAILED, None);
+    let inp = match crate::input::read_entry(path, json_out) {
+        Ok(i) => i,
+        Err(failed) => return failed,
     };
     let list = match TrustList::parse(&inp.bytes) {
         Ok(l) => l,
         Err(e) => {
             fail(path, &e.located());
-            return (FAILED, None);
+            let entry =
+                json_out.then(|| serde_json::to_value(itl::json::FileErrorJson::new(path, &e)).unwrap_or_default());
+            return (FAILED, entry);
         }
     };
     let findings = lint(&list, &Options { now, days, kind: list.kind(Some(path)) });

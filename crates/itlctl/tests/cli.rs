@@ -195,12 +195,15 @@ fn verify_many_files_keeps_going() {
     args.extend(files.iter().map(String::as_str));
     let j: serde_json::Value = serde_json::from_slice(&itlctl(&args).stdout).unwrap();
     let a = j.as_array().unwrap();
-    assert_eq!(a.len(), 4);
+    // Every argument has its entry, the unreadable one too.
+    assert_eq!(a.len(), 5);
     assert_eq!(a[0]["file"], files[0].as_str());
     assert_eq!(a[0]["status"], "valid");
     assert_eq!(a[0]["token"], "CallManager");
-    assert_eq!(a[3]["status"], "signer-not-found");
-    assert_eq!(a[3]["token"], "unknown");
+    assert_eq!(a[2]["file"], files[2].as_str());
+    assert_eq!(a[2]["error"]["kind"], "read");
+    assert_eq!(a[4]["status"], "signer-not-found");
+    assert_eq!(a[4]["token"], "unknown");
 }
 
 #[test]
