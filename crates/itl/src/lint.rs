@@ -129,7 +129,10 @@ pub fn lint(list: &TrustList<'_>, opts: &Options) -> Vec<Finding> {
     }
     let v = crate::verify::verify(list);
     if v.signer_record.is_some() && v.status == crate::verify::Status::Invalid {
-        add("invalid-signature", Severity::Error, v.signer_record.and_then(|i| i.checked_sub(1)), format!("the signature does not verify ({}): phones reject this file; restore the file CUCM wrote, or regenerate it (restart the TFTP service, or `utils ctl update CTLFile`)", v.reason.map(|r| r.to_string()).unwrap_or_default()));
+        add("invalid-signature", Severity::Error, v.signer_record.and_then(|i| i.checked_sub(1)), format!("the signature does not verify ({}): phones reject this file; restore the file CUCM wrote, or regenerate it (restart the TFTP service, or `utils ctl update CTLFile`)", v.reason.as_ref().map(ToString::to_string).unwrap_or_default()));
+    }
+    if v.status == crate::verify::Status::Unsupported {
+        add("unsupported-signature", Severity::Warning, v.signer_record.and_then(|i| i.checked_sub(1)), format!("the signature cannot be checked here ({}): CUCM signs with SHA-1, SHA-256 or SHA-512 and RSA; check that a tool other than CUCM did not write this file", v.reason.as_ref().map(ToString::to_string).unwrap_or_default()));
     }
     if v.signer_record.is_none() {
         add("signer-not-in-file", Severity::Error, None, format!("no record matches the header signer {} / {}: phones cannot verify this file; regenerate it (restart the TFTP service, `utils itl reset localkey`, or `utils ctl update CTLFile`)", list.header.signer_name().unwrap_or("(no name)"), list.header.serial_text().unwrap_or_default()));

@@ -113,3 +113,16 @@ fn expiry_follows_not_after_and_the_window() {
     assert_eq!(expired[0].record, Some(1));
     assert!(expired[0].message.contains("set cert regen"));
 }
+
+#[test]
+fn a_digest_that_cannot_be_checked_is_a_finding() {
+    // The 12.x fixture with its DIGESTALGORTITHM (tag 8, length 1) set to an unknown code.
+    let mut b = fixture("itl-12x-itlrecovery-sha512.tlv");
+    let at = b.windows(3).position(|w| w == [8, 0, 1]).unwrap() + 3;
+    b[at] = 9;
+    let l = TrustList::parse(&b).unwrap();
+    let found = lint(&l, &Options { now: 1_800_000_000, days: 90, kind: Kind::Itl });
+    let f = found.iter().find(|f| f.code == "unsupported-signature").expect("finding");
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.message.contains("unknown digest code 9"), "{}", f.message);
+}
