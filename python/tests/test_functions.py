@@ -220,3 +220,16 @@ def test_python_threads_share_one_trust_list() -> None:
 
     with ThreadPoolExecutor(4) as pool:
         assert all(pool.map(work, range(4)))
+
+
+
+def test_a_signed_file_given_as_a_trust_list_is_named_as_the_cli_names_it() -> None:
+    path = "testdata/SEP001122334455.cnf.xml.sgn"
+    with pytest.raises(itlctl.ParseError) as info:
+        itlctl.read(path)
+    message = str(info.value)
+    assert message.startswith("a signed file, not a trust list: check it with `itlctl sgn verify")
+    assert message in cli("verify", path).stderr.decode()
+    with pytest.raises(itlctl.ParseError) as info:
+        itlctl.parse(Path(path).read_bytes())
+    assert "a signed file, not a trust list" in str(info.value)

@@ -73,8 +73,18 @@ fn read_error_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 
 /// `itlctl.ParseError` for `e`, with `.offset`, `.tag`, `.kind` and `.file`.
 fn parse_error(py: Python<'_>, e: &itl::Error, file: Option<&str>) -> PyErr {
+    parse_error_with(py, e, file, e.located())
+}
+
+/// As [`parse_error`] for `bytes` given where a trust list belongs: a signed file is named
+/// as one, in the CLI's words.
+fn list_error(py: Python<'_>, e: &itl::Error, file: Option<&str>, bytes: &[u8]) -> PyErr {
+    parse_error_with(py, e, file, itl::document::not_a_trust_list(bytes, file, e))
+}
+
+fn parse_error_with(py: Python<'_>, e: &itl::Error, file: Option<&str>, message: String) -> PyErr {
     let make = || -> PyResult<PyErr> {
-        let exc = parse_error_type(py)?.call1((e.located(),))?;
+        let exc = parse_error_type(py)?.call1((message,))?;
         exc.setattr("offset", e.offset())?;
         exc.setattr("tag", e.tag())?;
         exc.setattr("kind", e.kind())?;
@@ -187,8 +197,10 @@ impl PyTrustList {
         modified: Option<String>,
     ) -> PyResult<Self> {
         let mode = if lenient { Mode::Lenient } else { Mode::Strict };
-        let parsed = Parsed::try_new(data.unbind(), |o| TrustList::parse_with(o.as_bytes(py), mode))
-            .map_err(|e| parse_error(py, &e, file.as_deref()))?;
+        let data = data.unbind();
+        let bytes = data.clone_ref(py);
+        let parsed = Parsed::try_new(data, |o| TrustList::parse_with(o.as_bytes(py), mode))
+            .map_err(|e| list_error(py, &e, file.as_deref(), bytes.as_bytes(py)))?;
         Ok(PyTrustList { parsed, file, modified, lenient, verdict: OnceLock::new() })
     }
 
@@ -672,7 +684,8 @@ impl<'py> ListArg<'py> {
         match self {
             ListArg::Parsed(t) => Ok(f(t.get().list())),
             ListArg::Bytes(b, file) => {
-                let list = TrustList::parse(b.as_bytes()).map_err(|e| parse_error(py, &e, file.as_deref()))?;
+                let list =
+                    TrustList::parse(b.as_bytes()).map_err(|e| list_error(py, &e, file.as_deref(), b.as_bytes()))?;
                 Ok(f(&list))
             }
         }
@@ -967,12 +980,7 @@ fn verify_path(path: &str) -> Result<(VerificationJson, bool), Failure> {
     let bytes = load(path).map_err(|message| Failure { file: path.to_owned(), parse: None, message })?;
     let list = TrustList::parse(&bytes.bytes).map_err(|e| {
         // As `itlctl verify` says it: a signed file gets a pointer to `sgn verify`.
-        let message = match itl::document::Document::read(&bytes.bytes, Some(path)) {
-            itl::document::Document::Signed(_) => {
-                format!("a signed file, not a trust list: check it with `itlctl sgn verify {path} --itl ITLFile.tlv`")
-            }
-            _ => e.located(),
-        };
+        let message = itl::document::not_a_trust_list(&bytes.bytes, Some(path), &e);
         Failure { file: path.to_owned(), message, parse: Some(e) }
     })?;
     let v = verify(&list);

@@ -45,6 +45,19 @@ fn extended_name(name: &str) -> bool {
     base.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("ext_"))
 }
 
+/// What to tell someone who gave `bytes` where a trust list belongs, strict parsing having
+/// failed with `e`: a signed file is named as one, with the command that checks it;
+/// anything else gets the error and where it is.
+pub fn not_a_trust_list(bytes: &[u8], file: Option<&str>, e: &Error) -> String {
+    match Document::read(bytes, file) {
+        Document::Signed(_) => format!(
+            "a signed file, not a trust list: check it with `itlctl sgn verify {} --itl ITLFile.tlv`",
+            file.unwrap_or("FILE")
+        ),
+        _ => e.located(),
+    }
+}
+
 impl<'a> Document<'a> {
     /// Reads `bytes`; `file_name` (the name the user gave) helps tell the kinds apart.
     pub fn read(bytes: &'a [u8], file_name: Option<&str>) -> Self {

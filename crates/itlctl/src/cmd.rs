@@ -108,14 +108,7 @@ fn verify_one(
     let list = match TrustList::parse(&inp.bytes) {
         Ok(l) => l,
         Err(e) => {
-            let why = match Document::read(&inp.bytes, Some(path)) {
-                Document::Signed(_) => {
-                    format!(
-                        "a signed file, not a trust list: check it with `itlctl sgn verify {path} --itl ITLFile.tlv`"
-                    )
-                }
-                _ => e.located(),
-            };
+            let why = itl::document::not_a_trust_list(&inp.bytes, Some(path), &e);
             fail(path, &why);
             if json {
                 let mut j = FileErrorJson::new(path, &e);

@@ -452,7 +452,7 @@ fn read_signed(c: SgnCommand) -> u8 {
             let trust = match TrustList::parse(&t.bytes) {
                 Ok(l) => l,
                 Err(e) => {
-                    fail(&itl, &e.located());
+                    fail(&itl, &itl::document::not_a_trust_list(&t.bytes, Some(&itl), &e));
                     return FAILED;
                 }
             };
