@@ -3,7 +3,9 @@
 
 use std::sync::Mutex;
 
-use itl::devicetlinfo::{compare, DeviceRow, Latest, Report, Served, Summary};
+use std::borrow::Cow;
+
+use itl::devicetlinfo::{compare, write_json, Counts, DeviceRow, Report, ReportRef, Served, Summary};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 /// `PRAGMA application_id`: "ITLC".
@@ -96,6 +98,11 @@ pub fn open_writer(loc: &Location) -> Result<Connection, String> {
             return Err(format!("cannot switch the database to WAL mode (it stays {mode})"));
         }
         c.execute_batch("PRAGMA synchronous=NORMAL").map_err(err)?;
+    }
+    // A bounded page cache (64 MiB, not growing with the fleet) keeps the latest rows and the
+    // indexes' upper pages in memory while reports stream in.
+    if matches!(loc, Location::File(_)) {
+        c.execute_batch("PRAGMA cache_size=-65536").map_err(err)?;
     }
     Ok(c)
 }
@@ -397,44 +404,86 @@ pub fn phones(c: &Connection, f: &Filter, offset: i64, limit: i64) -> rusqlite::
     rows.collect()
 }
 
-/// Streams the rows of `devices --json` for phones matching `f`, in chunks (memory stays
-/// bounded), through the library's [`Latest::rows`]; returns the summary of the rows.
-pub fn device_rows(
+const ROW_COLS: &str = "device, ipv4, itl_tftp_server, itl_signature, ctl_tftp_server, ctl_signature";
+
+/// Calls `each` with the `devices` row of every phone matching `f`, by device then server,
+/// made from the stored row by the library ([`DeviceRow::of`]) without keeping any: memory
+/// stays bounded. `each` returns `false` to stop early.
+pub fn each_device_row(
     c: &Connection,
     f: &Filter,
     itl: &[Served],
     ctl: &[Served],
-    mut each: impl FnMut(&DeviceRow, i64),
-) -> rusqlite::Result<Summary> {
-    const CHUNK: usize = 2000;
+    mut each: impl FnMut(DeviceRow) -> bool,
+) -> rusqlite::Result<()> {
     let (w, p) = f.sql();
-    let mut st = c.prepare(&format!("SELECT {PHONE_COLS} FROM phones{w} ORDER BY device, server_key"))?;
+    let mut st = c.prepare_cached(&format!("SELECT {ROW_COLS} FROM phones{w} ORDER BY device, server_key"))?;
     let mut rows = st.query(rusqlite::params_from_iter(p))?;
-    let mut total = Summary::default();
-    let mut chunk: Vec<PhoneRow> = Vec::with_capacity(CHUNK);
-    let mut flush = |chunk: &mut Vec<PhoneRow>, total: &mut Summary| {
-        let mut latest = Latest::default();
-        let seen: Vec<i64> = chunk.iter().map(|p| p.last_seen).collect();
-        for p in chunk.drain(..) {
-            latest.add(p.report);
-        }
-        let (rows, s) = latest.rows(itl, ctl);
-        for (r, t) in rows.iter().zip(seen) {
-            each(r, t);
-        }
-        total.matched += s.matched;
-        total.mismatch += s.mismatch;
-        total.not_installed += s.not_installed;
-        total.unknown += s.unknown;
-    };
     while let Some(r) = rows.next()? {
-        chunk.push(phone_row(r)?);
-        if chunk.len() == CHUNK {
-            flush(&mut chunk, &mut total);
+        if !each(device_row(r, itl, ctl)?) {
+            break;
         }
     }
-    flush(&mut chunk, &mut total);
-    Ok(total)
+    Ok(())
+}
+
+/// Writes `itlctl devices --json` of the phones matching `f` to `out` with the library's
+/// writer ([`write_json`]), row by row; `counts` are what it says was read. Returns the
+/// summary of the rows written.
+pub fn write_devices_json<W: std::io::Write>(
+    c: &Connection,
+    f: &Filter,
+    itl: &[Served],
+    ctl: &[Served],
+    counts: Counts,
+    out: W,
+) -> Result<Summary, String> {
+    let (w, p) = f.sql();
+    let mut st = c
+        .prepare_cached(&format!("SELECT {ROW_COLS} FROM phones{w} ORDER BY device, server_key"))
+        .map_err(|e| e.to_string())?;
+    let mut rows = st.query(rusqlite::params_from_iter(p)).map_err(|e| e.to_string())?;
+    let mut failed = None;
+    let iter = std::iter::from_fn(|| match rows.next() {
+        Ok(Some(r)) => match device_row(r, itl, ctl) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(e) => {
+            failed = Some(e);
+            None
+        }
+    });
+    let sum = write_json(out, iter, counts).map_err(|e| e.to_string())?;
+    match failed {
+        Some(e) => Err(e.to_string()),
+        None => Ok(sum),
+    }
+}
+
+/// The `devices` row of one stored phone (columns [`ROW_COLS`]).
+fn device_row(r: &rusqlite::Row<'_>, itl: &[Served], ctl: &[Served]) -> rusqlite::Result<DeviceRow> {
+    let text = |i: usize| -> rusqlite::Result<Option<Cow<'_, str>>> {
+        let v = r
+            .get_ref(i)?
+            .as_str_or_null()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))?;
+        Ok(v.map(Cow::Borrowed))
+    };
+    let report = ReportRef {
+        device_name: text(0)?,
+        ipv4: text(1)?,
+        itl_tftp_server: text(2)?,
+        itl_signature: text(3)?,
+        ctl_tftp_server: text(4)?,
+        ctl_signature: text(5)?,
+        ..ReportRef::default()
+    };
+    Ok(DeviceRow::of(&report, itl, ctl))
 }
 
 /// One stored report of a phone.
