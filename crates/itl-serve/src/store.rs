@@ -32,7 +32,6 @@ CREATE TABLE reports(
   ipv4 TEXT, ipv6 TEXT, itl_tftp_server TEXT, itl_signature TEXT,
   ctl_tftp_server TEXT, ctl_signature TEXT, status_code TEXT);
 CREATE INDEX reports_device ON reports(device, received);
-CREATE INDEX reports_received ON reports(received);
 CREATE TABLE hourly(
   hour INTEGER PRIMARY KEY, total INTEGER NOT NULL, matched INTEGER NOT NULL,
   mismatch INTEGER NOT NULL, not_installed INTEGER NOT NULL, unknown INTEGER NOT NULL);
@@ -101,6 +100,9 @@ pub fn open_writer(loc: &Location) -> Result<Connection, String> {
     }
     // A bounded page cache (64 MiB, not growing with the fleet) keeps the latest rows and the
     // indexes' upper pages in memory while reports stream in.
+    // Databases made before the history was pruned by id had an index on the time of each
+    // report: it only slowed every insert.
+    c.execute_batch("DROP INDEX IF EXISTS reports_received").map_err(err)?;
     if matches!(loc, Location::File(_)) {
         c.execute_batch("PRAGMA cache_size=-65536").map_err(err)?;
     }
@@ -291,13 +293,27 @@ pub fn snapshot(tx: &Transaction<'_>, now: i64) -> rusqlite::Result<()> {
 }
 
 /// Deletes history older than `keep_days` (the latest report of each phone stays).
+///
+/// Ids grow with the time of arrival (one writer), so the cut is found by id, by bisection
+/// over the rowid: the history needs no index on the time.
 pub fn prune(tx: &Transaction<'_>, now: i64, keep_days: u32) -> rusqlite::Result<usize> {
     let cut = now - i64::from(keep_days) * 86_400_000;
-    let n = tx.execute(
-        "DELETE FROM reports WHERE received < ?1
-         AND NOT EXISTS (SELECT 1 FROM phones p WHERE p.last_report = reports.id)",
-        params![cut],
-    )?;
+    let mut at = tx.prepare_cached("SELECT id, received FROM reports WHERE id >= ?1 ORDER BY id LIMIT 1")?;
+    let (mut lo, mut hi): (i64, i64) =
+        tx.query_row("SELECT coalesce(min(id), 0), coalesce(max(id), 0) + 1 FROM reports", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    // The first id received at or after `cut` lies in [lo, hi].
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let row: Option<(i64, i64)> = at.query_row([mid], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        match row {
+            Some((id, received)) if received < cut => lo = id + 1,
+            _ => hi = mid,
+        }
+    }
+    let n =
+        tx.execute("DELETE FROM reports WHERE id < ?1 AND id NOT IN (SELECT last_report FROM phones)", params![lo])?;
     tx.execute("DELETE FROM hourly WHERE hour < ?1", params![cut / 1000])?;
     Ok(n)
 }
@@ -514,4 +530,75 @@ pub fn hourly(c: &Connection, since: i64) -> rusqlite::Result<Vec<(i64, i64, i64
     let mut st = c.prepare_cached("SELECT hour, total, matched FROM hourly WHERE hour >= ?1 ORDER BY hour")?;
     let rows = st.query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(device: &str, hash: &str, ip: &str) -> (Report, &'static str) {
+        let mut r = Report::default();
+        r.set("DeviceName", device);
+        r.set("ITL_Signature", hash);
+        r.set("ITL_TFTP_Server", "pub");
+        r.set("IPv4Address", ip);
+        (r, "udp")
+    }
+
+    fn add(c: &mut Connection, rs: &[(Report, &str)], now: i64) -> Added {
+        let tx = c.transaction().unwrap();
+        let a = add_reports(&tx, rs, now, &[], &[]).unwrap();
+        tx.commit().unwrap();
+        a
+    }
+
+    fn one(c: &Connection, sql: &str) -> (i64, i64) {
+        c.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap()
+    }
+
+    #[test]
+    fn duplicates_within_a_minute_only_refresh_last_seen() {
+        let mut c = open_writer(&Location::Memory("/itlctl-test-dup".into())).unwrap();
+        let a = report("SEP1", "AA BB", "10.0.0.1");
+        let b = report("SEP1", "AA BB", "10.0.0.2");
+        assert_eq!(add(&mut c, &[a.clone(), b.clone()], 1_000), Added { stored: 1, duplicates: 1 });
+        assert_eq!(add(&mut c, &[a.clone()], 1_000 + DUPLICATE_MS - 1), Added { stored: 0, duplicates: 1 });
+        let (seen, changed) = one(&c, "SELECT last_seen, changed FROM phones");
+        assert_eq!((seen, changed), (1_000 + DUPLICATE_MS - 1, 1_000));
+        let ip: String = c.query_row("SELECT ipv4 FROM phones", [], |r| r.get(0)).unwrap();
+        assert_eq!(ip, "10.0.0.1", "a duplicate changes nothing but last-seen");
+        // A minute after the last change it is a new report; so is another hash at once.
+        assert_eq!(add(&mut c, &[b.clone()], 1_000 + DUPLICATE_MS), Added { stored: 1, duplicates: 0 });
+        let other = report("SEP1", "CC DD", "10.0.0.2");
+        assert_eq!(add(&mut c, &[other], 1_000 + DUPLICATE_MS + 1), Added { stored: 1, duplicates: 0 });
+        let (rows, last) = one(&c, "SELECT count(*), max(id) FROM reports");
+        assert_eq!(rows, 3);
+        let (latest, ip_rows) =
+            one(&c, "SELECT last_report, (SELECT count(*) FROM reports WHERE ipv4='10.0.0.2') FROM phones");
+        assert_eq!((latest, ip_rows), (last, 2));
+        let (h, _) = one(&c, "SELECT itl_signature = 'CC DD', 0 FROM phones");
+        assert_eq!(h, 1);
+    }
+
+    #[test]
+    fn prune_keeps_recent_history_and_every_latest_report() {
+        let mut c = open_writer(&Location::Memory("/itlctl-test-prune".into())).unwrap();
+        let day = 86_400_000;
+        // SEP1 reports on days 0, 1, 2 and 5; SEP2 only on day 0.
+        add(&mut c, &[report("SEP1", "01", ""), report("SEP2", "01", "")], 0);
+        add(&mut c, &[report("SEP1", "02", "")], day);
+        add(&mut c, &[report("SEP1", "03", "")], 2 * day);
+        add(&mut c, &[report("SEP1", "04", "")], 5 * day);
+        let tx = c.transaction().unwrap();
+        // Keep 3 days at day 5: days 0 and 1 go, except SEP2's only (latest) report.
+        assert_eq!(prune(&tx, 5 * day, 3).unwrap(), 2);
+        tx.commit().unwrap();
+        let mut st = c.prepare("SELECT device, received FROM reports ORDER BY id").unwrap();
+        let left: Vec<(String, i64)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        assert_eq!(left, [("SEP2".to_owned(), 0), ("SEP1".to_owned(), 2 * day), ("SEP1".to_owned(), 5 * day)]);
+        drop(st);
+        let tx = c.transaction().unwrap();
+        assert_eq!(prune(&tx, 5 * day, 3).unwrap(), 0);
+    }
 }
