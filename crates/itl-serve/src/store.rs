@@ -562,13 +562,13 @@ mod tests {
         let a = report("SEP1", "AA BB", "10.0.0.1");
         let b = report("SEP1", "AA BB", "10.0.0.2");
         assert_eq!(add(&mut c, &[a.clone(), b.clone()], 1_000), Added { stored: 1, duplicates: 1 });
-        assert_eq!(add(&mut c, &[a.clone()], 1_000 + DUPLICATE_MS - 1), Added { stored: 0, duplicates: 1 });
+        assert_eq!(add(&mut c, std::slice::from_ref(&a), 1_000 + DUPLICATE_MS - 1), Added { stored: 0, duplicates: 1 });
         let (seen, changed) = one(&c, "SELECT last_seen, changed FROM phones");
         assert_eq!((seen, changed), (1_000 + DUPLICATE_MS - 1, 1_000));
         let ip: String = c.query_row("SELECT ipv4 FROM phones", [], |r| r.get(0)).unwrap();
         assert_eq!(ip, "10.0.0.1", "a duplicate changes nothing but last-seen");
         // A minute after the last change it is a new report; so is another hash at once.
-        assert_eq!(add(&mut c, &[b.clone()], 1_000 + DUPLICATE_MS), Added { stored: 1, duplicates: 0 });
+        assert_eq!(add(&mut c, std::slice::from_ref(&b), 1_000 + DUPLICATE_MS), Added { stored: 1, duplicates: 0 });
         let other = report("SEP1", "CC DD", "10.0.0.2");
         assert_eq!(add(&mut c, &[other], 1_000 + DUPLICATE_MS + 1), Added { stored: 1, duplicates: 0 });
         let (rows, last) = one(&c, "SELECT count(*), max(id) FROM reports");
