@@ -443,10 +443,15 @@ pub fn each_device_row(
     Ok(())
 }
 
+/// Rows handed from the reading thread to the writing one at once.
+const ROWS_AT_ONCE: usize = 256;
+
 /// Writes `itlctl devices --json` of the phones matching `f` to `out` with the library's
-/// writer ([`write_json`]), row by row; `counts` are what it says was read. Returns the
-/// summary of the rows written.
-pub fn write_devices_json<W: std::io::Write>(
+/// writer ([`write_json`]); `counts` are what it says was read. Returns the summary of the
+/// rows written. Two threads share the work: this one reads the rows from SQLite (and makes
+/// them with [`DeviceRow::of`]), another writes the JSON; a few hundred rows are in
+/// flight between them, so memory stays bounded.
+pub fn write_devices_json<W: std::io::Write + Send>(
     c: &Connection,
     f: &Filter,
     itl: &[Served],
@@ -454,31 +459,26 @@ pub fn write_devices_json<W: std::io::Write>(
     counts: Counts,
     out: W,
 ) -> Result<Summary, String> {
-    let (w, p) = f.sql();
-    let mut st = c
-        .prepare_cached(&format!("SELECT {ROW_COLS} FROM phones{w} ORDER BY device, server_key"))
-        .map_err(|e| e.to_string())?;
-    let mut rows = st.query(rusqlite::params_from_iter(p)).map_err(|e| e.to_string())?;
-    let mut failed = None;
-    let iter = std::iter::from_fn(|| match rows.next() {
-        Ok(Some(r)) => match device_row(r, itl, ctl) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                failed = Some(e);
-                None
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<DeviceRow>>(4);
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || write_json(out, rx.into_iter().flatten(), counts));
+        let mut batch = Vec::with_capacity(ROWS_AT_ONCE);
+        let read = each_device_row(c, f, itl, ctl, |r| {
+            batch.push(r);
+            if batch.len() < ROWS_AT_ONCE {
+                return true;
             }
-        },
-        Ok(None) => None,
-        Err(e) => {
-            failed = Some(e);
-            None
+            // A send fails once the writer stopped (the client has gone): stop reading.
+            tx.send(std::mem::replace(&mut batch, Vec::with_capacity(ROWS_AT_ONCE))).is_ok()
+        });
+        if read.is_ok() {
+            let _ = tx.send(batch);
         }
-    });
-    let sum = write_json(out, iter, counts).map_err(|e| e.to_string())?;
-    match failed {
-        Some(e) => Err(e.to_string()),
-        None => Ok(sum),
-    }
+        drop(tx);
+        let written = writer.join().map_err(|_| "the JSON writer failed".to_owned())?;
+        read.map_err(|e| e.to_string())?;
+        written.map_err(|e| e.to_string())
+    })
 }
 
 /// The `devices` row of one stored phone (columns [`ROW_COLS`]).

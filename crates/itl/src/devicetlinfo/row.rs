@@ -17,12 +17,22 @@ fn judge<'s>(
     match hash_bytes(t) {
         Some((b, n)) => {
             let (s, file) = compare_hash(served, server, Some(&b[..n]));
-            (s, file, Some(hex::encode(&b[..n])))
+            (s, file, Some(lower_hex(&b[..n])))
         }
         None => {
             let (s, file) = compare_hash(served, server, None);
             (s, file, (!t.is_empty()).then(|| t.to_owned()))
         }
+    }
+}
+
+/// Lower-case hex of at most 64 bytes (as `hex::encode`, without its per-char iterator).
+fn lower_hex(b: &[u8]) -> String {
+    let mut buf = [0u8; 128];
+    let out = &mut buf[..2 * b.len().min(64)];
+    match hex::encode_to_slice(&b[..out.len() / 2], out) {
+        Ok(()) => String::from_utf8_lossy(out).into_owned(),
+        Err(_) => hex::encode(b),
     }
 }
 
