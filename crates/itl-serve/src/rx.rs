@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -68,11 +68,13 @@ struct Datagrams {
     oversize: u64,
 }
 
-/// Bytes of datagrams handed over at once, and how many such handovers may wait: the
-/// receiving thread only copies datagrams, so a burst waits here (at most 64 MiB) rather
-/// than overflowing the kernel's socket buffer while the reports are read and committed.
-const HANDOVER_BYTES: usize = 1024 * 1024;
-const HANDOVERS: usize = 64;
+/// The receiving thread only copies datagrams; while the reading thread is busy they wait
+/// in user space rather than overflow the kernel's socket buffer: up to [`HANDOVERS`]
+/// handovers queued, each at most [`HOLD_BYTES`] (so at most 64 MiB in all). Each turn takes
+/// at most [`TURN_BYTES`] off the socket before trying to hand over.
+const TURN_BYTES: usize = 1024 * 1024;
+const HOLD_BYTES: usize = 4 * 1024 * 1024;
+const HANDOVERS: usize = 16;
 
 /// Starts the threads that receive datagrams on `sock` and read them (one message per
 /// datagram) into batches for the writer, until `stop` is set; join the handle to wait
@@ -107,24 +109,38 @@ fn receive(sock: &std::net::UdpSocket, hand: &SyncSender<Datagrams>, stop: &Atom
         }
     };
     while !stop.load(Ordering::Relaxed) {
-        match sock.recv_from(&mut buf) {
-            Ok((n, from)) => keep(&mut d, n, from, &buf),
-            // The timeout, ICMP errors and the like: nothing to read this time.
-            Err(_) => continue,
+        // The timeout, ICMP errors and the like: nothing to read this time.
+        if let Ok((n, from)) = sock.recv_from(&mut buf) {
+            keep(&mut d, n, from, &buf);
+            if sock.set_nonblocking(true).is_ok() {
+                let until = d.bytes.len() + TURN_BYTES;
+                while d.bytes.len() < until {
+                    match sock.recv_from(&mut buf) {
+                        Ok((n, from)) => keep(&mut d, n, from, &buf),
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                        Err(_) => continue,
+                    }
+                }
+                let _ = sock.set_nonblocking(false);
+            }
         }
-        if sock.set_nonblocking(true).is_ok() {
-            while d.bytes.len() < HANDOVER_BYTES {
-                match sock.recv_from(&mut buf) {
-                    Ok((n, from)) => keep(&mut d, n, from, &buf),
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                    Err(_) => continue,
+        if d.each.is_empty() && d.oversize == 0 {
+            continue;
+        }
+        // Hand over without waiting; when the queue is full keep what came, up to a limit.
+        match hand.try_send(std::mem::take(&mut d)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(back)) => {
+                d = back;
+                if d.bytes.len() >= HOLD_BYTES && hand.send(std::mem::take(&mut d)).is_err() {
+                    return;
                 }
             }
-            let _ = sock.set_nonblocking(false);
+            Err(TrySendError::Disconnected(_)) => return,
         }
-        if hand.send(std::mem::take(&mut d)).is_err() {
-            return;
-        }
+    }
+    if !d.each.is_empty() || d.oversize > 0 {
+        let _ = hand.send(d);
     }
 }
 
