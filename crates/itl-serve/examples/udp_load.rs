@@ -7,7 +7,8 @@
 //! cargo run --release -p itl-serve --example udp_load -- 127.0.0.1:5514 127.0.0.1:8080 150000 0
 //! ```
 //! Arguments: UDP address, HTTP address, number of reports (distinct phones), rate per
-//! second (0 = as fast as possible), first device number (default 0).
+//! second (0 = as fast as possible), first device number (default 0), one phone in how many
+//! reports another ITL than the reference, `Mismatch` (default 10).
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, UdpSocket};
@@ -26,15 +27,17 @@ fn health(http: &str) -> Option<(u64, u64)> {
 fn main() {
     let a: Vec<String> = std::env::args().collect();
     if a.len() < 5 {
-        eprintln!("usage: udp_load UDP_ADDR HTTP_ADDR COUNT RATE [FIRST]");
+        eprintln!("usage: udp_load UDP_ADDR HTTP_ADDR COUNT RATE [FIRST [MISMATCH_EVERY]]");
         std::process::exit(2);
     }
     let (udp, http) = (&a[1], &a[2]);
     let count: u64 = a[3].parse().expect("COUNT");
     let rate: u64 = a[4].parse().expect("RATE");
     let first: u64 = a.get(5).map_or(0, |f| f.parse().expect("FIRST"));
+    let every: u64 = a.get(6).map_or(10, |f| f.parse().expect("MISMATCH_EVERY")).max(1);
     let (before, _) = health(http).expect("the server's /api/health");
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.connect(udp.as_str()).expect("UDP_ADDR");
     let hashes = [
         "28 0A D9 1C CB 97 8F 07 3A 14 9C BA 91 63 C1 A0 ED 4E 7D 13",
         "9F 3B 11 42 7A 0C D5 E8 61 2B 44 90 AB CD EF 01 23 45 67 89",
@@ -44,9 +47,9 @@ fn main() {
         let n = first + i;
         let msg = format!(
             "<190>{n}: cucm-pub: Dec 02 2026 01:32:45 AM.042 UTC : %UC_CALLMANAGER-6-DeviceTLInfo: %[DeviceName=SEP{n:012X}][IPv4Address=10.{}.{}.{}][ITL_Signature={}][ITL_TFTP_Server=cucm-pub][CTL_Signature=Not Installed][StatusCode=0][AppID=Cisco CallManager][ClusterID=StandAloneCluster][NodeID=cucm-pub]: Device trust list information",
-            (n >> 16) & 255, (n >> 8) & 255, n & 255, hashes[(n % 10 == 0) as usize]
+            (n >> 16) & 255, (n >> 8) & 255, n & 255, hashes[(n % every == 0) as usize]
         );
-        while sock.send_to(msg.as_bytes(), udp.as_str()).is_err() {
+        while sock.send(msg.as_bytes()).is_err() {
             std::thread::sleep(Duration::from_micros(50));
         }
         if rate > 0 {

@@ -12,7 +12,9 @@ mod ingest;
 mod pages;
 mod refs;
 mod rx;
-mod store;
+/// The fleet database; public for the benchmarks (`benches/`), not a stable API.
+#[doc(hidden)]
+pub mod store;
 mod web;
 
 use std::net::SocketAddr;
@@ -154,12 +156,17 @@ pub fn run(opts: Options) -> u8 {
     let writer = {
         let shared = shared.clone();
         let keep = opts.keep_days;
-        std::thread::spawn(move || ingest::run(conn, rx, shared, keep))
+        match std::thread::Builder::new().name("itlctl-db".into()).spawn(move || ingest::run(conn, rx, shared, keep)) {
+            Ok(w) => w,
+            Err(e) => return fail(&format!("cannot start: {e}")),
+        }
     };
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start: {e}")),
     };
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut udp_threads = Vec::new();
     let code = rt.block_on(async {
         let http = match tokio::net::TcpListener::bind(listen).await {
             Ok(l) => l,
@@ -171,7 +178,10 @@ pub fn run(opts: Options) -> u8 {
                 Endpoint::Udp(a) => match rx::bind_udp(*a) {
                     Ok(s) => {
                         lines.push(format!("udp://{}", s.local_addr().unwrap_or(*a)));
-                        tokio::spawn(rx::udp(s, tx.clone()));
+                        match rx::udp(s, tx.clone(), stop.clone()) {
+                            Ok(t) => udp_threads.push(t),
+                            Err(err) => return fail(&format!("cannot start the udp://{a} receiver: {err}")),
+                        }
                     }
                     Err(err) => return fail(&format!("cannot listen on udp://{a}: {err}")),
                 },
@@ -222,8 +232,13 @@ pub fn run(opts: Options) -> u8 {
         }
         0
     });
-    // Dropping the runtime ends the receivers; then the writer commits and stops.
+    // Dropping the runtime ends the TCP receivers, `stop` the UDP ones; then the writer
+    // commits and stops.
     rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for t in udp_threads {
+        let _ = t.join();
+    }
     drop(tx);
     let _ = writer.join();
     code

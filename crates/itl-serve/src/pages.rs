@@ -403,9 +403,17 @@ pub(crate) async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>)
         })
     })
     .await;
-    let Ok(Ok((total, n, stored, points))) = res else {
+    let Ok(Ok((total, n, stored, mut points))) = res else {
         return (StatusCode::SERVICE_UNAVAILABLE, "503: the database cannot be read").into_response();
     };
+    let phones = total.matched + total.mismatch + total.not_installed + total.unknown;
+    // The current hour's point is the live count, not the last snapshot of it (taken every
+    // 10 s), so the chart follows the bars from the first report on.
+    let hour = jiff::Timestamp::now().as_second().div_euclid(3600) * 3600;
+    points.retain(|p| p.0 < hour);
+    if phones > 0 || !points.is_empty() {
+        points.push((hour, phones as i64, total.matched as i64));
+    }
     // The page's rows, through the library (as `devices` would print them).
     let mut latest = itl::devicetlinfo::Latest::default();
     let seen: Vec<i64> = stored.iter().map(|p| p.last_seen).collect();
@@ -414,7 +422,6 @@ pub(crate) async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>)
     }
     let (rows, _) = latest.rows(&refs.itl, &refs.ctl);
     let rows: Vec<(DeviceRow, i64)> = rows.into_iter().zip(seen).collect();
-    let phones = total.matched + total.mismatch + total.not_installed + total.unknown;
     let pages = ((n + PAGE - 1) / PAGE).max(1);
     let status = q.status.as_deref().unwrap_or("");
     let qtext = q.q.as_deref().unwrap_or("");

@@ -2,13 +2,14 @@
 //! octet-counted, RFC 6587, one framing per connection).
 
 use std::net::SocketAddr;
-use std::sync::mpsc::SyncSender;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use itl::syslog::{Joiner, Outcome, MAX_MESSAGE_BYTES};
 use tokio::io::{AsyncRead, AsyncReadExt};
-use tokio::net::{TcpListener, UdpSocket};
+use tokio::net::TcpListener;
 
 use crate::ingest::{self, Batch, Cmd};
 
@@ -40,51 +41,149 @@ fn message<K: std::hash::Hash + Eq + Clone>(
         b.skipped += 1;
         return;
     }
-    let text = String::from_utf8_lossy(bytes);
-    add(b, j.push(from, &text, now), source);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => add(b, j.push(from, text, now), source),
+        Err(_) => add(b, j.push(from, &String::from_utf8_lossy(bytes), now), source),
+    }
 }
 
-/// Binds a UDP socket with a large receive buffer.
-pub fn bind_udp(addr: SocketAddr) -> std::io::Result<UdpSocket> {
+/// Binds a UDP socket with a large receive buffer, blocking with a short read timeout (the
+/// receiving thread checks whether to stop between datagrams).
+pub fn bind_udp(addr: SocketAddr) -> std::io::Result<std::net::UdpSocket> {
     let s = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::DGRAM, None)?;
     let _ = s.set_recv_buffer_size(32 * 1024 * 1024);
-    s.set_nonblocking(true)?;
     s.bind(&addr.into())?;
-    UdpSocket::from_std(s.into())
+    let s: std::net::UdpSocket = s.into();
+    s.set_read_timeout(Some(Duration::from_millis(200)))?;
+    Ok(s)
 }
 
-/// Receives datagrams until the process ends.
-pub async fn udp(sock: UdpSocket, tx: SyncSender<Cmd>) {
-    let start = Instant::now();
-    let mut joiner: Joiner<SocketAddr> = Joiner::new(PENDING, PART_TIMEOUT);
+/// Datagrams as received, before they are read: their bytes one after another.
+#[derive(Default)]
+struct Datagrams {
+    bytes: Vec<u8>,
+    /// Sender, end offset in `bytes`.
+    each: Vec<(SocketAddr, usize)>,
+    /// Datagrams over [`MAX_MESSAGE_BYTES`].
+    oversize: u64,
+}
+
+/// The receiving thread only copies datagrams; while the reading thread is busy they wait
+/// in user space rather than overflow the kernel's socket buffer: up to [`HANDOVERS`]
+/// handovers queued, each at most [`HOLD_BYTES`] (so at most 64 MiB in all). Each turn takes
+/// at most [`TURN_BYTES`] off the socket before trying to hand over.
+const TURN_BYTES: usize = 1024 * 1024;
+const HOLD_BYTES: usize = 4 * 1024 * 1024;
+const HANDOVERS: usize = 16;
+
+/// Starts the threads that receive datagrams on `sock` and read them (one message per
+/// datagram) into batches for the writer, until `stop` is set; join the handle to wait
+/// until what was received is queued for the writer.
+pub fn udp(
+    sock: std::net::UdpSocket,
+    tx: SyncSender<Cmd>,
+    stop: Arc<AtomicBool>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    let (hand, take) = std::sync::mpsc::sync_channel::<Datagrams>(HANDOVERS);
+    let reader = std::thread::Builder::new().name("itlctl-udp-read".into()).spawn(move || read_datagrams(take, tx));
+    std::thread::Builder::new().name("itlctl-udp".into()).spawn(move || {
+        receive(&sock, &hand, &stop);
+        drop(hand);
+        if let Ok(r) = reader {
+            let _ = r.join();
+        }
+    })
+}
+
+/// Receives datagrams: blocks for the first, then takes what else is queued without
+/// waiting, and hands them over together.
+fn receive(sock: &std::net::UdpSocket, hand: &SyncSender<Datagrams>, stop: &AtomicBool) {
     let mut buf = vec![0u8; MAX_MESSAGE_BYTES + 2];
-    let mut last_expire = 0;
-    loop {
-        if sock.readable().await.is_err() {
+    let mut d = Datagrams::default();
+    let keep = |d: &mut Datagrams, n: usize, from: SocketAddr, buf: &[u8]| {
+        if n > MAX_MESSAGE_BYTES {
+            d.oversize += 1;
+        } else {
+            d.bytes.extend_from_slice(&buf[..n]);
+            d.each.push((from, d.bytes.len()));
+        }
+    };
+    while !stop.load(Ordering::Relaxed) {
+        // The timeout, ICMP errors and the like: nothing to read this time.
+        if let Ok((n, from)) = sock.recv_from(&mut buf) {
+            keep(&mut d, n, from, &buf);
+            if sock.set_nonblocking(true).is_ok() {
+                let until = d.bytes.len() + TURN_BYTES;
+                while d.bytes.len() < until {
+                    match sock.recv_from(&mut buf) {
+                        Ok((n, from)) => keep(&mut d, n, from, &buf),
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                        Err(_) => continue,
+                    }
+                }
+                let _ = sock.set_nonblocking(false);
+            }
+        }
+        if d.each.is_empty() && d.oversize == 0 {
             continue;
         }
-        let mut b = Batch::default();
-        let now = start.elapsed().as_secs();
-        loop {
-            match sock.try_recv_from(&mut buf) {
-                Ok((n, from)) => message(&mut joiner, &from, &buf[..n], now, &mut b, "udp"),
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                Err(_) => {
-                    // ICMP errors and the like: nothing to read this time.
-                    break;
+        // Hand over without waiting; when the queue is full keep what came, up to a limit.
+        match hand.try_send(std::mem::take(&mut d)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(back)) => {
+                d = back;
+                if d.bytes.len() >= HOLD_BYTES && hand.send(std::mem::take(&mut d)).is_err() {
+                    return;
                 }
             }
-            if b.reports.len() >= 2048 {
-                break;
+            Err(TrySendError::Disconnected(_)) => return,
+        }
+    }
+    if !d.each.is_empty() || d.oversize > 0 {
+        let _ = hand.send(d);
+    }
+}
+
+/// Reads handed-over datagrams into batches for the writer, until the receiver stops.
+fn read_datagrams(take: Receiver<Datagrams>, tx: SyncSender<Cmd>) {
+    let start = Instant::now();
+    let mut joiner: Joiner<SocketAddr> = Joiner::new(PENDING, PART_TIMEOUT);
+    let mut last_expire = 0;
+    let mut open = true;
+    while open {
+        let mut b = Batch::default();
+        match take.recv_timeout(Duration::from_secs(1)) {
+            Ok(d) => {
+                let now = start.elapsed().as_secs();
+                read_into(&mut joiner, d, now, &mut b);
+                // Whatever else is waiting goes in the same batch.
+                while b.reports.len() < 8192 {
+                    match take.try_recv() {
+                        Ok(d) => read_into(&mut joiner, d, now, &mut b),
+                        Err(_) => break,
+                    }
+                }
             }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => open = false,
         }
-        if now > last_expire {
+        let now = start.elapsed().as_secs();
+        if now > last_expire || !open {
             last_expire = now;
-            b.skipped += joiner.expire(now) as u64;
+            b.skipped += joiner.expire(if open { now } else { u64::MAX }) as u64;
         }
-        if !b.is_empty() && ingest::send(&tx, Cmd::Batch(b)).await.is_err() {
+        if !b.is_empty() && tx.send(Cmd::Batch(b)).is_err() {
             return;
         }
+    }
+}
+
+fn read_into(joiner: &mut Joiner<SocketAddr>, d: Datagrams, now: u64, b: &mut Batch) {
+    b.skipped += d.oversize;
+    let mut at = 0;
+    for (from, end) in d.each {
+        message(joiner, &from, &d.bytes[at..end], now, b, "udp");
+        at = end;
     }
 }
 

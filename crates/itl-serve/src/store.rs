@@ -3,7 +3,9 @@
 
 use std::sync::Mutex;
 
-use itl::devicetlinfo::{compare, DeviceRow, Latest, Report, Served, Summary};
+use std::borrow::Cow;
+
+use itl::devicetlinfo::{compare, write_json, Counts, DeviceRow, Report, ReportRef, Served, Summary};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 /// `PRAGMA application_id`: "ITLC".
@@ -30,7 +32,6 @@ CREATE TABLE reports(
   ipv4 TEXT, ipv6 TEXT, itl_tftp_server TEXT, itl_signature TEXT,
   ctl_tftp_server TEXT, ctl_signature TEXT, status_code TEXT);
 CREATE INDEX reports_device ON reports(device, received);
-CREATE INDEX reports_received ON reports(received);
 CREATE TABLE hourly(
   hour INTEGER PRIMARY KEY, total INTEGER NOT NULL, matched INTEGER NOT NULL,
   mismatch INTEGER NOT NULL, not_installed INTEGER NOT NULL, unknown INTEGER NOT NULL);
@@ -96,6 +97,14 @@ pub fn open_writer(loc: &Location) -> Result<Connection, String> {
             return Err(format!("cannot switch the database to WAL mode (it stays {mode})"));
         }
         c.execute_batch("PRAGMA synchronous=NORMAL").map_err(err)?;
+    }
+    // A bounded page cache (64 MiB, not growing with the fleet) keeps the latest rows and the
+    // indexes' upper pages in memory while reports stream in.
+    // Databases made before the history was pruned by id had an index on the time of each
+    // report: it only slowed every insert.
+    c.execute_batch("DROP INDEX IF EXISTS reports_received").map_err(err)?;
+    if matches!(loc, Location::File(_)) {
+        c.execute_batch("PRAGMA cache_size=-65536").map_err(err)?;
     }
     Ok(c)
 }
@@ -284,13 +293,27 @@ pub fn snapshot(tx: &Transaction<'_>, now: i64) -> rusqlite::Result<()> {
 }
 
 /// Deletes history older than `keep_days` (the latest report of each phone stays).
+///
+/// Ids grow with the time of arrival (one writer), so the cut is found by id, by bisection
+/// over the rowid: the history needs no index on the time.
 pub fn prune(tx: &Transaction<'_>, now: i64, keep_days: u32) -> rusqlite::Result<usize> {
     let cut = now - i64::from(keep_days) * 86_400_000;
-    let n = tx.execute(
-        "DELETE FROM reports WHERE received < ?1
-         AND NOT EXISTS (SELECT 1 FROM phones p WHERE p.last_report = reports.id)",
-        params![cut],
-    )?;
+    let mut at = tx.prepare_cached("SELECT id, received FROM reports WHERE id >= ?1 ORDER BY id LIMIT 1")?;
+    let (mut lo, mut hi): (i64, i64) =
+        tx.query_row("SELECT coalesce(min(id), 0), coalesce(max(id), 0) + 1 FROM reports", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    // The first id received at or after `cut` lies in [lo, hi].
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let row: Option<(i64, i64)> = at.query_row([mid], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        match row {
+            Some((id, received)) if received < cut => lo = id + 1,
+            _ => hi = mid,
+        }
+    }
+    let n =
+        tx.execute("DELETE FROM reports WHERE id < ?1 AND id NOT IN (SELECT last_report FROM phones)", params![lo])?;
     tx.execute("DELETE FROM hourly WHERE hour < ?1", params![cut / 1000])?;
     Ok(n)
 }
@@ -397,44 +420,86 @@ pub fn phones(c: &Connection, f: &Filter, offset: i64, limit: i64) -> rusqlite::
     rows.collect()
 }
 
-/// Streams the rows of `devices --json` for phones matching `f`, in chunks (memory stays
-/// bounded), through the library's [`Latest::rows`]; returns the summary of the rows.
-pub fn device_rows(
+const ROW_COLS: &str = "device, ipv4, itl_tftp_server, itl_signature, ctl_tftp_server, ctl_signature";
+
+/// Calls `each` with the `devices` row of every phone matching `f`, by device then server,
+/// made from the stored row by the library ([`DeviceRow::of`]) without keeping any: memory
+/// stays bounded. `each` returns `false` to stop early.
+pub fn each_device_row(
     c: &Connection,
     f: &Filter,
     itl: &[Served],
     ctl: &[Served],
-    mut each: impl FnMut(&DeviceRow, i64),
-) -> rusqlite::Result<Summary> {
-    const CHUNK: usize = 2000;
+    mut each: impl FnMut(DeviceRow) -> bool,
+) -> rusqlite::Result<()> {
     let (w, p) = f.sql();
-    let mut st = c.prepare(&format!("SELECT {PHONE_COLS} FROM phones{w} ORDER BY device, server_key"))?;
+    let mut st = c.prepare_cached(&format!("SELECT {ROW_COLS} FROM phones{w} ORDER BY device, server_key"))?;
     let mut rows = st.query(rusqlite::params_from_iter(p))?;
-    let mut total = Summary::default();
-    let mut chunk: Vec<PhoneRow> = Vec::with_capacity(CHUNK);
-    let mut flush = |chunk: &mut Vec<PhoneRow>, total: &mut Summary| {
-        let mut latest = Latest::default();
-        let seen: Vec<i64> = chunk.iter().map(|p| p.last_seen).collect();
-        for p in chunk.drain(..) {
-            latest.add(p.report);
-        }
-        let (rows, s) = latest.rows(itl, ctl);
-        for (r, t) in rows.iter().zip(seen) {
-            each(r, t);
-        }
-        total.matched += s.matched;
-        total.mismatch += s.mismatch;
-        total.not_installed += s.not_installed;
-        total.unknown += s.unknown;
-    };
     while let Some(r) = rows.next()? {
-        chunk.push(phone_row(r)?);
-        if chunk.len() == CHUNK {
-            flush(&mut chunk, &mut total);
+        if !each(device_row(r, itl, ctl)?) {
+            break;
         }
     }
-    flush(&mut chunk, &mut total);
-    Ok(total)
+    Ok(())
+}
+
+/// Rows handed from the reading thread to the writing one at once.
+const ROWS_AT_ONCE: usize = 256;
+
+/// Writes `itlctl devices --json` of the phones matching `f` to `out` with the library's
+/// writer ([`write_json`]); `counts` are what it says was read. Returns the summary of the
+/// rows written. Two threads share the work: this one reads the rows from SQLite (and makes
+/// them with [`DeviceRow::of`]), another writes the JSON; a few hundred rows are in
+/// flight between them, so memory stays bounded.
+pub fn write_devices_json<W: std::io::Write + Send>(
+    c: &Connection,
+    f: &Filter,
+    itl: &[Served],
+    ctl: &[Served],
+    counts: Counts,
+    out: W,
+) -> Result<Summary, String> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<DeviceRow>>(4);
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || write_json(out, rx.into_iter().flatten(), counts));
+        let mut batch = Vec::with_capacity(ROWS_AT_ONCE);
+        let read = each_device_row(c, f, itl, ctl, |r| {
+            batch.push(r);
+            if batch.len() < ROWS_AT_ONCE {
+                return true;
+            }
+            // A send fails once the writer stopped (the client has gone): stop reading.
+            tx.send(std::mem::replace(&mut batch, Vec::with_capacity(ROWS_AT_ONCE))).is_ok()
+        });
+        if read.is_ok() {
+            let _ = tx.send(batch);
+        }
+        drop(tx);
+        let written = writer.join().map_err(|_| "the JSON writer failed".to_owned())?;
+        read.map_err(|e| e.to_string())?;
+        written.map_err(|e| e.to_string())
+    })
+}
+
+/// The `devices` row of one stored phone (columns [`ROW_COLS`]).
+fn device_row(r: &rusqlite::Row<'_>, itl: &[Served], ctl: &[Served]) -> rusqlite::Result<DeviceRow> {
+    let text = |i: usize| -> rusqlite::Result<Option<Cow<'_, str>>> {
+        let v = r
+            .get_ref(i)?
+            .as_str_or_null()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))?;
+        Ok(v.map(Cow::Borrowed))
+    };
+    let report = ReportRef {
+        device_name: text(0)?,
+        ipv4: text(1)?,
+        itl_tftp_server: text(2)?,
+        itl_signature: text(3)?,
+        ctl_tftp_server: text(4)?,
+        ctl_signature: text(5)?,
+        ..ReportRef::default()
+    };
+    Ok(DeviceRow::of(&report, itl, ctl))
 }
 
 /// One stored report of a phone.
@@ -465,4 +530,75 @@ pub fn hourly(c: &Connection, since: i64) -> rusqlite::Result<Vec<(i64, i64, i64
     let mut st = c.prepare_cached("SELECT hour, total, matched FROM hourly WHERE hour >= ?1 ORDER BY hour")?;
     let rows = st.query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(device: &str, hash: &str, ip: &str) -> (Report, &'static str) {
+        let mut r = Report::default();
+        r.set("DeviceName", device);
+        r.set("ITL_Signature", hash);
+        r.set("ITL_TFTP_Server", "pub");
+        r.set("IPv4Address", ip);
+        (r, "udp")
+    }
+
+    fn add(c: &mut Connection, rs: &[(Report, &str)], now: i64) -> Added {
+        let tx = c.transaction().unwrap();
+        let a = add_reports(&tx, rs, now, &[], &[]).unwrap();
+        tx.commit().unwrap();
+        a
+    }
+
+    fn one(c: &Connection, sql: &str) -> (i64, i64) {
+        c.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap()
+    }
+
+    #[test]
+    fn duplicates_within_a_minute_only_refresh_last_seen() {
+        let mut c = open_writer(&Location::Memory("/itlctl-test-dup".into())).unwrap();
+        let a = report("SEP1", "AA BB", "10.0.0.1");
+        let b = report("SEP1", "AA BB", "10.0.0.2");
+        assert_eq!(add(&mut c, &[a.clone(), b.clone()], 1_000), Added { stored: 1, duplicates: 1 });
+        assert_eq!(add(&mut c, std::slice::from_ref(&a), 1_000 + DUPLICATE_MS - 1), Added { stored: 0, duplicates: 1 });
+        let (seen, changed) = one(&c, "SELECT last_seen, changed FROM phones");
+        assert_eq!((seen, changed), (1_000 + DUPLICATE_MS - 1, 1_000));
+        let ip: String = c.query_row("SELECT ipv4 FROM phones", [], |r| r.get(0)).unwrap();
+        assert_eq!(ip, "10.0.0.1", "a duplicate changes nothing but last-seen");
+        // A minute after the last change it is a new report; so is another hash at once.
+        assert_eq!(add(&mut c, std::slice::from_ref(&b), 1_000 + DUPLICATE_MS), Added { stored: 1, duplicates: 0 });
+        let other = report("SEP1", "CC DD", "10.0.0.2");
+        assert_eq!(add(&mut c, &[other], 1_000 + DUPLICATE_MS + 1), Added { stored: 1, duplicates: 0 });
+        let (rows, last) = one(&c, "SELECT count(*), max(id) FROM reports");
+        assert_eq!(rows, 3);
+        let (latest, ip_rows) =
+            one(&c, "SELECT last_report, (SELECT count(*) FROM reports WHERE ipv4='10.0.0.2') FROM phones");
+        assert_eq!((latest, ip_rows), (last, 2));
+        let (h, _) = one(&c, "SELECT itl_signature = 'CC DD', 0 FROM phones");
+        assert_eq!(h, 1);
+    }
+
+    #[test]
+    fn prune_keeps_recent_history_and_every_latest_report() {
+        let mut c = open_writer(&Location::Memory("/itlctl-test-prune".into())).unwrap();
+        let day = 86_400_000;
+        // SEP1 reports on days 0, 1, 2 and 5; SEP2 only on day 0.
+        add(&mut c, &[report("SEP1", "01", ""), report("SEP2", "01", "")], 0);
+        add(&mut c, &[report("SEP1", "02", "")], day);
+        add(&mut c, &[report("SEP1", "03", "")], 2 * day);
+        add(&mut c, &[report("SEP1", "04", "")], 5 * day);
+        let tx = c.transaction().unwrap();
+        // Keep 3 days at day 5: days 0 and 1 go, except SEP2's only (latest) report.
+        assert_eq!(prune(&tx, 5 * day, 3).unwrap(), 2);
+        tx.commit().unwrap();
+        let mut st = c.prepare("SELECT device, received FROM reports ORDER BY id").unwrap();
+        let left: Vec<(String, i64)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        assert_eq!(left, [("SEP2".to_owned(), 0), ("SEP1".to_owned(), 2 * day), ("SEP1".to_owned(), 5 * day)]);
+        drop(st);
+        let tx = c.transaction().unwrap();
+        assert_eq!(prune(&tx, 5 * day, 3).unwrap(), 0);
+    }
 }

@@ -419,71 +419,76 @@ impl DevicesQuery {
     }
 }
 
-/// Indents every line but the first by `n` spaces.
-fn indent(text: &str, n: usize) -> String {
-    text.replace('\n', &format!("\n{}", " ".repeat(n)))
+/// Bytes handed to the response body at once.
+const BODY_CHUNK: usize = 64 * 1024;
+
+/// A writer into the response body: full chunks go to the body as they fill; an error once
+/// the client has gone (which stops the rows being read).
+struct BodyWriter {
+    buf: Vec<u8>,
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
 }
 
-/// Streams `devices --json` (pretty, as the CLI prints it) or `--csv` of the stored phones:
-/// rows are read, rendered and sent in chunks, so memory does not grow with the fleet.
+impl BodyWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(BODY_CHUNK + 4096));
+        self.tx.blocking_send(Ok(Bytes::from(chunk))).map_err(|_| std::io::Error::other("the client has gone"))
+    }
+}
+
+impl std::io::Write for BodyWriter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= BODY_CHUNK {
+            self.send()?;
+        }
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Streams `devices --json` (the library's writer, as the CLI prints it) or `--csv` of the
+/// stored phones: rows are read, rendered and sent as they come, so memory does not grow
+/// with the fleet.
 fn stream_devices(app: App, q: DevicesQuery, csv_out: bool) -> Body {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
     let refs = app.shared.refs();
     tokio::task::spawn_blocking(move || {
-        let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
-        let mut open = true;
-        let mut n = 0usize;
-        let mut csv_w: Option<csv::Writer<Vec<u8>>> = csv_out.then(|| csv::Writer::from_writer(Vec::new()));
-        if !csv_out {
-            buf.extend_from_slice(b"{\n  \"devices\": [");
-        }
-        let res = app.shared.pool.with(|c| {
-            store::device_rows(c, &q.filter(), &refs.itl, &refs.ctl, |r, _| {
-                if !open {
-                    return;
-                }
-                if let Some(w) = csv_w.as_mut() {
-                    let _ = w.serialize(r);
-                    if n % 500 == 499 {
-                        // Take what was written; the next writer writes no header again.
-                        let next = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-                        if let Ok(v) = std::mem::replace(w, next).into_inner() {
-                            buf.extend_from_slice(&v);
-                        }
-                    }
+        let mut out = BodyWriter { buf: Vec::with_capacity(BODY_CHUNK + 4096), tx: tx.clone() };
+        let res: Result<(), String> = app
+            .shared
+            .pool
+            .with(|c| {
+                let f = q.filter();
+                if csv_out {
+                    let mut w = csv::Writer::from_writer(&mut out);
+                    let mut ok = true;
+                    store::each_device_row(c, &f, &refs.itl, &refs.ctl, |r| {
+                        ok = w.serialize(&r).is_ok();
+                        ok
+                    })?;
+                    Ok(if ok { w.flush().map_err(|e| e.to_string()) } else { Err("the client has gone".to_owned()) })
                 } else {
-                    buf.extend_from_slice(if n > 0 { b",\n    " } else { b"\n    " });
-                    let v = serde_json::to_value(r).unwrap_or_default();
-                    buf.extend_from_slice(indent(&serde_json::to_string_pretty(&v).unwrap_or_default(), 4).as_bytes());
-                }
-                n += 1;
-                if buf.len() >= 48 * 1024 {
-                    open = tx.blocking_send(Ok(Bytes::from(std::mem::take(&mut buf)))).is_ok();
+                    // The counts `devices --json` carries: here, of everything received.
+                    let (reports, skipped) = store::health(c).map(|h| (h.1, h.3))?;
+                    let counts = itl::devicetlinfo::Counts {
+                        reports_read: usize::try_from(reports).unwrap_or(0),
+                        fragments_skipped: usize::try_from(skipped).unwrap_or(0),
+                    };
+                    Ok(store::write_devices_json(c, &f, &refs.itl, &refs.ctl, counts, &mut out).map(|_| ()))
                 }
             })
-        });
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
         match res {
-            Ok(sum) => {
-                if let Some(w) = csv_w {
-                    if let Ok(v) = w.into_inner() {
-                        buf.extend_from_slice(&v);
-                    }
-                } else {
-                    buf.extend_from_slice(if n > 0 { b"\n  ],\n" } else { b"],\n" });
-                    // The counts `devices --json` carries: here, of everything received.
-                    let (reports, skipped) = app.shared.pool.with(store::health).map(|h| (h.1, h.3)).unwrap_or((0, 0));
-                    buf.extend_from_slice(
-                        format!("  \"fragments_skipped\": {skipped},\n  \"reports_read\": {reports},\n  \"summary\": ")
-                            .as_bytes(),
-                    );
-                    let v = serde_json::to_value(sum).unwrap_or_default();
-                    buf.extend_from_slice(indent(&serde_json::to_string_pretty(&v).unwrap_or_default(), 2).as_bytes());
-                    buf.extend_from_slice(b"\n}\n");
-                }
-                let _ = tx.blocking_send(Ok(Bytes::from(buf)));
+            Ok(()) => {
+                let _ = out.send();
             }
             Err(e) => {
-                let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+                let _ = tx.blocking_send(Err(std::io::Error::other(e)));
             }
         }
     });

@@ -380,6 +380,11 @@ fn syslog_reports_devices_and_pages() {
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!page.contains("<script>alert"));
     assert!(page.contains("data-status=\"Mismatch\" data-count=\"6\""), "bar chart");
+    // The line chart's current hour is the live share at once, not the last 10 s snapshot.
+    let sum = &got["summary"];
+    let phones: u64 = ["Match", "Mismatch", "Not Installed", "Unknown"].iter().map(|k| sum[k].as_u64().unwrap()).sum();
+    let share = format!("class=\"big\">{:.0}%", sum["Match"].as_u64().unwrap() as f64 * 100.0 / phones as f64);
+    assert!(page.contains(&share), "line chart: {share}");
     assert!(page.contains("28 0A D9 1C"), "hash in the phone's format");
     let filtered = s.get("/fleet?status=Mismatch&q=TCP").text();
     assert!(filtered.contains("SEPTCPNL00002") && !filtered.contains("SEPTCPNL00001"));

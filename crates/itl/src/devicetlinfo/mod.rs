@@ -36,6 +36,7 @@ use crate::hash::Checksums;
 
 mod collect;
 mod reader;
+mod row;
 mod table;
 
 pub use collect::{collect, Collected, DevicesJson, LISTED};

@@ -1,0 +1,114 @@
+//! One row of the devices report straight from one report, for callers that keep the latest
+//! reports themselves (`itlctl serve` keeps them in SQLite) and stream them out in order.
+
+use super::{compare_hash, hash_bytes, DeviceRow, ReportRef, Served, Status};
+
+/// The status of a reported value against `served`, and the value as the output shows it:
+/// lower-case hex for a hash, the phone's words otherwise (none when empty).
+fn judge<'s>(
+    served: &'s [Served],
+    server: Option<&str>,
+    value: Option<&str>,
+) -> (Status, Option<&'s str>, Option<String>) {
+    let t = value.map_or("", str::trim);
+    if t.eq_ignore_ascii_case("Not Installed") {
+        return (Status::NotInstalled, None, Some(t.to_owned()));
+    }
+    match hash_bytes(t) {
+        Some((b, n)) => {
+            let (s, file) = compare_hash(served, server, Some(&b[..n]));
+            (s, file, Some(lower_hex(&b[..n])))
+        }
+        None => {
+            let (s, file) = compare_hash(served, server, None);
+            (s, file, (!t.is_empty()).then(|| t.to_owned()))
+        }
+    }
+}
+
+/// Lower-case hex of at most 64 bytes (as `hex::encode`, without its per-char iterator).
+fn lower_hex(b: &[u8]) -> String {
+    let mut buf = [0u8; 128];
+    let out = &mut buf[..2 * b.len().min(64)];
+    match hex::encode_to_slice(&b[..out.len() / 2], out) {
+        Ok(()) => String::from_utf8_lossy(out).into_owned(),
+        Err(_) => hex::encode(b),
+    }
+}
+
+impl DeviceRow {
+    /// The row [`super::Latest`] gives for `r` when `r` is the phone's latest report, with
+    /// the statuses against the files `itl` and `ctl`: the same values, without keeping
+    /// the report.
+    pub fn of(r: &ReportRef<'_>, itl: &[Served], ctl: &[Served]) -> DeviceRow {
+        let itl_server = r.itl_tftp_server.as_deref();
+        let ctl_server = r.ctl_tftp_server.as_deref();
+        let (itl_status, itl_file, itl_hash) = judge(itl, itl_server, r.itl_signature.as_deref());
+        let (ctl_status, ctl_file, ctl_hash) = judge(ctl, ctl_server, r.ctl_signature.as_deref());
+        DeviceRow {
+            device: r.device_name.as_deref().unwrap_or("").to_owned(),
+            ipv4: r.ipv4.as_deref().filter(|v| !v.is_empty()).map(str::to_owned),
+            itl_tftp_server: itl_server.map(str::to_owned),
+            itl_hash,
+            itl_status,
+            itl_file: itl_file.map(str::to_owned),
+            ctl_tftp_server: ctl_server.map(str::to_owned),
+            ctl_hash,
+            ctl_status,
+            ctl_file: ctl_file.map(str::to_owned),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Latest, Report};
+    use super::*;
+    use crate::hash::Checksums;
+
+    #[test]
+    fn the_row_is_the_one_latest_gives() {
+        let file = b"an ITL file";
+        let served = vec![
+            Served { host: Some("PUB".into()), label: "pub.tlv".into(), checksums: Checksums::of(file) },
+            Served { host: None, label: "any.tlv".into(), checksums: Checksums::of(b"other") },
+        ];
+        let sha1 = hex::encode(Checksums::of(file).sha1);
+        let spaced =
+            sha1.as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap().to_uppercase()).collect::<Vec<_>>();
+        let values = [
+            None,
+            Some(String::new()),
+            Some("Not Installed".to_owned()),
+            Some("not installed".to_owned()),
+            Some("N/A".to_owned()),
+            Some(spaced.join(" ")),
+            Some(spaced.join(":")),
+            Some("00112233445566778899aabbccddeeff".to_owned()),
+        ];
+        let servers = [None, Some("pub"), Some("PUB"), Some("sub"), Some("")];
+        let ips = [None, Some(""), Some("10.1.2.3"), Some("010.1.2.3"), Some("fe80::1")];
+        let mut n = 0;
+        for v in &values {
+            for s in servers {
+                for ip in ips {
+                    n += 1;
+                    let r = Report {
+                        line: 1,
+                        device_name: Some(if n % 2 == 0 { format!("SEP{n:012X}") } else { format!("ATA-{n}") }),
+                        ipv4: ip.map(str::to_owned),
+                        itl_signature: v.clone(),
+                        itl_tftp_server: s.map(str::to_owned),
+                        ctl_signature: values[n % values.len()].clone(),
+                        ctl_tftp_server: servers[n % servers.len()].map(str::to_owned),
+                        ..Report::default()
+                    };
+                    let mut latest = Latest::default();
+                    latest.add(r.clone());
+                    let (rows, _) = latest.rows(&served, &served);
+                    assert_eq!(rows, vec![DeviceRow::of(&r.as_ref(), &served, &served)], "{r:?}");
+                }
+            }
+        }
+    }
+}
