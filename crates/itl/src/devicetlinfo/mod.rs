@@ -305,6 +305,16 @@ pub enum Reported {
     Unusable,
 }
 
+/// Lower-case hex of a reported hash (at most 64 bytes, as [`hash_bytes`] gives them),
+/// through a buffer: `hex::encode` builds its string a char at a time.
+pub(crate) fn lower_hex(b: &[u8]) -> String {
+    let mut buf = [0u8; 128];
+    match buf.get_mut(..2 * b.len()).map(|out| hex::encode_to_slice(b, out).map(|()| out)) {
+        Some(Ok(out)) => String::from_utf8_lossy(out).into_owned(),
+        _ => hex::encode(b),
+    }
+}
+
 /// The bytes of a reported hash (spaces, colons, tabs and dashes ignored, any case), when it
 /// is 16, 20, 32 or 64 bytes long; no allocation.
 pub(crate) fn hash_bytes(v: &str) -> Option<([u8; 64], usize)> {

@@ -1,7 +1,7 @@
 //! One row of the devices report straight from one report, for callers that keep the latest
 //! reports themselves (`itlctl serve` keeps them in SQLite) and stream them out in order.
 
-use super::{compare_hash, hash_bytes, DeviceRow, ReportRef, Served, Status};
+use super::{compare_hash, hash_bytes, lower_hex, DeviceRow, ReportRef, Served, Status};
 
 /// The status of a reported value against `served`, and the value as the output shows it:
 /// lower-case hex for a hash, the phone's words otherwise (none when empty).
@@ -23,16 +23,6 @@ fn judge<'s>(
             let (s, file) = compare_hash(served, server, None);
             (s, file, (!t.is_empty()).then(|| t.to_owned()))
         }
-    }
-}
-
-/// Lower-case hex of at most 64 bytes (as `hex::encode`, without its per-char iterator).
-fn lower_hex(b: &[u8]) -> String {
-    let mut buf = [0u8; 128];
-    let out = &mut buf[..2 * b.len().min(64)];
-    match hex::encode_to_slice(&b[..out.len() / 2], out) {
-        Ok(()) => String::from_utf8_lossy(out).into_owned(),
-        Err(_) => hex::encode(b),
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap as StdMap;
 /// faster than SipHash on these short keys.
 type HashMap<K, V> = StdMap<K, V, foldhash::fast::RandomState>;
 
-use super::{compare_hash, hash_bytes, DeviceRow, Report, ReportRef, Served, Status, Summary};
+use super::{compare_hash, hash_bytes, lower_hex, DeviceRow, Report, ReportRef, Served, Status, Summary};
 
 /// No value.
 const NONE: u32 = u32::MAX;
@@ -108,13 +108,7 @@ impl Values {
     /// What the output shows: lower-case hex, or the phone's words.
     fn shown(&self, i: u32) -> Option<String> {
         match self.get(i)? {
-            Value::Hash(h) => {
-                // Through a buffer: `hex::encode` builds its string a char at a time.
-                let mut buf = [0u8; 128];
-                let out = buf.get_mut(..h.len() * 2)?;
-                hex::encode_to_slice(h, out).ok()?;
-                Some(String::from_utf8_lossy(out).into_owned())
-            }
+            Value::Hash(h) => Some(lower_hex(h)),
             Value::Text(t) => (!t.is_empty()).then(|| t.to_string()),
         }
     }
