@@ -10,6 +10,9 @@ The functions are thin bindings over the Rust library the `itlctl` command is bu
 package installs that command too. Every error is an `itlctl.Error`.
 """
 
+import functools as _functools
+from typing import Any as _Any, Callable as _Callable, TypeVar as _TypeVar
+
 from ._itlctl import (
     Error,
     ParseError,
@@ -28,8 +31,39 @@ from ._itlctl import (
     verify_many,
 )
 
+
+class UsageError(Error, TypeError, ValueError):  # type: ignore[misc]
+    """A function was called with an argument of the wrong type or value (a path that is not
+    a string, ``threads=0``): an ``itlctl.Error``, and a ``TypeError``/``ValueError`` too."""
+
+
+_F = _TypeVar("_F", bound=_Callable[..., _Any])
+
+
+def _guarded(f: _F) -> _F:
+    @_functools.wraps(f)
+    def call(*args: _Any, **kwargs: _Any) -> _Any:
+        try:
+            return f(*args, **kwargs)
+        except Error:
+            raise
+        except (TypeError, ValueError) as e:
+            raise UsageError(str(e)) from e
+
+    return call  # type: ignore[return-value]
+
+
+devices = _guarded(devices)
+diff = _guarded(diff)
+hash = _guarded(hash)
+lint = _guarded(lint)
+parse = _guarded(parse)
+read = _guarded(read)
+verify_many = _guarded(verify_many)
+
 __all__ = [
     "Error",
+    "UsageError",
     "ParseError",
     "ReadError",
     "Record",

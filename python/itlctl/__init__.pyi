@@ -9,6 +9,7 @@ __all__ = [
     "Error",
     "ParseError",
     "ReadError",
+    "UsageError",
     "Record",
     "TrustList",
     "Verification",
@@ -38,6 +39,9 @@ class ParseError(Error, ValueError):
     tag: Optional[int]
     kind: str
     file: Optional[str]
+
+class UsageError(Error, TypeError, ValueError):
+    """A function was called with an argument of the wrong type or value."""
 
 class ReadError(Error, OSError):
     """A file or URL that could not be read."""

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Callable, List
 
 import pytest
 
@@ -176,6 +177,21 @@ def test_wrong_types_are_type_errors() -> None:
         itlctl.parse("testdata/itl-11x-cm-sha1.tlv")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         itlctl.parse(5)  # type: ignore[arg-type]
+
+
+def test_no_exception_but_itlctl_error_escapes() -> None:
+    # Wrong types and values are itlctl.Error too (UsageError), and still TypeError/ValueError.
+    calls: List[Callable[[], object]] = [
+        lambda: itlctl.parse("abc"),  # type: ignore[arg-type]
+        lambda: itlctl.parse(None),  # type: ignore[arg-type]
+        lambda: itlctl.read(3),  # type: ignore[arg-type]
+        lambda: itlctl.lint("testdata/itl-11x-cm-sha1.tlv", now="2027-01-01T00:00:00Z"),  # type: ignore[arg-type]
+        lambda: itlctl.verify_many(["testdata/itl-11x-cm-sha1.tlv"], threads=0),
+    ]
+    for call in calls:
+        with pytest.raises(itlctl.Error) as info:
+            call()
+        assert isinstance(info.value, (TypeError, ValueError)), repr(info.value)
 
 
 def test_to_dict_is_json_serialisable() -> None:

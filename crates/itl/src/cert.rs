@@ -46,6 +46,12 @@ pub fn load_private_key(pem: &str) -> Result<RsaPrivateKey> {
     let blocks = pem_blocks(pem.as_bytes());
     if let Some(b) = blocks.iter().find(|p| p.label == "PRIVATE KEY") {
         return RsaPrivateKey::from_pkcs8_der(&b.contents).map_err(|e| {
+            // id-ecPublicKey: an EC key in PKCS#8, as openssl and cert new write them.
+            let ec = rsa::pkcs8::PrivateKeyInfo::try_from(&b.contents[..])
+                .is_ok_and(|k| k.algorithm.oid.to_string() == "1.2.840.10045.2.1");
+            if ec {
+                return CryptoError::EcSigningKey.into();
+            }
             CryptoError::PrivateKeyDecode { label: "PRIVATE KEY", format: "PKCS#8", message: e.to_string() }.into()
         });
     }
