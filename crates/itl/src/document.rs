@@ -47,14 +47,21 @@ fn extended_name(name: &str) -> bool {
 
 /// What to tell someone who gave `bytes` where a trust list belongs, strict parsing having
 /// failed with `e`: a signed file is named as one, with the command that checks it;
-/// anything else gets the error and where it is.
+/// a file that does not start as every trust list and signed file does (tag 1, VERSION)
+/// is named as no such file; anything else gets the error and where it is.
 pub fn not_a_trust_list(bytes: &[u8], file: Option<&str>, e: &Error) -> String {
     match Document::read(bytes, file) {
         Document::Signed(_) => format!(
             "a signed file, not a trust list: check it with `itlctl sgn verify {} --itl ITLFile.tlv`",
             file.unwrap_or("FILE")
         ),
-        _ => e.located(),
+        _ => match bytes.first() {
+            Some(&b) if b != crate::tag::VERSION && !matches!(e, Error::NotBinary { .. }) => format!(
+                "not a trust list or signed file (they start with tag 1, VERSION; this starts with byte {b:#04x}): {}",
+                e.located()
+            ),
+            _ => e.located(),
+        },
     }
 }
 

@@ -52,7 +52,7 @@ fn show_one(path: &str, json: bool) -> (u8, Option<itl::document::DocumentJson>)
         }
         Document::Signed(_) => OK,
         Document::Broken { error, .. } => {
-            fail(path, &error.located());
+            fail(path, &itl::document::not_a_trust_list(&inp.bytes, Some(path), error));
             FAILED
         }
     };
