@@ -221,7 +221,13 @@ pub fn fetch(urls: &[String], dir: &str) -> u8 {
                     path.display(),
                     b.len(),
                     hex::encode(itl::hash::Checksums::of(&b).sha1)
-                )
+                );
+                // Saved as it came; but a server's error page or folder listing is no trust list.
+                let lower = name.to_ascii_lowercase();
+                let binary = lower.ends_with(".tlv") || lower.ends_with(".sgn");
+                if let Some(what) = itl::sniff::describe(&b).filter(|_| binary) {
+                    fail(url, &format!("warning: saved, but it is {what}; check the URL"));
+                }
             }),
             Err(e) => {
                 bar.suspend(|| fail(url, &e));
