@@ -6,28 +6,14 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use itl::devicetlinfo::{Counts, Report, Served};
+use itl::devicetlinfo::{Counts, Served};
 use itl::hash::Checksums;
 use itl_serve::store::{self, Filter};
 
-const PHONES: u64 = 150_000;
-const ITL_SHA1: &str = "28 0A D9 1C CB 97 8F 07 3A 14 9C BA 91 63 C1 A0 ED 4E 7D 13";
-const OTHER_SHA1: &str = "9F 3B 11 42 7A 0C D5 E8 61 2B 44 90 AB CD EF 01 23 45 67 89";
+mod common;
+use common::report;
 
-fn report(n: u64) -> (Report, &'static str) {
-    let r = Report {
-        line: 0,
-        device_name: Some(format!("SEP{n:012X}")),
-        ipv4: Some(format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)),
-        ipv6: None,
-        ctl_signature: Some("Not Installed".into()),
-        ctl_tftp_server: None,
-        itl_signature: Some(if n % 10 == 0 { OTHER_SHA1 } else { ITL_SHA1 }.into()),
-        itl_tftp_server: Some("cucm-pub".into()),
-        status_code: Some("0".into()),
-    };
-    (r, "udp")
-}
+const PHONES: u64 = 150_000;
 
 fn fleet(c: &mut Criterion) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/itl-11x-cm-sha1.tlv");
