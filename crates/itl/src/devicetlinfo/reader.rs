@@ -18,8 +18,9 @@ const FIRST: usize = 64 * 1024;
 const ALARM: &str = "<x-cisco-alarm";
 const ALARM_END: &str = "</x-cisco-alarm>";
 
-/// Split CiscoLog messages (`[part=SEQ.i/n]`) waiting for their other parts, at most.
-const PENDING_PARTS: usize = 4096;
+/// Split CiscoLog messages (`[part=SEQ.i/n]`) waiting for their other parts, at most: each
+/// holds at most 64 KiB, so the reader never holds more than 16 MiB of parts.
+const PENDING_PARTS: usize = 256;
 /// Lines within which the parts of one split message must all come (a syslog server
 /// writes them within milliseconds of each other, between other senders' lines).
 const PART_LINES: u64 = 10_000;
