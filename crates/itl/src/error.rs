@@ -262,15 +262,15 @@ impl Error {
         }
     }
 
-    /// The message with its location: `<what> (tag <n>) at byte <offset>`, the offset last
-    /// (as `show` ends its error line).
+    /// The message with its location, as the CLI's errors give it: `<what> at byte <offset>
+    /// (tag <n>)`.
     pub fn located(&self) -> String {
         let mut s = self.to_string();
-        if let Some(t) = self.tag() {
-            s.push_str(&format!(" (tag {t})"));
-        }
         if let Some(o) = self.offset() {
             s.push_str(&format!(" at byte {o}"));
+        }
+        if let Some(t) = self.tag() {
+            s.push_str(&format!(" (tag {t})"));
         }
         s
     }

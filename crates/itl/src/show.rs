@@ -75,8 +75,15 @@ pub fn preamble(f: &mut dyn fmt::Write, bytes: &[u8], kind: Kind, modified: Opti
 }
 
 /// The closing line for a file that could not be parsed.
+/// The line ends with the offset (`… (tag 1) at byte 4599.`), where stderr's errors end
+/// with the tag.
 pub fn parse_error_line(f: &mut dyn fmt::Write, kind: Kind, error: &Error) -> fmt::Result {
-    writeln!(f, "Error parsing the {} File: {}.", kind.as_str(), error.located())
+    let k = kind.as_str();
+    let tag = error.tag().map(|t| format!(" (tag {t})")).unwrap_or_default();
+    match error.offset() {
+        Some(o) => writeln!(f, "Error parsing the {k} File: {error}{tag} at byte {o}."),
+        None => writeln!(f, "Error parsing the {k} File: {error}{tag}."),
+    }
 }
 
 const TABLE_HEAD: &str = "BYTEPOS\tTAG\t\tLENGTH\tVALUE\n-------\t---\t\t------\t-----\n";
