@@ -47,7 +47,7 @@ fn main() {
         let n = first + i;
         let msg = format!(
             "<190>{n}: cucm-pub: Dec 02 2026 01:32:45 AM.042 UTC : %UC_CALLMANAGER-6-DeviceTLInfo: %[DeviceName=SEP{n:012X}][IPv4Address=10.{}.{}.{}][ITL_Signature={}][ITL_TFTP_Server=cucm-pub][CTL_Signature=Not Installed][StatusCode=0][AppID=Cisco CallManager][ClusterID=StandAloneCluster][NodeID=cucm-pub]: Device trust list information",
-            (n >> 16) & 255, (n >> 8) & 255, n & 255, hashes[(n % every == 0) as usize]
+            (n >> 16) & 255, (n >> 8) & 255, n & 255, hashes[n.is_multiple_of(every) as usize]
         );
         while sock.send(msg.as_bytes()).is_err() {
             std::thread::sleep(Duration::from_micros(50));

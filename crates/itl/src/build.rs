@@ -227,7 +227,7 @@ impl Builder {
         put_tlv(&mut post, tag::FILENAME, &c_string(&self.filename));
         put_tlv(&mut post, tag::TIMESTAMP, &self.timestamp.to_be_bytes());
         post.extend_from_slice(extra);
-        while (pre.len() + 3 + signature_len + post.len()) % 4 != 0 {
+        while !(pre.len() + 3 + signature_len + post.len()).is_multiple_of(4) {
             post.push(tag::PADDING);
         }
         let total = pre.len() + 3 + signature_len + post.len();

@@ -392,7 +392,7 @@ mod crypt {
         }
         let padding = usize::from(info.padding.unwrap_or(0));
         let payload = file.payload;
-        if payload.is_empty() || payload.len() % 16 != 0 {
+        if payload.is_empty() || !payload.len().is_multiple_of(16) {
             return Err(DecryptError::Malformed(format!(
                 "the encrypted payload is {} bytes, not a positive multiple of 16",
                 payload.len()

@@ -106,7 +106,7 @@ fn lossy_server(data: Vec<u8>) -> u16 {
         let xfer = UdpSocket::bind("127.0.0.1:0").unwrap();
         xfer.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         let blocks: Vec<&[u8]> =
-            data.chunks(512).chain(if data.len() % 512 == 0 { Some(&[][..]) } else { None }).collect();
+            data.chunks(512).chain(if data.len().is_multiple_of(512) { Some(&[][..]) } else { None }).collect();
         let send = |n: usize| {
             let mut p = vec![0, 3];
             p.extend_from_slice(&((n + 1) as u16).to_be_bytes());

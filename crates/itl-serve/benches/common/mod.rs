@@ -17,7 +17,7 @@ pub fn report(n: u64) -> (Report, &'static str) {
         ipv6: None,
         ctl_signature: Some("Not Installed".into()),
         ctl_tftp_server: None,
-        itl_signature: Some(if n % 10 == 0 { OTHER_SHA1 } else { ITL_SHA1 }.into()),
+        itl_signature: Some(if n.is_multiple_of(10) { OTHER_SHA1 } else { ITL_SHA1 }.into()),
         itl_tftp_server: Some("cucm-pub".into()),
         status_code: Some("0".into()),
     };
