@@ -406,10 +406,14 @@ impl<K: Hash + Eq + Clone> Joiner<K> {
 
     /// Reads one message from `sender` at time `now` (seconds, any clock).
     pub fn push(&mut self, sender: &K, text: &str, now: u64) -> Vec<Outcome> {
-        let msg = match parse(text) {
-            Ok(m) => m,
-            Err(e) => return vec![Outcome::Skipped(e)],
-        };
+        match parse(text) {
+            Ok(msg) => self.push_message(sender, msg, text.len(), now),
+            Err(e) => vec![Outcome::Skipped(e)],
+        }
+    }
+
+    /// As [`Joiner::push`], for a message already parsed from `bytes` bytes of text.
+    pub fn push_message(&mut self, sender: &K, msg: Message<'_>, bytes: usize, now: u64) -> Vec<Outcome> {
         let part = match msg.part() {
             Ok(None) => return vec![classify(&msg)],
             Ok(Some(p)) => p,
@@ -430,7 +434,7 @@ impl<K: Hash + Eq + Clone> Joiner<K> {
             bytes: 0,
             parts: vec![None; part.count as usize],
         });
-        if entry.parts.len() != part.count as usize || entry.bytes + text.len() > MAX_MESSAGE_BYTES {
+        if entry.parts.len() != part.count as usize || entry.bytes + bytes > MAX_MESSAGE_BYTES {
             out.push(Outcome::Skipped(Error::BadPart));
             return out;
         }
@@ -441,7 +445,7 @@ impl<K: Hash + Eq + Clone> Joiner<K> {
             out.push(Outcome::Other);
             return out;
         }
-        entry.bytes += text.len();
+        entry.bytes += bytes;
         *slot = Some((tags, msg.text.into_owned()));
         if entry.parts.iter().any(Option::is_none) {
             out.push(Outcome::Pending);

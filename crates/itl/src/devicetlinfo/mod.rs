@@ -243,7 +243,9 @@ pub enum Event {
         why: &'static str,
     },
     /// The start of an alarm that never closed (cut off, rotated away, or a stray
-    /// `<x-cisco-alarm>`), skipped up to the next report of any format or the end.
+    /// `<x-cisco-alarm>`), skipped up to the next report of any format or the end; or a
+    /// CiscoLog message split into `[part=SEQ.i/n]` pieces whose other parts never came
+    /// (`first` and `last` are then the line of its first part).
     Fragment {
         /// Its first line.
         first: usize,

@@ -830,7 +830,7 @@ impl State {
         let host = msg.host.unwrap_or("").to_owned();
         let now = line as u64;
         self.expire_parts(now);
-        for out in self.parts.push(&host, text, now) {
+        for out in self.parts.push_message(&host, msg, text.len(), now) {
             let ev = match out {
                 Outcome::Report(mut r) => {
                     r.line = line;
