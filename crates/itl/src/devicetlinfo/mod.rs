@@ -416,9 +416,18 @@ fn compare_hash<'s>(served: &'s [Served], server: Option<&str>, hash: Option<&[u
 /// Compares a reported hash with the file served by `server`. Returns the status and the
 /// label of the file compared with.
 pub fn compare<'s>(served: &'s [Served], server: Option<&str>, reported: Option<&str>) -> (Status, Option<&'s str>) {
-    match normalize(reported) {
+    compare_reported(served, server, &normalize(reported))
+}
+
+/// [`compare`] of a value already normalised.
+pub(crate) fn compare_reported<'s>(
+    served: &'s [Served],
+    server: Option<&str>,
+    reported: &Reported,
+) -> (Status, Option<&'s str>) {
+    match reported {
         Reported::NotInstalled => (Status::NotInstalled, None),
-        Reported::Hash(h) => compare_hash(served, server, Some(&h)),
+        Reported::Hash(h) => compare_hash(served, server, Some(h)),
         Reported::Unusable => compare_hash(served, server, None),
     }
 }

@@ -1,7 +1,7 @@
 //! One row of the devices report straight from one report, for callers that keep the latest
 //! reports themselves (`itlctl serve` keeps them in SQLite) and stream them out in order.
 
-use super::{compare_hash, hash_bytes, lower_hex, DeviceRow, ReportRef, Served, Status};
+use super::{compare_reported, lower_hex, normalize, DeviceRow, ReportRef, Reported, Served, Status};
 
 /// The status of a reported value against `served`, and the value as the output shows it:
 /// lower-case hex for a hash, the phone's words otherwise (none when empty).
@@ -10,20 +10,13 @@ fn judge<'s>(
     server: Option<&str>,
     value: Option<&str>,
 ) -> (Status, Option<&'s str>, Option<String>) {
-    let t = value.map_or("", str::trim);
-    if t.eq_ignore_ascii_case("Not Installed") {
-        return (Status::NotInstalled, None, Some(t.to_owned()));
-    }
-    match hash_bytes(t) {
-        Some((b, n)) => {
-            let (s, file) = compare_hash(served, server, Some(&b[..n]));
-            (s, file, Some(lower_hex(&b[..n])))
-        }
-        None => {
-            let (s, file) = compare_hash(served, server, None);
-            (s, file, (!t.is_empty()).then(|| t.to_owned()))
-        }
-    }
+    let reported = normalize(value);
+    let (status, file) = compare_reported(served, server, &reported);
+    let shown = match &reported {
+        Reported::Hash(h) => Some(lower_hex(h)),
+        _ => Some(value.map_or("", str::trim)).filter(|t| !t.is_empty()).map(str::to_owned),
+    };
+    (status, file, shown)
 }
 
 impl DeviceRow {
