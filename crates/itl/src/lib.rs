@@ -13,7 +13,7 @@
 //!   encrypted config files and new certificates for a PBX;
 //! - [`lint`] and [`diff`]: what needs attention, and will phones accept a new list;
 //! - [`show`], [`json`] and [`document`]: CUCM's `show itl` / `show ctl` text, the JSON
-//!   model, and what a file is;
+//!   model, and what a file is; [`folder`]: which file names are trust lists;
 //! - [`devicetlinfo`]: the hashes phones report, streamed out of any text and compared.
 //!
 //! Cargo features (all on by default): `verify` (RSA, ECDSA, X.509, serde: everything from
@@ -48,6 +48,7 @@ pub mod document;
 #[cfg(feature = "pbx")]
 pub mod encrypted;
 mod error;
+pub mod folder;
 pub mod hash;
 mod header;
 #[cfg(feature = "verify")]
@@ -67,8 +68,9 @@ pub mod sgn;
 #[cfg(feature = "verify")]
 pub mod show;
 pub mod sniff;
+/// The former path of [`devicetlinfo::syslog`], which moved there (it reads reports).
 #[cfg(feature = "devicetlinfo")]
-pub mod syslog;
+pub use devicetlinfo::syslog;
 pub mod tag;
 pub mod text;
 pub mod tlv;
