@@ -2,7 +2,7 @@
 //! Well-formed trust lists whose names, serials, keys and roles come from the fuzzer, so
 //! that the layers above parsing (verify, token, lint, diff, show, JSON) see odd content
 //! in a valid structure.
-use itl::build::{Builder, RecordBuilder, SignerId};
+use itl::build::{Builder, RecordBuilder, SignerId, Signing};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let mut parts = data.split(|&b| b == 0xff);
@@ -24,7 +24,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         records.push(r);
     }
     let kind = if data.first().is_some_and(|b| b & 1 == 1) { itl::Kind::Ctl } else { itl::Kind::Itl };
-    let Ok(bytes) = (Builder { records, ..Builder::new(kind) }).build_with(&signer, 128, |_| Ok(vec![1; 128])) else {
+    let sign = |_: &[u8]| Ok(vec![1; 128]);
+    let Ok(bytes) = (Builder { records, ..Builder::new(kind) }).build(&Signing::external(&signer, 128, &sign)) else {
         return;
     };
     let l = itl::TrustList::parse(&bytes).expect("a built file parses");

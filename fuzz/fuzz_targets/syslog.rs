@@ -1,7 +1,7 @@
 //! The CiscoLog syslog reader never panics and joins parts within its bounds.
 #![no_main]
 
-use itl::syslog::{classify, parse, Joiner, Outcome};
+use itl::devicetlinfo::syslog::{classify, parse, Joiner, Outcome};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -16,7 +16,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use itl::devicetlinfo::{Counts, DevicesJson, Latest, Served};
+use itl::devicetlinfo::{reference_files, Counts, DevicesJson, Latest, Reference, Served};
 use itl::json::{FileErrorJson, HashesJson, RecordJson, ShowJson, UnknownTagJson, VerificationJson};
 use itl::show::Show;
 use itl::verify::{verify, Verification};
@@ -828,8 +828,20 @@ fn warn(py: Python<'_>, message: &str) -> PyResult<()> {
 }
 
 /// The `--itl` / `--ctl` files: a dict {host: data}, one data or a list of them (any server);
-/// data is a TrustList, bytes or a path. Host None or "" means any server.
-fn served(py: Python<'_>, arg: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Served>> {
+/// data is a TrustList, bytes, a path or a folder (its trust lists of `kind`). A str outside a
+/// dict is read as the CLI reads `--itl`: `[HOST=]FILE|DIR` ([`Reference`]). Host None or ""
+/// means any server.
+fn served(py: Python<'_>, arg: Option<&Bound<'_, PyAny>>, kind: itl::Kind) -> PyResult<Vec<Served>> {
+    // A str outside a dict is `[HOST=]FILE|DIR`; anything else is data for any server.
+    let any_server = |v: Bound<'_, PyAny>| -> PyResult<(Option<String>, Bound<'_, PyAny>)> {
+        match v.cast::<PyString>() {
+            Ok(s) => {
+                let r = Reference::parse(&s.to_cow()?);
+                Ok((r.host, PyString::new(py, &r.path.to_string_lossy()).into_any()))
+            }
+            Err(_) => Ok((None, v)),
+        }
+    };
     let mut entries: Vec<(Option<String>, Bound<'_, PyAny>)> = Vec::new();
     match arg {
         None => {}
@@ -838,36 +850,56 @@ fn served(py: Python<'_>, arg: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Served
             if let Ok(d) = a.cast::<PyDict>() {
                 for (k, v) in d.iter() {
                     let host: Option<String> = k.extract()?;
+                    // A key names the host: the value is a path, never `HOST=FILE`.
                     entries.push((host.filter(|h| !h.is_empty()), v));
                 }
             } else if a.is_instance_of::<PyList>() || a.is_instance_of::<PyTuple>() {
                 for v in a.try_iter()? {
-                    entries.push((None, v?));
+                    entries.push(any_server(v?)?);
                 }
             } else {
-                entries.push((None, a.clone()));
+                entries.push(any_server(a.clone())?);
             }
         }
     }
     let mut out = Vec::new();
     for (host, v) in entries {
-        let arg = ListArg::from(py, &v, "devices()")?;
-        let label = match arg.file() {
-            Some(f) => f,
-            None => arg
-                .with(py, |l| itl::json::name_text(l.header.filename).map(Cow::into_owned))?
-                .unwrap_or_else(|| "<bytes>".into()),
+        // A folder: its trust lists of `kind`, as `itlctl devices` reads one.
+        let files = match path_arg(&v)? {
+            Some(p) if std::path::Path::new(&p).is_dir() => {
+                let files = reference_files(std::path::Path::new(&p), kind)
+                    .map_err(|e| read_error(py, &format!("cannot read the folder: {e}"), &p))?;
+                if files.is_empty() {
+                    return Err(read_error(py, &format!("holds no {}*.tlv file", kind.as_str()), &p));
+                }
+                files.iter().map(|f| PyString::new(py, &f.to_string_lossy()).into_any()).collect()
+            }
+            _ => vec![v],
         };
-        let bad = arg.with(py, |l| {
-            let v = verify(l);
-            (!v.is_valid()).then(|| v.reason.map(|r| r.to_string()).unwrap_or_default())
-        })?;
-        if let Some(why) = bad {
-            warn(py, &format!("{label}: warning: its signature does not verify ({why}); phones reject this file"))?;
+        for v in files {
+            out.push(served_one(py, host.clone(), &v)?);
         }
-        out.push(Served { host, label, checksums: itl::hash::Checksums::of(arg.bytes()) });
     }
     Ok(out)
+}
+
+/// One reference file: read, its signature checked (a warning when it does not hold).
+fn served_one(py: Python<'_>, host: Option<String>, v: &Bound<'_, PyAny>) -> PyResult<Served> {
+    let arg = ListArg::from(py, v, "devices()")?;
+    let label = match arg.file() {
+        Some(f) => f,
+        None => arg
+            .with(py, |l| itl::json::name_text(l.header.filename).map(Cow::into_owned))?
+            .unwrap_or_else(|| "<bytes>".into()),
+    };
+    let bad = arg.with(py, |l| {
+        let v = verify(l);
+        (!v.is_valid()).then(|| v.reason.map(|r| r.to_string()).unwrap_or_default())
+    })?;
+    if let Some(why) = bad {
+        warn(py, &format!("{label}: warning: its signature does not verify ({why}); phones reject this file"))?;
+    }
+    Ok(Served { host, label, checksums: itl::hash::Checksums::of(arg.bytes()) })
 }
 
 /// One source of reports.
@@ -927,8 +959,10 @@ fn sources<'py>(reports: &Bound<'py, PyAny>) -> PyResult<Vec<Source<'py>>> {
 /// newline, or bytes), or an iterable of lines (an open file, `text.splitlines()`); a list
 /// is taken as paths when its first item names an existing file. Read as a stream.
 /// `itl`, `ctl`: `{host: data}` as phones report ITL_TFTP_Server (host None or "" for any
-/// server), or one data / a list of them for any server; data is a TrustList, bytes or a
-/// path. Lines not understood and badly signed files are reported as warnings.
+/// server), or one data / a list of them for any server; data is a TrustList, bytes, a path
+/// or a TFTP folder (its ITL*.tlv / CTL*.tlv, `ITLFile.tlv` first). A str outside a dict is
+/// read as `itlctl devices --itl` reads it: `[HOST=]FILE|DIR`. Lines not understood and badly
+/// signed files are reported as warnings.
 #[pyfunction]
 #[pyo3(signature = (reports, itl = None, ctl = None))]
 fn devices<'py>(
@@ -938,7 +972,7 @@ fn devices<'py>(
     ctl: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     guarded(|| {
-        let (itl, ctl) = (served(py, itl)?, served(py, ctl)?);
+        let (itl, ctl) = (served(py, itl, itl::Kind::Itl)?, served(py, ctl, itl::Kind::Ctl)?);
         let mut latest = Latest::default();
         let mut counts = Counts::default();
         for src in sources(reports)? {

@@ -2,7 +2,7 @@
 //! remote syslog (the contract is `serve.md`).
 //!
 //! Every format fact comes from the `itl` library: the CiscoLog reader
-//! ([`itl::syslog`]), the DeviceTLInfo reader and statuses ([`itl::devicetlinfo`]), the
+//! ([`itl::devicetlinfo::syslog`]), the DeviceTLInfo reader and statuses ([`itl::devicetlinfo`]), the
 //! `show`/`lint`/`hash`/`diff` text and JSON. This crate only receives, stores and renders.
 #![forbid(unsafe_code)]
 // Handlers return `Result<_, Response>`: the error is the HTTP answer itself.

@@ -7,7 +7,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use itl::syslog::{Joiner, Outcome, MAX_MESSAGE_BYTES};
+use itl::devicetlinfo::syslog::{Joiner, Outcome, MAX_MESSAGE_BYTES};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::net::TcpListener;
 

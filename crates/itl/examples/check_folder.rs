@@ -5,13 +5,8 @@
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args().nth(1).unwrap_or_else(|| ".".into());
-    let mut names: Vec<_> = std::fs::read_dir(&dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
-    names.sort();
-    for p in names {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
-        if !(name.starts_with("itl") || name.starts_with("ctl")) || !name.ends_with(".tlv") {
-            continue;
-        }
+    // The names a TFTP folder gives trust lists, as every itlctl command takes them.
+    for p in itl::folder::trust_lists(std::path::Path::new(&dir), false)? {
         let bytes = std::fs::read(&p)?;
         match itl::TrustList::parse(&bytes) {
             Ok(list) => {

@@ -4,6 +4,7 @@
 //! multiple of 4; records `1, 2, 3, 4, 5, 6, 7, 8, 9[, 10]` (CTL records carry 10, TVS and
 //! CAPF records may carry 11 + 12 instead of 9).
 
+use core::fmt;
 use core::net::Ipv4Addr;
 
 use rsa::traits::PublicKeyParts;
@@ -236,50 +237,49 @@ impl Builder {
         Ok((pre, post))
     }
 
-    /// Lays the file out and signs it with `sign`, which gets the signed bytes (the file
-    /// without its SIGNATURE TLV) and must return exactly `signature_len` bytes.
-    pub fn build_with(
-        &self,
-        signer: &SignerId,
-        signature_len: usize,
-        sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
-    ) -> Result<Vec<u8>> {
-        let mut body = Vec::new();
-        for r in &self.records {
-            body.extend_from_slice(&r.encode()?);
-        }
-        self.build_over(signer, signature_len, &body, sign)
-    }
-
-    /// Like [`Builder::build_with`], with `body` (encoded records, or the payload of a
-    /// `.sgn` file) after the header instead of [`Builder::records`].
-    pub fn build_over(
-        &self,
-        signer: &SignerId,
-        signature_len: usize,
-        body: &[u8],
-        sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
-    ) -> Result<Vec<u8>> {
-        self.build_over_extra(signer, signature_len, &[], body, sign)
-    }
-
-    /// Like [`Builder::build_over`], with the encoded TLVs `extra_header` written into the
-    /// header after TIMESTAMP (before the padding), as encrypted config files carry their
-    /// tags 16-27.
-    pub fn build_over_extra(
-        &self,
-        signer: &SignerId,
-        signature_len: usize,
-        extra_header: &[u8],
-        body: &[u8],
-        sign: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
-    ) -> Result<Vec<u8>> {
-        let (pre, post) = self.header_parts(signer, signature_len, extra_header)?;
+    /// Lays the file out and signs it as `signing` says: the header (with the signer fields
+    /// of [`Signing::signer`] and any [`Signing::extra_header`] TLVs after TIMESTAMP), then
+    /// [`Signing::payload`] or else the encoded [`Builder::records`]; the signature covers
+    /// every byte but the SIGNATURE TLV.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), itl::Error> {
+    /// use itl::build::{Builder, RecordBuilder, SignerId, Signing};
+    /// use itl::{Kind, Role};
+    ///
+    /// let signer = SignerId { name: "CN=signer".into(), serial: vec![1], issuer: "CN=ca".into() };
+    /// let record = RecordBuilder::new().subject("CN=signer").role(Role::SAST).issuer("CN=ca").serial(&[1]);
+    /// let builder = Builder::new(Kind::Itl).record(record);
+    /// // An outside signer (a token, an HSM) gets the signed bytes and returns the signature.
+    /// let sign = |_: &[u8]| Ok(vec![0x5a; 128]);
+    /// let bytes = builder.build(&Signing::external(&signer, 128, &sign))?;
+    /// let list = itl::TrustList::parse(&bytes)?;
+    /// assert_eq!(list.header.signature_bytes(), Some(&[0x5a; 128][..]));
+    /// # Ok(()) }
+    /// ```
+    pub fn build(&self, signing: &Signing<'_>) -> Result<Vec<u8>> {
+        let records;
+        let body = match signing.payload {
+            Some(p) => p,
+            None => {
+                let mut encoded = Vec::new();
+                for r in &self.records {
+                    encoded.extend_from_slice(&r.encode()?);
+                }
+                records = encoded;
+                &records
+            }
+        };
+        let signature_len = signing.key.signature_len();
+        let (pre, post) = self.header_parts(signing.signer, signature_len, signing.extra_header)?;
         let mut signed = Vec::with_capacity(pre.len() + post.len() + body.len());
         signed.extend_from_slice(&pre);
         signed.extend_from_slice(&post);
         signed.extend_from_slice(body);
-        let sig = sign(&signed)?;
+        let sig = match signing.key {
+            SigningKey::Rsa(key) => sign_rsa(key, self.digest, &[&signed])?,
+            SigningKey::External { sign, .. } => sign(&signed)?,
+        };
         if sig.len() != signature_len {
             return Err(CryptoError::SignatureLength { found: sig.len(), expected: signature_len }.into());
         }
@@ -289,11 +289,86 @@ impl Builder {
         out.extend_from_slice(body);
         Ok(out)
     }
+}
 
-    /// Lays the file out and signs it with an RSA key (PKCS#1 v1.5, [`Builder::digest`]).
-    pub fn sign_rsa(&self, signer: &SignerId, key: &RsaPrivateKey) -> Result<Vec<u8>> {
-        let digest = self.digest;
-        self.build_with(signer, key.size(), |data| sign_rsa(key, digest, &[data]))
+/// What signs a file that [`Builder::build`] lays out.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub enum SigningKey<'s> {
+    /// An RSA key: PKCS#1 v1.5 under [`Builder::digest`], as CUCM and certutils sign; the
+    /// signature is as long as the modulus.
+    Rsa(&'s RsaPrivateKey),
+    /// Any other signer (a hardware token, an HSM, openssl): `sign` gets the signed bytes
+    /// and must return exactly `signature_len` bytes.
+    External {
+        /// The length of the signature, reserved in the header before signing.
+        signature_len: usize,
+        /// Signs the bytes it is given.
+        sign: &'s dyn Fn(&[u8]) -> Result<Vec<u8>>,
+    },
+}
+
+impl SigningKey<'_> {
+    /// The length of the signature this key makes, in bytes.
+    pub fn signature_len(&self) -> usize {
+        match self {
+            SigningKey::Rsa(key) => key.size(),
+            SigningKey::External { signature_len, .. } => *signature_len,
+        }
+    }
+}
+
+impl fmt::Debug for SigningKey<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SigningKey::Rsa(key) => write!(f, "Rsa({} bits)", key.size() * 8),
+            SigningKey::External { signature_len, .. } => {
+                f.debug_struct("External").field("signature_len", signature_len).finish_non_exhaustive()
+            }
+        }
+    }
+}
+
+/// How [`Builder::build`] signs a file and what follows its header: the one set of options
+/// for trust lists, signed files (`.sgn`) and encrypted configs.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Signing<'s> {
+    /// The signer fields written into the header (SIGNERNAME, SERIALNUMBER, CANAME).
+    pub signer: &'s SignerId,
+    /// What makes the signature.
+    pub key: SigningKey<'s>,
+    /// What follows the header: `None` for the builder's records; `Some(bytes)` for the
+    /// payload of a signed file (or records encoded elsewhere), written unchanged.
+    pub payload: Option<&'s [u8]>,
+    /// Encoded TLVs written into the header after TIMESTAMP, before the padding (the tags
+    /// 16-27 of an encrypted config); empty for none.
+    pub extra_header: &'s [u8],
+}
+
+impl<'s> Signing<'s> {
+    /// Signs with an RSA key (PKCS#1 v1.5 under [`Builder::digest`]); the header names
+    /// `signer`, which should be the key's certificate ([`SignerId::from_certificate`]).
+    pub fn rsa(signer: &'s SignerId, key: &'s RsaPrivateKey) -> Self {
+        Signing { signer, key: SigningKey::Rsa(key), payload: None, extra_header: &[] }
+    }
+
+    /// Signs with `sign`, which gets the signed bytes and must return exactly
+    /// `signature_len` bytes.
+    pub fn external(signer: &'s SignerId, signature_len: usize, sign: &'s dyn Fn(&[u8]) -> Result<Vec<u8>>) -> Self {
+        Signing { signer, key: SigningKey::External { signature_len, sign }, payload: None, extra_header: &[] }
+    }
+
+    /// Writes `payload` after the header instead of the builder's records.
+    pub fn payload(mut self, payload: &'s [u8]) -> Self {
+        self.payload = Some(payload);
+        self
+    }
+
+    /// Writes the encoded TLVs `tlvs` into the header after TIMESTAMP.
+    pub fn extra_header(mut self, tlvs: &'s [u8]) -> Self {
+        self.extra_header = tlvs;
+        self
     }
 }
 
@@ -329,19 +404,18 @@ pub fn resign(list: &TrustList<'_>, cert_der: &[u8], key: &RsaPrivateKey, digest
         timestamp: h.timestamp().unwrap_or(0),
         records: Vec::new(),
     };
-    let d = b.digest;
-    b.build_over(&signer, key.size(), &list.raw()[h.length()..], |data| sign_rsa(key, d, &[data]))
+    b.build(&Signing::rsa(&signer, key).payload(&list.raw()[h.length()..]))
 }
 
 /// Signs the concatenation of `parts` with RSA PKCS#1 v1.5 under `digest`.
-pub fn sign_rsa(key: &RsaPrivateKey, digest: Digest, parts: &[&[u8]]) -> Result<Vec<u8>> {
+fn sign_rsa(key: &RsaPrivateKey, digest: Digest, parts: &[&[u8]]) -> Result<Vec<u8>> {
     let hashed = digest_parts(digest, parts).ok_or(CryptoError::UnsupportedDigest(digest))?;
     let scheme = crate::key::pkcs1_scheme(digest).ok_or(CryptoError::UnsupportedDigest(digest))?;
     key.sign(scheme, &hashed).map_err(|e| CryptoError::Signing(e.to_string()).into())
 }
 
 /// SIGNATUREMODULUS code for a signature length: 0..3 for 512..4096 bits.
-pub fn modulus_code(signature_len: usize) -> u8 {
+pub(crate) fn modulus_code(signature_len: usize) -> u8 {
     match signature_len {
         64 => 0,
         128 => 1,

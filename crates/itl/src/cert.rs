@@ -9,7 +9,7 @@ use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
 use crate::error::{CryptoError, Error, Result};
 
 /// Decodes a DER certificate.
-pub fn parse(der: &[u8]) -> Result<X509Certificate<'_>> {
+pub(crate) fn parse(der: &[u8]) -> Result<X509Certificate<'_>> {
     X509Certificate::from_der(der).map(|(_, c)| c).map_err(|e| CryptoError::CertificateDecode(e.to_string()).into())
 }
 
@@ -83,7 +83,7 @@ pub fn key_matches(key: &RsaPrivateKey, cert_der: &[u8]) -> bool {
 /// A name as CUCM writes it: `ATTR=value` joined by `;` without spaces, CN, OU, O, L, ST, C
 /// first whatever the order inside the certificate, then any other attribute in certificate
 /// order.
-pub fn cucm_name(name: &X509Name<'_>) -> String {
+pub(crate) fn cucm_name(name: &X509Name<'_>) -> String {
     let reg = x509_parser::objects::oid_registry();
     let mut parts: Vec<(usize, String)> = Vec::new();
     for rdn in name.iter_rdn() {
@@ -103,14 +103,14 @@ pub fn cucm_name(name: &X509Name<'_>) -> String {
 }
 
 /// A DER INTEGER's content bytes as an unsigned magnitude (the sign byte dropped).
-pub fn serial_bytes(raw: &[u8]) -> Vec<u8> {
+pub(crate) fn serial_bytes(raw: &[u8]) -> Vec<u8> {
     let skip = raw.iter().take_while(|&&b| b == 0).count().min(raw.len().saturating_sub(1));
     raw[skip..].to_vec()
 }
 
 /// Whether two serial numbers are the same integer: byte strings compared without their
 /// leading zero bytes (CUCM stores the unsigned magnitude, some tools keep DER's sign byte).
-pub fn same_serial(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_serial(a: &[u8], b: &[u8]) -> bool {
     let strip = |s: &[u8]| -> usize { s.iter().take_while(|&&x| x == 0).count() };
     a[strip(a)..] == b[strip(b)..]
 }

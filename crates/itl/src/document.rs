@@ -39,10 +39,10 @@ fn signed_name(name: &str) -> bool {
     n.ends_with(".sgn") || n.ends_with(".sha512")
 }
 
-/// Whether a file name is an extended ITL (`ext_ITLSEP<MAC>.tlv`), read leniently.
+/// Whether a file name is an extended ITL (`ext_ITLSEP<MAC>.tlv`), read leniently: the
+/// rule of [`crate::folder`].
 fn extended_name(name: &str) -> bool {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    base.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("ext_"))
+    crate::folder::trust_list_name(name).is_some_and(|n| n.extended)
 }
 
 /// What to tell someone who gave `bytes` where a trust list belongs, strict parsing having

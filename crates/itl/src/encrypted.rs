@@ -1,88 +1,30 @@
-//! Encrypted configuration files, `SEP<MAC>.cnf.xml.enc.sgn` (format.md §12).
+//! Encrypted configuration files, `SEP<MAC>.cnf.xml.enc.sgn` (format.md §12): making them
+//! and reading them back (feature `pbx`).
 //!
-//! The signed header of a `.sgn` file, version 2.0, with tags 16-27 after TIMESTAMP:
-//! ENCRYPTIONINFO { IVINFO { 18 = 0, IV, IVPADDING }, KEYINFO { 22 = 0, KEYSIZE, KEYALGORITHM,
-//! WRAPPEDKEY } }, PLAINHASHALGORITHM, PLAINHASH. The payload is the config XML padded with
-//! `\r` to a multiple of 16 bytes and encrypted with AES-128-CBC; the AES key is wrapped for
-//! one phone's RSA key (PKCS#1 v1.5), so only that phone can read it. The companion
-//! `SEP<MAC>.cnf.xml.sgn` is a short signed config that tells the phone to fetch the
-//! encrypted one: `<certHash>` (MD5 of the phone certificate) and `<encrConfig>true`.
-//!
-//! Reading the fields ([`EncryptionInfo`]) is always available; encrypting and decrypting
-//! need the default `pbx` feature.
+//! An encrypted config is a signed file whose version 2.0 header carries the encryption
+//! fields ([`EncryptionInfo`], read by [`crate::sgn`]); its payload is the config XML
+//! padded with `\r` to a multiple of 16 bytes and encrypted with AES-128-CBC, and the AES
+//! key is wrapped for one phone's RSA key (PKCS#1 v1.5), so only that phone can read it.
+//! The companion `SEP<MAC>.cnf.xml.sgn` is a short signed config that tells the phone to
+//! fetch the encrypted one: `<certHash>` (MD5 of the phone certificate) and
+//! `<encrConfig>true`.
 
 use core::fmt;
 
-use crate::header::Header;
+use aes::cipher::block_padding::NoPadding;
+use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
+use rsa::traits::PublicKeyParts;
+use rsa::{Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
+
+use crate::build::{Builder, SignerId, Signing};
+use crate::error::CryptoError;
+use crate::hash::digest_parts;
+use crate::key::PublicKey;
 use crate::role::Digest;
+use crate::sgn::{EncryptionInfo, SignedFile, AES_128_CBC};
 use crate::tag;
-use crate::tlv::Item;
-
-/// KEYALGORITHM code of AES-128-CBC, the only one known.
-pub const AES_128_CBC: u8 = 1;
-
-/// The encryption fields of a version 2.0 header, borrowed from the file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct EncryptionInfo<'a> {
-    /// IV (tag 19), 16 bytes when well-formed.
-    pub iv: Option<&'a [u8]>,
-    /// IVPADDING (tag 20): how many `\r` bytes follow the plain text.
-    pub padding: Option<u16>,
-    /// KEYSIZE (tag 23), in bits.
-    pub key_size: Option<u16>,
-    /// KEYALGORITHM (tag 24), [`AES_128_CBC`] = 1.
-    pub key_algorithm: Option<u8>,
-    /// WRAPPEDKEY (tag 25): the AES key encrypted with the phone's RSA key.
-    pub wrapped_key: Option<&'a [u8]>,
-    /// PLAINHASHALGORITHM (tag 26), a digest code (1 SHA-1, 3 SHA-512).
-    pub hash_algorithm: Option<u8>,
-    /// PLAINHASH (tag 27): the digest of the plain-text config.
-    pub hash: Option<&'a [u8]>,
-}
-
-fn be_u16(v: &[u8]) -> Option<u16> {
-    match v {
-        [a, b] => Some(u16::from_be_bytes([*a, *b])),
-        _ => None,
-    }
-}
-
-impl<'a> EncryptionInfo<'a> {
-    /// The encryption fields of `header`; `None` when it carries none of tags 16-27 (a
-    /// plain signed file).
-    pub fn of(header: &Header<'a>) -> Option<Self> {
-        let mut info = EncryptionInfo::default();
-        let mut any = false;
-        for item in header.items() {
-            let Ok(Item::Tlv(t)) = item else { continue };
-            if !(tag::ENCRYPTION_INFO..=tag::PLAIN_HASH).contains(&t.tag) {
-                continue;
-            }
-            any = true;
-            match t.tag {
-                tag::IV => info.iv = Some(t.value),
-                tag::IV_PADDING => info.padding = be_u16(t.value),
-                tag::KEY_SIZE => info.key_size = be_u16(t.value),
-                tag::KEY_ALGORITHM => info.key_algorithm = t.as_u8(),
-                tag::WRAPPED_KEY => info.wrapped_key = Some(t.value),
-                tag::PLAIN_HASH_ALGORITHM => info.hash_algorithm = t.as_u8(),
-                tag::PLAIN_HASH => info.hash = Some(t.value),
-                _ => {}
-            }
-        }
-        any.then_some(info)
-    }
-
-    /// The digest of [`EncryptionInfo::hash`].
-    pub fn hash_digest(&self) -> Option<Digest> {
-        self.hash_algorithm.map(Digest::from_code)
-    }
-
-    /// KEYALGORITHM as text: `AES-128-CBC`, or `unknown(N)`.
-    pub fn key_algorithm_name(&self) -> Option<String> {
-        self.key_algorithm.map(|a| if a == AES_128_CBC { "AES-128-CBC".to_owned() } else { format!("unknown({a})") })
-    }
-}
+use crate::tlv::put_tlv;
+use crate::trustlist::Kind;
 
 /// Why an encrypted config could not be turned back into its plain text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,207 +174,184 @@ pub fn companion_config(xml: &[u8], cert_md5: &str) -> Result<Vec<u8>, EncryptEr
     Ok(out)
 }
 
-#[cfg(feature = "pbx")]
-pub use crypt::{decrypt, encrypt, encrypt_with, encryption_tlvs, EncryptedPair};
+/// The two files `sgn encrypt` writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncryptedPair {
+    /// `FILE.cnf.xml.enc.sgn`: version 2.0, the encrypted config.
+    pub encrypted: Vec<u8>,
+    /// `FILE.cnf.xml.sgn`: version 1.0, the short companion config.
+    pub companion: Vec<u8>,
+    /// The companion's `<certHash>`: MD5 of the phone certificate, lower-case hex.
+    pub cert_md5: String,
+}
 
-#[cfg(feature = "pbx")]
-mod crypt {
-    use aes::cipher::block_padding::NoPadding;
-    use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
-    use rsa::traits::PublicKeyParts;
-    use rsa::{Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
-
-    use super::{cert_hash_md5, companion_config, DecryptError, EncryptError, EncryptionInfo, AES_128_CBC};
-    use crate::build::{sign_rsa, Builder, SignerId};
-    use crate::error::CryptoError;
-    use crate::hash::digest_parts;
-    use crate::key::PublicKey;
-    use crate::role::Digest;
-    use crate::sgn::SignedFile;
-    use crate::tag;
-    use crate::tlv::put_tlv;
-    use crate::trustlist::Kind;
-
-    /// The two files `sgn encrypt` writes.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct EncryptedPair {
-        /// `FILE.cnf.xml.enc.sgn`: version 2.0, the encrypted config.
-        pub encrypted: Vec<u8>,
-        /// `FILE.cnf.xml.sgn`: version 1.0, the short companion config.
-        pub companion: Vec<u8>,
-        /// The companion's `<certHash>`: MD5 of the phone certificate, lower-case hex.
-        pub cert_md5: String,
+/// The phone's RSA public key from its certificate; an EC or other key is an error.
+fn phone_rsa_key(phone_cert_der: &[u8]) -> Result<RsaPublicKey, EncryptError> {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    match PublicKey::from_certificate(phone_cert_der).map_err(|e| EncryptError::PhoneKey(e.to_string()))? {
+        PublicKey::Rsa { der, .. } => RsaPublicKey::from_pkcs1_der(&der)
+            .map_err(|e| EncryptError::PhoneKey(format!("the RSA key does not decode: {e}"))),
+        PublicKey::P256(_) | PublicKey::P384(_) => Err(EncryptError::EcPhoneKey),
+        PublicKey::Unsupported(what) => Err(EncryptError::PhoneKey(format!("not RSA ({what})"))),
     }
+}
 
-    /// The phone's RSA public key from its certificate; an EC or other key is an error.
-    fn phone_rsa_key(phone_cert_der: &[u8]) -> Result<RsaPublicKey, EncryptError> {
-        use rsa::pkcs1::DecodeRsaPublicKey;
-        match PublicKey::from_certificate(phone_cert_der).map_err(|e| EncryptError::PhoneKey(e.to_string()))? {
-            PublicKey::Rsa { der, .. } => RsaPublicKey::from_pkcs1_der(&der)
-                .map_err(|e| EncryptError::PhoneKey(format!("the RSA key does not decode: {e}"))),
-            PublicKey::P256(_) | PublicKey::P384(_) => Err(EncryptError::EcPhoneKey),
-            PublicKey::Unsupported(what) => Err(EncryptError::PhoneKey(format!("not RSA ({what})"))),
-        }
+/// Tags 16-27 for the given IV, padding, wrapped key and plain-text hash, in the order
+/// certutils `enccnf` writes them.
+pub(crate) fn encryption_tlvs(iv: &[u8; 16], padding: u16, wrapped_key: &[u8], digest: Digest, hash: &[u8]) -> Vec<u8> {
+    let mut iv_info = Vec::new();
+    put_tlv(&mut iv_info, tag::IV_RESERVED, &[0]);
+    put_tlv(&mut iv_info, tag::IV, iv);
+    put_tlv(&mut iv_info, tag::IV_PADDING, &padding.to_be_bytes());
+    let mut key_info = Vec::new();
+    put_tlv(&mut key_info, tag::KEY_RESERVED, &[0]);
+    // certutils writes the wrapped key's size here (the phone's modulus), not 128.
+    let bits = u16::try_from(wrapped_key.len() * 8).unwrap_or(u16::MAX);
+    put_tlv(&mut key_info, tag::KEY_SIZE, &bits.to_be_bytes());
+    put_tlv(&mut key_info, tag::KEY_ALGORITHM, &[AES_128_CBC]);
+    put_tlv(&mut key_info, tag::WRAPPED_KEY, wrapped_key);
+    let mut info = Vec::new();
+    put_tlv(&mut info, tag::IV_INFO, &iv_info);
+    put_tlv(&mut info, tag::KEY_INFO, &key_info);
+    let mut out = Vec::new();
+    put_tlv(&mut out, tag::ENCRYPTION_INFO, &info);
+    put_tlv(&mut out, tag::PLAIN_HASH_ALGORITHM, &[digest.code()]);
+    put_tlv(&mut out, tag::PLAIN_HASH, hash);
+    out
+}
+
+fn random<const N: usize>() -> Result<[u8; N], EncryptError> {
+    use rand_core::RngCore;
+    let mut b = [0u8; N];
+    rand_core::OsRng.try_fill_bytes(&mut b).map_err(|e| EncryptError::Random(e.to_string()))?;
+    Ok(b)
+}
+
+/// Encrypts the config `xml` (file name `name`, e.g. `SEP001122334455.cnf.xml`) for the
+/// phone whose certificate is `phone_cert_der`, and signs both files with `key`, whose
+/// certificate is `cert_der`; `digest` is that of the signatures and of the plain-text
+/// hash. The AES key and IV are fresh random bytes.
+pub fn encrypt(
+    xml: &[u8],
+    name: &str,
+    digest: Digest,
+    timestamp: u32,
+    cert_der: &[u8],
+    key: &RsaPrivateKey,
+    phone_cert_der: &[u8],
+) -> Result<EncryptedPair, EncryptError> {
+    encrypt_with(xml, name, digest, timestamp, cert_der, key, phone_cert_der, random()?, random()?)
+}
+
+/// [`encrypt`] with a given AES key and IV (tests; never reuse a key).
+#[allow(clippy::too_many_arguments)]
+pub fn encrypt_with(
+    xml: &[u8],
+    name: &str,
+    digest: Digest,
+    timestamp: u32,
+    cert_der: &[u8],
+    key: &RsaPrivateKey,
+    phone_cert_der: &[u8],
+    aes_key: [u8; 16],
+    iv: [u8; 16],
+) -> Result<EncryptedPair, EncryptError> {
+    if !crate::cert::key_matches(key, cert_der) {
+        return Err(CryptoError::KeyMismatch.into());
     }
+    let hash = digest_parts(digest, &[xml]).ok_or(CryptoError::UnsupportedDigest(digest))?;
+    let cert_md5 = cert_hash_md5(phone_cert_der);
+    let companion_xml = companion_config(xml, &cert_md5)?;
+    let phone = phone_rsa_key(phone_cert_der)?;
+    let signer = SignerId::from_certificate(cert_der)?;
 
-    /// Tags 16-27 for the given IV, padding, wrapped key and plain-text hash, in the order
-    /// certutils `enccnf` writes them.
-    pub fn encryption_tlvs(iv: &[u8; 16], padding: u16, wrapped_key: &[u8], digest: Digest, hash: &[u8]) -> Vec<u8> {
-        let mut iv_info = Vec::new();
-        put_tlv(&mut iv_info, tag::IV_RESERVED, &[0]);
-        put_tlv(&mut iv_info, tag::IV, iv);
-        put_tlv(&mut iv_info, tag::IV_PADDING, &padding.to_be_bytes());
-        let mut key_info = Vec::new();
-        put_tlv(&mut key_info, tag::KEY_RESERVED, &[0]);
-        // certutils writes the wrapped key's size here (the phone's modulus), not 128.
-        let bits = u16::try_from(wrapped_key.len() * 8).unwrap_or(u16::MAX);
-        put_tlv(&mut key_info, tag::KEY_SIZE, &bits.to_be_bytes());
-        put_tlv(&mut key_info, tag::KEY_ALGORITHM, &[AES_128_CBC]);
-        put_tlv(&mut key_info, tag::WRAPPED_KEY, wrapped_key);
-        let mut info = Vec::new();
-        put_tlv(&mut info, tag::IV_INFO, &iv_info);
-        put_tlv(&mut info, tag::KEY_INFO, &key_info);
-        let mut out = Vec::new();
-        put_tlv(&mut out, tag::ENCRYPTION_INFO, &info);
-        put_tlv(&mut out, tag::PLAIN_HASH_ALGORITHM, &[digest.code()]);
-        put_tlv(&mut out, tag::PLAIN_HASH, hash);
-        out
+    let pad = 16 - xml.len() % 16;
+    let mut body = Vec::with_capacity(xml.len() + pad);
+    body.extend_from_slice(xml);
+    body.resize(xml.len() + pad, b'\r');
+    let len = body.len();
+    cbc::Encryptor::<aes::Aes128>::new(&aes_key.into(), &iv.into())
+        .encrypt_padded_mut::<NoPadding>(&mut body, len)
+        .map_err(|e| EncryptError::Cipher(format!("AES: {e}")))?;
+    let wrapped = phone
+        .encrypt(&mut rand_core::OsRng, Pkcs1v15Encrypt, &aes_key)
+        .map_err(|e| EncryptError::Cipher(format!("wrapping the AES key for the phone: {e}")))?;
+    let extra = encryption_tlvs(&iv, u16::try_from(pad).unwrap_or(16), &wrapped, digest, &hash);
+
+    let mut b = Builder {
+        version: (2, 0),
+        digest,
+        timestamp,
+        filename: format!("{name}.enc.sgn"),
+        records: Vec::new(),
+        ..Builder::new(Kind::Itl)
+    };
+    let encrypted = b.build(&Signing::rsa(&signer, key).payload(&body).extra_header(&extra))?;
+    b.version = (1, 0);
+    b.filename = format!("{name}.sgn");
+    let companion = b.build(&Signing::rsa(&signer, key).payload(&companion_xml))?;
+    Ok(EncryptedPair { encrypted, companion, cert_md5 })
+}
+
+/// The plain-text config of an encrypted file, unwrapped with the phone's private key and
+/// checked against the header's hash. Never returns text that fails that check.
+pub fn decrypt(file: &SignedFile<'_>, key: &RsaPrivateKey) -> core::result::Result<Vec<u8>, DecryptError> {
+    let info = EncryptionInfo::of(&file.header)
+        .ok_or_else(|| DecryptError::NotEncrypted("its header has no ENCRYPTIONINFO (tags 16-27)".into()))?;
+    let missing = |what: &str| DecryptError::NotEncrypted(format!("the header has no {what}"));
+    let iv = info.iv.ok_or_else(|| missing("IV (tag 19)"))?;
+    let iv: [u8; 16] =
+        iv.try_into().map_err(|_| DecryptError::Malformed(format!("the IV is {} bytes, not 16", iv.len())))?;
+    let wrapped = info.wrapped_key.ok_or_else(|| missing("WRAPPEDKEY (tag 25)"))?;
+    let expected = info.hash.ok_or_else(|| missing("PLAINHASH (tag 27)"))?;
+    let digest = info.hash_digest().ok_or_else(|| missing("PLAINHASHALGORITHM (tag 26)"))?;
+    if let Digest::Unknown(n) = digest {
+        return Err(DecryptError::Malformed(format!("unknown plain-text digest code {n}")));
     }
-
-    fn random<const N: usize>() -> Result<[u8; N], EncryptError> {
-        use rand_core::RngCore;
-        let mut b = [0u8; N];
-        rand_core::OsRng.try_fill_bytes(&mut b).map_err(|e| EncryptError::Random(e.to_string()))?;
-        Ok(b)
+    if let Some(a) = info.key_algorithm.filter(|&a| a != AES_128_CBC) {
+        return Err(DecryptError::Malformed(format!("unknown key algorithm code {a} (1 is AES-128-CBC)")));
     }
-
-    /// Encrypts the config `xml` (file name `name`, e.g. `SEP001122334455.cnf.xml`) for the
-    /// phone whose certificate is `phone_cert_der`, and signs both files with `key`, whose
-    /// certificate is `cert_der`; `digest` is that of the signatures and of the plain-text
-    /// hash. The AES key and IV are fresh random bytes.
-    pub fn encrypt(
-        xml: &[u8],
-        name: &str,
-        digest: Digest,
-        timestamp: u32,
-        cert_der: &[u8],
-        key: &RsaPrivateKey,
-        phone_cert_der: &[u8],
-    ) -> Result<EncryptedPair, EncryptError> {
-        encrypt_with(xml, name, digest, timestamp, cert_der, key, phone_cert_der, random()?, random()?)
+    let padding = usize::from(info.padding.unwrap_or(0));
+    let payload = file.payload;
+    if payload.is_empty() || !payload.len().is_multiple_of(16) {
+        return Err(DecryptError::Malformed(format!(
+            "the encrypted payload is {} bytes, not a positive multiple of 16",
+            payload.len()
+        )));
     }
-
-    /// [`encrypt`] with a given AES key and IV (tests; never reuse a key).
-    #[allow(clippy::too_many_arguments)]
-    pub fn encrypt_with(
-        xml: &[u8],
-        name: &str,
-        digest: Digest,
-        timestamp: u32,
-        cert_der: &[u8],
-        key: &RsaPrivateKey,
-        phone_cert_der: &[u8],
-        aes_key: [u8; 16],
-        iv: [u8; 16],
-    ) -> Result<EncryptedPair, EncryptError> {
-        if !crate::cert::key_matches(key, cert_der) {
-            return Err(CryptoError::KeyMismatch.into());
-        }
-        let hash = digest_parts(digest, &[xml]).ok_or(CryptoError::UnsupportedDigest(digest))?;
-        let cert_md5 = cert_hash_md5(phone_cert_der);
-        let companion_xml = companion_config(xml, &cert_md5)?;
-        let phone = phone_rsa_key(phone_cert_der)?;
-        let signer = SignerId::from_certificate(cert_der)?;
-
-        let pad = 16 - xml.len() % 16;
-        let mut body = Vec::with_capacity(xml.len() + pad);
-        body.extend_from_slice(xml);
-        body.resize(xml.len() + pad, b'\r');
-        let len = body.len();
-        cbc::Encryptor::<aes::Aes128>::new(&aes_key.into(), &iv.into())
-            .encrypt_padded_mut::<NoPadding>(&mut body, len)
-            .map_err(|e| EncryptError::Cipher(format!("AES: {e}")))?;
-        let wrapped = phone
-            .encrypt(&mut rand_core::OsRng, Pkcs1v15Encrypt, &aes_key)
-            .map_err(|e| EncryptError::Cipher(format!("wrapping the AES key for the phone: {e}")))?;
-        let extra = encryption_tlvs(&iv, u16::try_from(pad).unwrap_or(16), &wrapped, digest, &hash);
-
-        let mut b = Builder {
-            version: (2, 0),
+    if padding > 16 || padding > payload.len() {
+        return Err(DecryptError::Malformed(format!("IVPADDING {padding} is more than one AES block")));
+    }
+    if wrapped.len() != key.size() {
+        return Err(DecryptError::KeyDoesNotFit(format!(
+            "the AES key was wrapped for a {}-bit RSA key, this key has {} bits",
+            wrapped.len() * 8,
+            key.size() * 8
+        )));
+    }
+    let aes_key = key.decrypt(Pkcs1v15Encrypt, wrapped).map_err(|_| {
+        DecryptError::KeyDoesNotFit(
+            "it cannot unwrap the AES key: this is not the private key of the phone the file was encrypted for".into(),
+        )
+    })?;
+    let aes_key: [u8; 16] = aes_key.as_slice().try_into().map_err(|_| {
+        DecryptError::KeyDoesNotFit(format!(
+            "the unwrapped key is {} bytes, not an AES-128 key: not the phone's private key",
+            aes_key.len()
+        ))
+    })?;
+    let mut plain = payload.to_vec();
+    cbc::Decryptor::<aes::Aes128>::new(&aes_key.into(), &iv.into())
+        .decrypt_padded_mut::<NoPadding>(&mut plain)
+        .map_err(|e| DecryptError::Malformed(format!("AES decryption failed: {e}")))?;
+    plain.truncate(plain.len() - padding);
+    let actual = digest_parts(digest, &[&plain]).unwrap_or_default();
+    if actual != expected {
+        return Err(DecryptError::HashMismatch {
             digest,
-            timestamp,
-            filename: format!("{name}.enc.sgn"),
-            records: Vec::new(),
-            ..Builder::new(Kind::Itl)
-        };
-        let encrypted = b.build_over_extra(&signer, key.size(), &extra, &body, |d| sign_rsa(key, digest, &[d]))?;
-        b.version = (1, 0);
-        b.filename = format!("{name}.sgn");
-        let companion = b.build_over(&signer, key.size(), &companion_xml, |d| sign_rsa(key, digest, &[d]))?;
-        Ok(EncryptedPair { encrypted, companion, cert_md5 })
+            expected: hex::encode(expected),
+            actual: hex::encode(actual),
+        });
     }
-
-    /// The plain-text config of an encrypted file, unwrapped with the phone's private key and
-    /// checked against the header's hash. Never returns text that fails that check.
-    pub fn decrypt(file: &SignedFile<'_>, key: &RsaPrivateKey) -> core::result::Result<Vec<u8>, DecryptError> {
-        let info = EncryptionInfo::of(&file.header)
-            .ok_or_else(|| DecryptError::NotEncrypted("its header has no ENCRYPTIONINFO (tags 16-27)".into()))?;
-        let missing = |what: &str| DecryptError::NotEncrypted(format!("the header has no {what}"));
-        let iv = info.iv.ok_or_else(|| missing("IV (tag 19)"))?;
-        let iv: [u8; 16] =
-            iv.try_into().map_err(|_| DecryptError::Malformed(format!("the IV is {} bytes, not 16", iv.len())))?;
-        let wrapped = info.wrapped_key.ok_or_else(|| missing("WRAPPEDKEY (tag 25)"))?;
-        let expected = info.hash.ok_or_else(|| missing("PLAINHASH (tag 27)"))?;
-        let digest = info.hash_digest().ok_or_else(|| missing("PLAINHASHALGORITHM (tag 26)"))?;
-        if let Digest::Unknown(n) = digest {
-            return Err(DecryptError::Malformed(format!("unknown plain-text digest code {n}")));
-        }
-        if let Some(a) = info.key_algorithm.filter(|&a| a != AES_128_CBC) {
-            return Err(DecryptError::Malformed(format!("unknown key algorithm code {a} (1 is AES-128-CBC)")));
-        }
-        let padding = usize::from(info.padding.unwrap_or(0));
-        let payload = file.payload;
-        if payload.is_empty() || !payload.len().is_multiple_of(16) {
-            return Err(DecryptError::Malformed(format!(
-                "the encrypted payload is {} bytes, not a positive multiple of 16",
-                payload.len()
-            )));
-        }
-        if padding > 16 || padding > payload.len() {
-            return Err(DecryptError::Malformed(format!("IVPADDING {padding} is more than one AES block")));
-        }
-        if wrapped.len() != key.size() {
-            return Err(DecryptError::KeyDoesNotFit(format!(
-                "the AES key was wrapped for a {}-bit RSA key, this key has {} bits",
-                wrapped.len() * 8,
-                key.size() * 8
-            )));
-        }
-        let aes_key = key.decrypt(Pkcs1v15Encrypt, wrapped).map_err(|_| {
-            DecryptError::KeyDoesNotFit(
-                "it cannot unwrap the AES key: this is not the private key of the phone the file was encrypted for"
-                    .into(),
-            )
-        })?;
-        let aes_key: [u8; 16] = aes_key.as_slice().try_into().map_err(|_| {
-            DecryptError::KeyDoesNotFit(format!(
-                "the unwrapped key is {} bytes, not an AES-128 key: not the phone's private key",
-                aes_key.len()
-            ))
-        })?;
-        let mut plain = payload.to_vec();
-        cbc::Decryptor::<aes::Aes128>::new(&aes_key.into(), &iv.into())
-            .decrypt_padded_mut::<NoPadding>(&mut plain)
-            .map_err(|e| DecryptError::Malformed(format!("AES decryption failed: {e}")))?;
-        plain.truncate(plain.len() - padding);
-        let actual = digest_parts(digest, &[&plain]).unwrap_or_default();
-        if actual != expected {
-            return Err(DecryptError::HashMismatch {
-                digest,
-                expected: hex::encode(expected),
-                actual: hex::encode(actual),
-            });
-        }
-        Ok(plain)
-    }
+    Ok(plain)
 }

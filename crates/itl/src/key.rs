@@ -189,7 +189,7 @@ pub fn check_signature(key: &PublicKey, digest: Digest, parts: &[&[u8]], signatu
 
 /// The RSA PKCS#1 v1.5 scheme (DigestInfo prefix) of a digest; `None` for an unknown one.
 /// The one table from digest to scheme, for signing and for checking.
-pub fn pkcs1_scheme(digest: Digest) -> Option<Pkcs1v15Sign> {
+pub(crate) fn pkcs1_scheme(digest: Digest) -> Option<Pkcs1v15Sign> {
     Some(match digest {
         Digest::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
         Digest::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),

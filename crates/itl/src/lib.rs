@@ -8,24 +8,28 @@
 //! - [`key`] and [`cert`]: public keys and the one signature check; certificate and key
 //!   files, CUCM's name order;
 //! - [`verify`]: which token signed a file, and whether the signature holds; [`sgn`]:
-//!   signed `.sgn` files (the same header, then a payload);
+//!   signed `.sgn` files (the same header, then a payload), the fields of encrypted ones;
 //! - [`build`]: lays out and signs a file as CUCM does; [`encrypted`] and [`mint`]:
-//!   encrypted config files and new certificates for a PBX;
+//!   making and reading encrypted config files, and new certificates, for a PBX;
 //! - [`lint`] and [`diff`]: what needs attention, and will phones accept a new list;
 //! - [`show`], [`json`] and [`document`]: CUCM's `show itl` / `show ctl` text, the JSON
-//!   model, and what a file is;
+//!   model, and what a file is; [`folder`]: which file names are trust lists;
 //! - [`devicetlinfo`]: the hashes phones report, streamed out of any text and compared.
 //!
-//! Cargo features (all on by default): `verify` (RSA, ECDSA, X.509, serde: everything from
-//! [`key`] down), `devicetlinfo` (quick-xml, csv-core), `pbx` (AES, rcgen); `ring` and
-//! `aws-lc` check RSA with a faster backend. With `--no-default-features` the crate parses
-//! and writes trust lists and nothing else.
+//! Cargo features (the first three on by default), each of which builds alone:
+//! - `verify` (RSA, ECDSA, X.509, serde): everything from [`key`] down, except what needs
+//!   `pbx`;
+//! - `devicetlinfo` (quick-xml, csv-core): [`devicetlinfo`] and [`syslog`];
+//! - `pbx` (implies `verify`; AES, rcgen, quick-xml): [`encrypted`] and [`mint`];
+//! - `ring` or `aws-lc` (imply `verify`): check RSA with a faster backend.
+//!
+//! With `--no-default-features` the crate parses and writes trust lists and nothing else.
 //!
 //! ```
 //! # fn main() -> Result<(), itl::Error> {
 //! let bytes = include_bytes!("../../../testdata/itl-11x-cm-sha1.tlv");
 //! let list = itl::TrustList::parse(bytes)?;
-//! let verdict = itl::verify::verify(&list);
+//! let verdict = list.verify();
 //! assert!(verdict.is_valid());
 //! print!("{}", itl::show::Show::new(&list, &verdict));
 //! # Ok(()) }
@@ -48,6 +52,7 @@ pub mod document;
 #[cfg(feature = "pbx")]
 pub mod encrypted;
 mod error;
+pub mod folder;
 pub mod hash;
 mod header;
 #[cfg(feature = "verify")]
@@ -67,8 +72,9 @@ pub mod sgn;
 #[cfg(feature = "verify")]
 pub mod show;
 pub mod sniff;
+/// The former path of [`devicetlinfo::syslog`], which moved there (it reads reports).
 #[cfg(feature = "devicetlinfo")]
-pub mod syslog;
+pub use devicetlinfo::syslog;
 pub mod tag;
 pub mod text;
 pub mod tlv;
@@ -81,4 +87,4 @@ pub use header::Header;
 pub use mode::Mode;
 pub use record::Record;
 pub use role::{Digest, Role};
-pub use trustlist::{Kind, TrustList, ROLLBACK_NOTE};
+pub use trustlist::{Kind, TrustList};

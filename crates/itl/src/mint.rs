@@ -1,6 +1,6 @@
-//! Certificates for a PBX that serves Cisco phones: the base64 certificate hash that
-//! usecallmanager configuration asks for, and (with the default `pbx` feature) new
-//! self-signed CallManager/TFTP, CAPF or TVS certificates made with rcgen.
+//! Certificates for a PBX that serves Cisco phones (feature `pbx`): the base64 certificate
+//! hash that usecallmanager configuration asks for, and new self-signed CallManager/TFTP,
+//! CAPF or TVS certificates made with rcgen.
 
 use base64::Engine as _;
 
@@ -78,10 +78,8 @@ pub enum MintError {
     Failed(String),
 }
 
-#[cfg(feature = "pbx")]
 pub use make::mint;
 
-#[cfg(feature = "pbx")]
 mod make {
     use rcgen::{
         BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,

@@ -9,7 +9,7 @@
 
 /// One `attribute=value` pair of a name string, as written (trimmed, quotes and escapes kept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Attribute<'a> {
+pub(crate) struct Attribute<'a> {
     /// The attribute type as written (`CN`, `cn`, `ST`, `S`, `2.5.4.3`, …).
     pub key: &'a str,
     /// The value as written.
@@ -18,7 +18,7 @@ pub struct Attribute<'a> {
 
 /// Splits a name string into its attributes: separators are `;`, `,` and `+`, except inside
 /// double quotes or after a backslash. Parts without `=` are ignored.
-pub fn attributes(name: &str) -> impl Iterator<Item = Attribute<'_>> {
+pub(crate) fn attributes(name: &str) -> impl Iterator<Item = Attribute<'_>> {
     let mut parts = Vec::new();
     let (mut start, mut quoted, mut escaped) = (0, false, false);
     for (i, c) in name.char_indices() {
@@ -44,7 +44,7 @@ pub fn attributes(name: &str) -> impl Iterator<Item = Attribute<'_>> {
 /// The canonical short name of an attribute type: `CN`, `OU`, `O`, `L`, `ST`, `C`, …
 /// (aliases such as `S`, `commonName`, `stateOrProvinceName` and the OIDs mapped),
 /// upper-case otherwise.
-pub fn canonical_key(key: &str) -> String {
+pub(crate) fn canonical_key(key: &str) -> String {
     let k = key.trim().to_ascii_lowercase();
     let short = match k.as_str() {
         "cn" | "commonname" | "2.5.4.3" => "CN",
@@ -117,7 +117,8 @@ pub fn is_itl_recovery(subject: &str) -> bool {
 }
 
 /// The order CUCM writes attributes in: CN, OU, O, L, ST, C, then the others.
-pub fn cucm_rank(key: &str) -> usize {
+#[cfg(feature = "verify")]
+pub(crate) fn cucm_rank(key: &str) -> usize {
     match canonical_key(key).as_str() {
         "CN" => 0,
         "OU" => 1,

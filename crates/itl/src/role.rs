@@ -55,7 +55,8 @@ impl Role {
     }
 
     /// The words for the roles that may sign, for messages.
-    pub const SIGNING_ROLES: &'static str = "SAST, TFTP or CCM+TFTP";
+    #[cfg(feature = "verify")]
+    pub(crate) const SIGNING_ROLES: &'static str = "SAST, TFTP or CCM+TFTP";
 }
 
 /// The text CUCM prints in the FUNCTION row: the long SAST name, the short name of the
@@ -136,6 +137,15 @@ mod tests {
         assert_eq!(Role::SAST.to_string(), "System Administrator Security Token");
         assert_eq!(Role::CCM_TFTP.to_string(), "CCM+TFTP");
         assert_eq!(Role(99).to_string(), "99");
+    }
+
+    #[test]
+    fn only_sast_tftp_and_ccm_tftp_may_sign() {
+        // phone-trust.md §1.3: SAST records authenticate trust lists, TFTP and CCM+TFTP
+        // records configuration files; CCM (1), CAPF (4), TVS (21) and the rest never sign.
+        // Codes from format.md §5.2: 0 SAST, 2 CCM+TFTP, 3 TFTP.
+        let signers: Vec<u16> = (0..=u16::MAX).filter(|&c| Role(c).may_sign()).collect();
+        assert_eq!(signers, [0, 2, 3]);
     }
 
     #[test]

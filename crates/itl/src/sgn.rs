@@ -5,24 +5,97 @@
 //! role [may sign](crate::Role::may_sign) and the signature over the header (minus the SIGNATURE TLV) and
 //! the payload verifies.
 //!
-//! Encrypted config files (`.enc.sgn`, version 2.0) share this layout; their encryption
-//! fields are [`SignedFile::encryption`], see [`crate::encrypted`].
+//! Encrypted config files (`.enc.sgn`, version 2.0) share this layout; reading their
+//! encryption fields ([`SignedFile::encryption`], [`EncryptionInfo`]) is part of reading a
+//! signed file. Encrypting and decrypting are in the `encrypted` module (feature `pbx`).
 
-use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
 
-use crate::build::{sign_rsa, Builder, SignerId};
-use crate::encrypted::EncryptionInfo;
+use crate::build::{Builder, SignerId, Signing};
 use crate::error::{Error, Result};
 use crate::header::{parse_header, Header};
 use crate::key::PublicKey;
 use crate::mode::{Mode, Sink};
 use crate::role::Digest;
+use crate::tag;
+use crate::tlv::Item;
 use crate::trustlist::{Kind, TrustList};
 use crate::verify::{
     check_header, signer_not_found, spelling_note, token_of, trusted_signers, verdict, Reason, SignerPlace, Status,
     Verification,
 };
+
+/// KEYALGORITHM code of AES-128-CBC, the only one known.
+pub const AES_128_CBC: u8 = 1;
+
+/// The encryption fields of a version 2.0 header (an encrypted config file, `.enc.sgn`),
+/// borrowed from the file.
+///
+/// The header carries, after TIMESTAMP: ENCRYPTIONINFO { IVINFO { 18 = 0, IV, IVPADDING },
+/// KEYINFO { 22 = 0, KEYSIZE, KEYALGORITHM, WRAPPEDKEY } }, PLAINHASHALGORITHM, PLAINHASH.
+/// The payload is the config XML padded with `\r` to a multiple of 16 bytes and encrypted
+/// with AES-128-CBC; the AES key is wrapped for one phone's RSA key (PKCS#1 v1.5).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EncryptionInfo<'a> {
+    /// IV (tag 19), 16 bytes when well-formed.
+    pub iv: Option<&'a [u8]>,
+    /// IVPADDING (tag 20): how many `\r` bytes follow the plain text.
+    pub padding: Option<u16>,
+    /// KEYSIZE (tag 23), in bits.
+    pub key_size: Option<u16>,
+    /// KEYALGORITHM (tag 24), [`AES_128_CBC`] = 1.
+    pub key_algorithm: Option<u8>,
+    /// WRAPPEDKEY (tag 25): the AES key encrypted with the phone's RSA key.
+    pub wrapped_key: Option<&'a [u8]>,
+    /// PLAINHASHALGORITHM (tag 26), a digest code (1 SHA-1, 3 SHA-512).
+    pub hash_algorithm: Option<u8>,
+    /// PLAINHASH (tag 27): the digest of the plain-text config.
+    pub hash: Option<&'a [u8]>,
+}
+
+fn be_u16(v: &[u8]) -> Option<u16> {
+    match v {
+        [a, b] => Some(u16::from_be_bytes([*a, *b])),
+        _ => None,
+    }
+}
+
+impl<'a> EncryptionInfo<'a> {
+    /// The encryption fields of `header`; `None` when it carries none of tags 16-27 (a
+    /// plain signed file).
+    pub fn of(header: &Header<'a>) -> Option<Self> {
+        let mut info = EncryptionInfo::default();
+        let mut any = false;
+        for item in header.items() {
+            let Ok(Item::Tlv(t)) = item else { continue };
+            if !(tag::ENCRYPTION_INFO..=tag::PLAIN_HASH).contains(&t.tag) {
+                continue;
+            }
+            any = true;
+            match t.tag {
+                tag::IV => info.iv = Some(t.value),
+                tag::IV_PADDING => info.padding = be_u16(t.value),
+                tag::KEY_SIZE => info.key_size = be_u16(t.value),
+                tag::KEY_ALGORITHM => info.key_algorithm = t.as_u8(),
+                tag::WRAPPED_KEY => info.wrapped_key = Some(t.value),
+                tag::PLAIN_HASH_ALGORITHM => info.hash_algorithm = t.as_u8(),
+                tag::PLAIN_HASH => info.hash = Some(t.value),
+                _ => {}
+            }
+        }
+        any.then_some(info)
+    }
+
+    /// The digest of [`EncryptionInfo::hash`].
+    pub fn hash_digest(&self) -> Option<Digest> {
+        self.hash_algorithm.map(Digest::from_code)
+    }
+
+    /// KEYALGORITHM as text: `AES-128-CBC`, or `unknown(N)`.
+    pub fn key_algorithm_name(&self) -> Option<String> {
+        self.key_algorithm.map(|a| if a == AES_128_CBC { "AES-128-CBC".to_owned() } else { format!("unknown({a})") })
+    }
+}
 
 /// A parsed signed file, borrowing the input buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +133,11 @@ impl<'a> SignedFile<'a> {
     pub fn encryption(&self) -> Option<EncryptionInfo<'a>> {
         EncryptionInfo::of(&self.header)
     }
+
+    /// Verifies this file as a phone holding `trust` does (the same as [`verify`]).
+    pub fn verify(&self, trust: &TrustList<'_>) -> Verification {
+        verify(self, trust)
+    }
 }
 
 /// Wraps `payload` in a signed header as `sgn sign` does: version 1.0, the signer fields of
@@ -85,7 +163,7 @@ pub fn sign(
         records: Vec::new(),
         ..Builder::new(Kind::Itl)
     };
-    b.build_over(&signer, key.size(), payload, |d| sign_rsa(key, digest, &[d]))
+    b.build(&Signing::rsa(&signer, key).payload(payload))
 }
 
 /// Verifies a signed file as a phone holding `trust` does.

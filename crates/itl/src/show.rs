@@ -57,7 +57,7 @@ impl<'l, 'a> Show<'l, 'a> {
 
 /// The checksum block, length and modified line; what `show` prints even when the header
 /// cannot be read.
-pub fn preamble(f: &mut dyn fmt::Write, bytes: &[u8], kind: Kind, modified: Option<&str>) -> fmt::Result {
+pub(crate) fn preamble(f: &mut dyn fmt::Write, bytes: &[u8], kind: Kind, modified: Option<&str>) -> fmt::Result {
     let k = kind.as_str();
     let c = Checksums::of(bytes);
     writeln!(f, "The checksum value of the {k} file:")?;
@@ -77,7 +77,7 @@ pub fn preamble(f: &mut dyn fmt::Write, bytes: &[u8], kind: Kind, modified: Opti
 /// The closing line for a file that could not be parsed.
 /// The line ends with the offset (`… (tag 1) at byte 4599.`), where stderr's errors end
 /// with the tag.
-pub fn parse_error_line(f: &mut dyn fmt::Write, kind: Kind, error: &Error) -> fmt::Result {
+pub(crate) fn parse_error_line(f: &mut dyn fmt::Write, kind: Kind, error: &Error) -> fmt::Result {
     let k = kind.as_str();
     let tag = error.tag().map(|t| format!(" (tag {t})")).unwrap_or_default();
     match error.offset() {

@@ -7,7 +7,8 @@ use crate::record::{parse_record, Record};
 use crate::tlv::{put_len, put_tlv, Item};
 
 /// What `show` and `verify` say of the "Prepare Cluster for Rollback to pre-8.0" ITL.
-pub const ROLLBACK_NOTE: &str = "This is the \"Prepare Cluster for Rollback to pre-8.0\" ITL: its TFTP and TVS records are empty, so a phone that takes it accepts any configuration file and any new ITL (serve it only to move phones to another cluster).";
+#[cfg(feature = "verify")]
+pub(crate) const ROLLBACK_NOTE: &str = "This is the \"Prepare Cluster for Rollback to pre-8.0\" ITL: its TFTP and TVS records are empty, so a phone that takes it accepts any configuration file and any new ITL (serve it only to move phones to another cluster).";
 
 /// Which kind of trust list a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -116,6 +117,20 @@ impl<'a> TrustList<'a> {
     /// records too, so only ITLs qualify.
     pub fn is_rollback(&self) -> bool {
         self.kind(None) == Kind::Itl && self.records.iter().any(Record::is_empty_entry)
+    }
+
+    /// Verifies the signature against the file's own signer record (the same as
+    /// [`verify::verify`](crate::verify::verify)).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), itl::Error> {
+    /// let list = itl::TrustList::parse(include_bytes!("../../../testdata/itl-11x-cm-sha1.tlv"))?;
+    /// assert!(list.verify().is_valid());
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "verify")]
+    pub fn verify(&self) -> crate::verify::Verification {
+        crate::verify::verify(self)
     }
 
     /// The signed bytes, as the two slices before and after the SIGNATURE TLV

@@ -193,7 +193,7 @@ pub enum Anchor<'l, 'a> {
 
 /// How a record's identity compares with a signer named by serial number and issuer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Identity {
+pub(crate) enum Identity {
     /// Same serial, and the issuer spelled byte for byte the same (or absent on one side).
     Exact,
     /// Same serial, and the same issuer attributes spelled differently (order, separators,
@@ -204,7 +204,7 @@ pub enum Identity {
 /// Whether record `r` is the certificate with `serial` and `issuer`: the serials equal and
 /// the issuers name the same attributes ([`crate::name::same_name`]). This is the one rule
 /// for "same serial and issuer" (TVS keys certificates the same way).
-pub fn identity(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> Option<Identity> {
+pub(crate) fn identity(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> Option<Identity> {
     if !r.serial().is_some_and(|s| crate::cert::same_serial(s, serial)) {
         return None;
     }
@@ -220,7 +220,7 @@ pub fn identity(r: &Record<'_>, serial: &[u8], issuer: Option<&[u8]>) -> Option<
 }
 
 /// Whether two records hold the same certificate identity (serial and issuer).
-pub fn same_identity(a: &Record<'_>, b: &Record<'_>) -> bool {
+pub(crate) fn same_identity(a: &Record<'_>, b: &Record<'_>) -> bool {
     a.serial().is_some_and(|s| identity(b, s, a.issuer_name.map(|t| t.c_bytes())).is_some())
 }
 
@@ -230,7 +230,10 @@ fn header_identity<'h>(header: &Header<'h>) -> Option<(&'h [u8], Option<&'h [u8]
 
 /// Indices (0-based) of the records of `trust` that a phone holding it accepts as the signer
 /// named by `header`: records whose role [may sign](Role::may_sign) with its serial and issuer.
-pub fn trusted_signers<'l>(trust: &'l TrustList<'_>, header: &'l Header<'_>) -> impl Iterator<Item = usize> + 'l {
+pub(crate) fn trusted_signers<'l>(
+    trust: &'l TrustList<'_>,
+    header: &'l Header<'_>,
+) -> impl Iterator<Item = usize> + 'l {
     let id = header_identity(header);
     trust.records.iter().enumerate().filter_map(move |(i, r)| {
         let (serial, issuer) = id?;
@@ -241,7 +244,7 @@ pub fn trusted_signers<'l>(trust: &'l TrustList<'_>, header: &'l Header<'_>) -> 
 /// Index (0-based) of the record that signed: the SAST record whose serial and issuer match
 /// the header; else a record of another role that [may sign](Role::may_sign); else any record
 /// with that serial and issuer (which [`verify`] then refuses as a signer).
-pub fn find_signer(list: &TrustList<'_>) -> Option<usize> {
+pub(crate) fn find_signer(list: &TrustList<'_>) -> Option<usize> {
     let (serial, issuer) = header_identity(&list.header)?;
     let matches = |r: &Record<'_>| identity(r, serial, issuer).is_some();
     list.records
@@ -253,7 +256,7 @@ pub fn find_signer(list: &TrustList<'_>) -> Option<usize> {
 
 /// The note for a signer found under another spelling of its issuer, `None` when the
 /// spellings agree.
-pub fn spelling_note(header: &Header<'_>, r: &Record<'_>) -> Option<String> {
+pub(crate) fn spelling_note(header: &Header<'_>, r: &Record<'_>) -> Option<String> {
     let (serial, issuer) = header_identity(header)?;
     (identity(r, serial, issuer)? == Identity::Respelled).then(|| {
         format!(
@@ -265,7 +268,7 @@ pub fn spelling_note(header: &Header<'_>, r: &Record<'_>) -> Option<String> {
 }
 
 /// The reason given when no record matches the header signer.
-pub fn signer_not_found(header: &Header<'_>, place: SignerPlace) -> Reason {
+pub(crate) fn signer_not_found(header: &Header<'_>, place: SignerPlace) -> Reason {
     Reason::SignerNotFound {
         place,
         name: header.signer_name().unwrap_or("(no name)").to_owned(),
@@ -275,7 +278,7 @@ pub fn signer_not_found(header: &Header<'_>, place: SignerPlace) -> Reason {
 
 /// The token kind of the signer record `idx` (0-based): ITLRecovery by its CN, CallManager
 /// when the certificate is also a CCM/TFTP/CCM+TFTP record, eToken by its issuer and CN, else SAST.
-pub fn token_of(list: &TrustList<'_>, idx: Option<usize>) -> Token {
+pub(crate) fn token_of(list: &TrustList<'_>, idx: Option<usize>) -> Token {
     let Some(r) = idx.and_then(|i| list.records.get(i)) else {
         return Token::Unknown;
     };
@@ -391,13 +394,13 @@ fn anchor_is_signer(header: &Header<'_>, der: &[u8]) -> bool {
 }
 
 /// Checks the file's signature with `key`.
-pub fn check(list: &TrustList<'_>, key: &PublicKey, idx: Option<usize>, token: Token) -> Verification {
+pub(crate) fn check(list: &TrustList<'_>, key: &PublicKey, idx: Option<usize>, token: Token) -> Verification {
     check_header(&list.header, list.raw(), key, idx, token)
 }
 
 /// Checks the signature of the file `raw` whose header is `header` (a trust list or a
 /// signed `.sgn` file): everything but the SIGNATURE TLV is signed.
-pub fn check_header(
+pub(crate) fn check_header(
     header: &Header<'_>,
     raw: &[u8],
     key: &PublicKey,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use itl::build::{Builder, RecordBuilder, SignerId};
+use itl::build::{Builder, RecordBuilder, SignerId, Signing};
 use itl::{tag, Error, Kind, Mode, Role, TrustList};
 use std::net::Ipv4Addr;
 
@@ -84,7 +84,7 @@ fn cucm_118892_layout_arithmetic() {
         serial: s1.to_vec(),
         issuer: "cn=Cisco Manufacturing CA;o=Cisco Systems".into(),
     };
-    let bytes = b.build_with(&id, 128, |_| Ok(vec![0x45; 128])).unwrap();
+    let bytes = b.build(&Signing::external(&id, 128, &|_| Ok(vec![0x45; 128]))).unwrap();
     assert_eq!(bytes.len(), 3746);
     let l = TrustList::parse(&bytes).unwrap();
     assert_eq!(l.header.signer_id.unwrap().len(), 117);

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use itl::build::{Builder, RecordBuilder};
+use itl::build::{Builder, RecordBuilder, SignerId, Signing};
 use itl::cert::{load_certificate, load_private_key};
 use itl::encrypted::{companion_config, decrypt, encrypt, encrypt_with, DecryptError};
 use itl::sgn::{sign, verify, SignedFile};
@@ -51,7 +51,7 @@ fn trust_list() -> Vec<u8> {
     let b = Builder::new(Kind::Itl)
         .record(RecordBuilder::from_certificate(Role::SAST, &der, "").unwrap())
         .record(RecordBuilder::from_certificate(Role::TFTP, &der, "").unwrap());
-    b.sign_rsa(&itl::build::SignerId::from_certificate(&der).unwrap(), &key("tftp.pem")).unwrap()
+    b.build(&Signing::rsa(&SignerId::from_certificate(&der).unwrap(), &key("tftp.pem"))).unwrap()
 }
 
 /// `openssl dgst -verify` of a signed file with the signer certificate `cert_pem`.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use itl::build::{Builder, RecordBuilder, SignerId};
+use itl::build::{Builder, RecordBuilder, SignerId, Signing};
 use itl::tlv::{HeaderItems, Item};
 use itl::verify::{verify, Status};
 use itl::{json, show, Digest, Kind, Mode, Role, TrustList};
@@ -116,7 +116,8 @@ proptest! {
         let kind = if ctl { Kind::Ctl } else { Kind::Itl };
         let b = Builder { digest, timestamp: ts, records: recs.iter().map(to_builder).collect(), ..Builder::new(kind) };
         let id = SignerId { name: "CN=signer;O=x".into(), serial: vec![1, 2, 3], issuer: "CN=ca".into() };
-        let bytes = b.build_with(&id, sig_len, |data| Ok(data.iter().cycle().take(sig_len).copied().collect())).unwrap();
+        let sign = |data: &[u8]| Ok(data.iter().cycle().take(sig_len).copied().collect());
+        let bytes = b.build(&Signing::external(&id, sig_len, &sign)).unwrap();
         let l = TrustList::parse(&bytes).unwrap();
         prop_assert_eq!(l.header.length() % 4, 0);
         prop_assert_eq!(l.kind(None), kind);

@@ -4,8 +4,8 @@
 //! received by the server (`syslog::parse` + `classify`).
 #![cfg(feature = "devicetlinfo")]
 
+use itl::devicetlinfo::syslog::{classify, parse, Outcome};
 use itl::devicetlinfo::{collect, Report};
-use itl::syslog::{classify, parse, Outcome};
 use proptest::prelude::*;
 
 fn pad() -> impl Strategy<Value = &'static str> {

@@ -2,34 +2,46 @@
 
 use std::io::BufReader;
 
-use itl::devicetlinfo::{Collected, Counts, DeviceRow, Latest, Served, Status, Summary};
+use itl::devicetlinfo::{Collected, Counts, DeviceRow, Latest, Reference, Served, Status, Summary};
 use itl::hash::Checksums;
+use itl::Kind;
 
 use crate::input::{fail, read, FAILED, NEGATIVE, OK};
 
-/// Reads `[HOST=]FILE` arguments.
-fn served(args: &[String]) -> Option<Vec<Served>> {
+/// Reads `[HOST=]FILE|DIR` arguments ([`Reference`]); a folder gives its trust lists of `kind`.
+fn served(args: &[String], kind: Kind) -> Option<Vec<Served>> {
     let mut out = Vec::new();
     for a in args {
-        let (host, file) = match a.split_once('=') {
-            Some((h, f)) if !h.is_empty() && !h.contains(['/', '\\']) => (Some(h.to_owned()), f),
-            _ => (None, a.as_str()),
-        };
-        let inp = read(file)?;
-        match itl::TrustList::parse(&inp.bytes) {
-            Err(e) => {
-                fail(file, &format!("not a well-formed trust list, so phones cannot hold it: {}", e.located()));
+        let r = Reference::parse(a);
+        let files = match r.files(kind) {
+            Ok(f) if f.is_empty() => {
+                fail(a, &format!("holds no {}*.tlv file", kind.as_str()));
                 return None;
             }
-            Ok(l) => {
-                let v = itl::verify::verify(&l);
-                if !v.is_valid() {
-                    let why = v.reason.map(|r| r.to_string()).unwrap_or_default();
-                    fail(file, &format!("warning: its signature does not verify ({why}); phones reject this file"));
+            Ok(f) => f,
+            Err(e) => {
+                fail(a, &format!("cannot read the folder: {e}"));
+                return None;
+            }
+        };
+        for path in files {
+            let file = &*path.to_string_lossy();
+            let inp = read(file)?;
+            match itl::TrustList::parse(&inp.bytes) {
+                Err(e) => {
+                    fail(file, &format!("not a well-formed trust list, so phones cannot hold it: {}", e.located()));
+                    return None;
+                }
+                Ok(l) => {
+                    let v = itl::verify::verify(&l);
+                    if !v.is_valid() {
+                        let why = v.reason.map(|r| r.to_string()).unwrap_or_default();
+                        fail(file, &format!("warning: its signature does not verify ({why}); phones reject this file"));
+                    }
                 }
             }
+            out.push(Served { host: r.host.clone(), label: file.to_owned(), checksums: Checksums::of(&inp.bytes) });
         }
-        out.push(Served { host, label: file.to_owned(), checksums: Checksums::of(&inp.bytes) });
     }
     Some(out)
 }
@@ -112,9 +124,9 @@ fn read_reports(reports: &[String]) -> (Latest, Counts, bool) {
     (latest, counts, ok)
 }
 
-/// `itlctl devices --itl [HOST=]FILE... [--ctl [HOST=]FILE...] [--json|--csv] REPORT...`.
+/// `itlctl devices --itl [HOST=]FILE|DIR... [--ctl [HOST=]FILE|DIR...] [--json|--csv] REPORT...`.
 pub fn devices(itl_args: &[String], ctl_args: &[String], json_out: bool, csv_out: bool, reports: &[String]) -> u8 {
-    let (Some(itl), Some(ctl)) = (served(itl_args), served(ctl_args)) else { return FAILED };
+    let (Some(itl), Some(ctl)) = (served(itl_args, Kind::Itl), served(ctl_args, Kind::Ctl)) else { return FAILED };
     let (latest, counts, read_ok) = read_reports(reports);
     let mut code = if read_ok { OK } else { FAILED };
     let mut mismatch = false;

@@ -92,17 +92,9 @@ pub fn read_with(path: &str, limit: u64) -> Option<Input> {
     }
 }
 
-/// Whether a file name is a trust list a TFTP folder holds: `ITL*.tlv` or `CTL*.tlv` (also
-/// `ext_ITL*.tlv`), any case.
-fn is_trust_list_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    let n = n.strip_prefix("ext_").unwrap_or(&n);
-    (n.starts_with("itl") || n.starts_with("ctl")) && n.ends_with(".tlv")
-}
-
-/// Turns folder arguments into the trust lists they hold (sorted by name; `recursive`
-/// descends into sub-folders); other arguments pass through. Prints an error for a folder
-/// that cannot be read or holds no trust list, and says so in the second value.
+/// Turns folder arguments into the trust lists they hold ([`itl::folder::trust_lists`]: sorted
+/// by name; `recursive` descends into sub-folders); other arguments pass through. Prints an
+/// error for a folder that cannot be read or holds no trust list, and says so in the second value.
 pub fn expand(args: &[String], recursive: bool) -> (Vec<String>, bool) {
     let mut out = Vec::new();
     let mut ok = true;
@@ -111,32 +103,20 @@ pub fn expand(args: &[String], recursive: bool) -> (Vec<String>, bool) {
             out.push(a.clone());
             continue;
         }
-        let before = out.len();
-        if let Err(e) = walk(std::path::Path::new(a), recursive, &mut out) {
-            fail(a, &format!("cannot read the folder: {e}"));
-            ok = false;
-        } else if out.len() == before {
-            let hint = if recursive { "" } else { " (--recursive descends into sub-folders)" };
-            fail(a, &format!("holds no ITL*.tlv or CTL*.tlv file{hint}"));
-            ok = false;
+        match itl::folder::trust_lists(std::path::Path::new(a), recursive) {
+            Err(e) => {
+                fail(a, &format!("cannot read the folder: {e}"));
+                ok = false;
+            }
+            Ok(files) if files.is_empty() => {
+                let hint = if recursive { "" } else { " (--recursive descends into sub-folders)" };
+                fail(a, &format!("holds no ITL*.tlv or CTL*.tlv file{hint}"));
+                ok = false;
+            }
+            Ok(files) => out.extend(files.iter().map(|p| p.to_string_lossy().into_owned())),
         }
     }
     (out, ok)
-}
-
-fn walk(dir: &std::path::Path, recursive: bool, out: &mut Vec<String>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            if recursive {
-                walk(&p, recursive, out)?;
-            }
-        } else if p.file_name().and_then(|n| n.to_str()).is_some_and(is_trust_list_name) {
-            out.push(p.to_string_lossy().into_owned());
-        }
-    }
-    Ok(())
 }
 
 /// Prints the one-line error `itlctl: FILE: message` on stderr.

@@ -68,11 +68,12 @@ enum Command {
     /// Find the phones that hold a stale ITL or CTL, from their DeviceTLInfo reports.
     Devices {
         /// The ITL a TFTP server serves, as HOST=FILE (HOST as phones report it in
-        /// ITL_TFTP_Server), or FILE for any server. Repeat for each server.
-        #[arg(long, required = true, value_name = "[HOST=]FILE")]
+        /// ITL_TFTP_Server), or FILE for any server; a TFTP folder for its ITL*.tlv (ITLFile.tlv
+        /// first). Repeat for each server.
+        #[arg(long, required = true, value_name = "[HOST=]FILE|DIR")]
         itl: Vec<String>,
         /// The CTL, likewise.
-        #[arg(long, value_name = "[HOST=]FILE")]
+        #[arg(long, value_name = "[HOST=]FILE|DIR")]
         ctl: Vec<String>,
         /// Print JSON.
         #[arg(long, conflicts_with = "csv")]

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use clap::{ArgMatches, Args, ValueEnum};
-use itl::build::{Builder, RecordBuilder, SignerId};
+use itl::build::{Builder, RecordBuilder, SignerId, Signing};
 use itl::cert::{load_certificate, load_private_key};
 use itl::{Digest, Kind, Role, TrustList};
 
@@ -171,7 +171,7 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
     if args.signer_version.as_deref() == Some("1.1") {
         b.signer_version = Some((1, 1));
     }
-    let out = SignerId::from_certificate(&signer).and_then(|id| b.sign_rsa(&id, &key));
+    let out = SignerId::from_certificate(&signer).and_then(|id| b.build(&Signing::rsa(&id, &key)));
     match out.map_err(|e| e.to_string()).and_then(|bytes| crate::output::write_atomic(&args.output, &bytes)) {
         Ok(()) => OK,
         Err(e) => {

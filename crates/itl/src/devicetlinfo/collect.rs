@@ -6,7 +6,9 @@ use std::io::BufRead;
 
 use serde::Serialize;
 
-use super::{Counts, DeviceRow, EventRef, Latest, Reader, Summary};
+use super::reader::Reader;
+use super::report::EventRef;
+use super::table::Latest;
 
 /// Most line numbers listed in a message.
 pub const LISTED: usize = 10;
@@ -88,52 +90,28 @@ pub fn collect<R: BufRead>(input: R) -> Collected {
     out
 }
 
-/// `itlctl devices --json`: the rows, the counts of what was read, and the ITL statuses.
-/// [`super::write_json`] streams the same object.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DevicesJson<'a> {
-    /// One row per (device, ITL TFTP server).
-    pub devices: &'a [DeviceRow],
+/// How much of the input was read: reports, and fragments that could not be.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Reports read (every one, before the latest of each phone is kept).
+    pub reports_read: usize,
     /// Text skipped: alarms that never closed, lines not understood, reports without
     /// `DeviceName`.
     pub fragments_skipped: usize,
-    /// Reports read, duplicates included.
-    pub reports_read: usize,
-    /// Counts of ITL statuses.
-    pub summary: Summary,
 }
 
-impl<'a> DevicesJson<'a> {
-    /// The object for `rows` read with `counts`; the summary is counted from the rows.
-    pub fn new(rows: &'a [DeviceRow], counts: Counts) -> Self {
-        let mut summary = Summary::default();
-        for r in rows {
-            summary.count(r.itl_status);
-        }
-        DevicesJson {
-            devices: rows,
-            fragments_skipped: counts.fragments_skipped,
-            reports_read: counts.reports_read,
-            summary,
+impl Counts {
+    /// Counts one event.
+    pub fn count(&mut self, ev: &EventRef<'_>) {
+        match ev {
+            EventRef::Report(_) => self.reports_read += 1,
+            _ => self.fragments_skipped += 1,
         }
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_streamed_json_is_the_serde_json() {
-        let text = "x [DeviceName=SEP1][ITL_Signature=00112233445566778899aabbccddeeff00112233][ITL_TFTP_Server=a]\n\
-                    y [DeviceName=SEP2][ITL_Signature=Not Installed][ITL_TFTP_Server=b]\n<x-cisco-alarm>\n";
-        let c = collect(text.as_bytes());
-        assert_eq!(c.counts.reports_read, 2);
-        let (rows, _) = c.latest.rows(&[], &[]);
-        let mut streamed = Vec::new();
-        super::super::write_json(&mut streamed, rows.clone(), c.counts).unwrap();
-        // The same object (the streamed writer sorts keys as the CLI always printed them).
-        let streamed: serde_json::Value = serde_json::from_slice(&streamed).unwrap();
-        assert_eq!(streamed, serde_json::to_value(DevicesJson::new(&rows, c.counts)).unwrap());
+    /// Adds another file's counts.
+    pub fn add(&mut self, o: Counts) {
+        self.reports_read += o.reports_read;
+        self.fragments_skipped += o.fragments_skipped;
     }
 }

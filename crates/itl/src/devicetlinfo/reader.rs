@@ -1,14 +1,16 @@
-//! The streaming reader: a vectorised search for the next report over big buffers, then a
-//! line-level parser for the report found.
+//! The streaming reader: a vectorised search for the next report over big buffers, then
+//! line by line inside alarms, CSV tables and split syslog messages; each report found is
+//! handed to its format's parser ([`super::format`]).
 
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::BufRead;
 
 use memchr::memmem::Finder;
 
-use super::{Event, EventRef, Param, ReportRef, MAX_ALARM_BYTES, MAX_LINE_BYTES};
-use crate::syslog::{Joiner, Outcome};
+use super::format::{self, Format, Parsers};
+use super::report::{Event, EventRef};
+use super::syslog::{self, Joiner, Outcome};
+use super::{MAX_ALARM_BYTES, MAX_LINE_BYTES};
 
 /// The buffer holds one longest line plus the byte that shows it is longer.
 const CAP: usize = MAX_LINE_BYTES + 1;
@@ -58,29 +60,18 @@ struct State {
     xml_line: usize,
     xml_last: usize,
     in_xml: bool,
-    /// The columns of the CSV table being read (`None`: a column that is no parameter).
-    csv_header: Option<Vec<Option<Param>>>,
-    csv: csv_core::Reader,
-    keys: Vec<(usize, usize)>,
+    /// The format parsers, with the CSV table being read.
+    parsers: Parsers,
     /// Split messages, keyed by sending host, timed in lines.
     parts: Joiner<String>,
     /// Events made while reading a line, handed out before the next line is read.
     queued: VecDeque<EventRef<'static>>,
 }
 
-/// Which parser reads a line's report.
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    Brackets,
-    Pairs,
-    Csv,
-    Xml,
-}
-
 /// A line's event: owned, or to be parsed from part of the line (offset, length).
 enum Out {
     Owned(EventRef<'static>),
-    Parse(Kind, usize, usize),
+    Parse(Format, usize, usize),
 }
 
 /// What one line gave.
@@ -94,7 +85,7 @@ enum Step {
 /// What [`Reader::advance`] found.
 enum Found {
     Owned(EventRef<'static>),
-    Text { kind: Kind, from: usize, to: usize, line: usize },
+    Text { kind: Format, from: usize, to: usize, line: usize },
 }
 
 /// Streams [`Event`]s out of text. Lines without a report are skipped by a vectorised
@@ -138,9 +129,7 @@ impl<R: BufRead> Reader<R> {
                 xml_line: 0,
                 xml_last: 0,
                 in_xml: false,
-                csv_header: None,
-                csv: csv_core::Reader::new(),
-                keys: Vec::new(),
+                parsers: Parsers::new(),
                 parts: Joiner::new(PENDING_PARTS, PART_LINES),
                 queued: VecDeque::new(),
             },
@@ -162,13 +151,7 @@ impl<R: BufRead> Reader<R> {
         };
         // `advance` checked that these bytes are UTF-8.
         let text = std::str::from_utf8(&self.buf[from..to]).unwrap_or("");
-        let st = &mut self.st;
-        Some(Ok(match kind {
-            Kind::Brackets => parse_brackets(text, line),
-            Kind::Pairs => parse_pairs(text, line, &mut st.keys),
-            Kind::Csv => parse_csv_row(&mut st.csv, st.csv_header.as_deref().unwrap_or(&[]), text, line),
-            Kind::Xml => fast_xml(text, line).unwrap_or_else(|| parse_xml(text, line)),
-        }))
+        Some(Ok(self.st.parsers.parse(kind, text, line)))
     }
 
     /// Reads up to the next event: an owned one, or where the text of a borrowed one is.
@@ -203,7 +186,7 @@ impl<R: BufRead> Reader<R> {
                 }
             }
             let (start, region) = (self.start, self.region);
-            if !self.st.in_xml && self.st.csv_header.is_none() {
+            if !self.st.in_xml && self.st.parsers.csv_header.is_none() {
                 let Some((at, which)) = self.next_hit() else {
                     self.line += count_lines(&self.buf[start..region]);
                     self.start = region;
@@ -217,7 +200,7 @@ impl<R: BufRead> Reader<R> {
                         let line = self.line + 1;
                         self.line += lines;
                         self.start = next;
-                        return Some(Ok(Found::Text { kind: Kind::Xml, from: at, to: block, line }));
+                        return Some(Ok(Found::Text { kind: Format::Xml, from: at, to: block, line }));
                     }
                 }
             }
@@ -233,17 +216,8 @@ impl<R: BufRead> Reader<R> {
                     let text = String::from_utf8_lossy(&self.buf[ls..le]).into_owned();
                     match self.st.line(&text, line) {
                         Step::Done(Some(Out::Parse(kind, off, len))) => {
-                            let t = &text[off..off + len];
-                            let st = &mut self.st;
-                            let ev = match kind {
-                                Kind::Brackets => parse_brackets(t, line),
-                                Kind::Pairs => parse_pairs(t, line, &mut st.keys),
-                                Kind::Csv => {
-                                    parse_csv_row(&mut st.csv, st.csv_header.as_deref().unwrap_or(&[]), t, line)
-                                }
-                                Kind::Xml => fast_xml(t, line).unwrap_or_else(|| parse_xml(t, line)),
-                            };
-                            Step::Done(Some(Out::Owned(to_static(ev))))
+                            let ev = self.st.parsers.parse(kind, &text[off..off + len], line);
+                            Step::Done(Some(Out::Owned(ev.into_static())))
                         }
                         other => other,
                     }
@@ -430,15 +404,6 @@ fn count_lines(b: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', b).count()
 }
 
-fn to_static(ev: EventRef<'_>) -> EventRef<'static> {
-    match ev {
-        EventRef::Report(r) => EventRef::Report(r.into_owned().into()),
-        EventRef::MissingDeviceName { line } => EventRef::MissingDeviceName { line },
-        EventRef::NotUnderstood { line, why } => EventRef::NotUnderstood { line, why },
-        EventRef::Fragment { first, last, why } => EventRef::Fragment { first, last, why },
-    }
-}
-
 /// Strips a phone console log record prefix (`5851 DEB Mar 09 18:32:45.420021 (618:927) JAVA-`).
 fn console_prefix(s: &str) -> Option<&str> {
     if !s.as_bytes().first().is_some_and(u8::is_ascii_digit) {
@@ -462,266 +427,6 @@ fn console_prefix(s: &str) -> Option<&str> {
     Some(rest.split_once('-').map_or(rest, |(_, r)| r))
 }
 
-fn finish(r: ReportRef<'_>) -> EventRef<'_> {
-    if r.device_name.as_deref().is_none_or(str::is_empty) {
-        EventRef::MissingDeviceName { line: r.line }
-    } else {
-        EventRef::Report(r)
-    }
-}
-
-/// The alarm, read by quick-xml (entities, any layout).
-fn parse_xml(text: &str, line: usize) -> EventRef<'static> {
-    use quick_xml::events::Event as X;
-    let mut rd = quick_xml::Reader::from_str(text);
-    let mut r = ReportRef { line, ..ReportRef::default() };
-    let mut is_tlinfo = false;
-    let mut param: Option<String> = None;
-    let mut value = String::new();
-    loop {
-        match rd.read_event() {
-            Ok(X::Start(e)) | Ok(X::Empty(e)) if e.name().as_ref() == b"Alarm" => {
-                is_tlinfo =
-                    e.try_get_attribute("Name").ok().flatten().is_some_and(|a| a.value.as_ref() == b"DeviceTLInfo");
-            }
-            Ok(X::Start(e)) if matches!(e.name().as_ref(), b"String" | b"Enum") => {
-                param = e
-                    .try_get_attribute("name")
-                    .ok()
-                    .flatten()
-                    .and_then(|a| std::str::from_utf8(&a.value).ok().map(str::to_owned));
-                value.clear();
-            }
-            Ok(X::Text(t)) if param.is_some() => match t.decode() {
-                Ok(v) => value.push_str(&v),
-                Err(_) => return EventRef::NotUnderstood { line, why: "malformed alarm XML" },
-            },
-            Ok(X::GeneralRef(g)) if param.is_some() => match g.resolve_char_ref() {
-                Ok(Some(c)) => value.push(c),
-                _ => match g.as_ref() {
-                    b"amp" => value.push('&'),
-                    b"lt" => value.push('<'),
-                    b"gt" => value.push('>'),
-                    b"quot" => value.push('"'),
-                    b"apos" => value.push('\''),
-                    _ => return EventRef::NotUnderstood { line, why: "malformed alarm XML" },
-                },
-            },
-            Ok(X::End(e)) if matches!(e.name().as_ref(), b"String" | b"Enum") => {
-                if let Some(p) = param.take() {
-                    r.set_cow(&p, Cow::Owned(value.clone()));
-                }
-            }
-            Ok(X::Eof) => break,
-            Err(_) => return EventRef::NotUnderstood { line, why: "malformed alarm XML" },
-            Ok(_) => {}
-        }
-    }
-    if !is_tlinfo {
-        return EventRef::NotUnderstood { line, why: "an alarm that is not DeviceTLInfo" };
-    }
-    finish(r)
-}
-
-/// The alarm in the exact layout phones send (`<x-cisco-alarm>`, `<Alarm Name="…">`,
-/// `<ParameterList>`, `<String|Enum name="…">text</…>`, whitespace between, no entity),
-/// read without copying; `None` for anything else, which [`parse_xml`] reads. On what it
-/// accepts both give the same event.
-fn fast_xml(s: &str, line: usize) -> Option<EventRef<'_>> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let ws = |i: &mut usize| {
-        while b.get(*i).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n')) {
-            *i += 1;
-        }
-    };
-    let lit = |i: &mut usize, l: &[u8]| -> bool {
-        let ok = b[*i..].starts_with(l);
-        if ok {
-            *i += l.len();
-        }
-        ok
-    };
-    // An attribute value up to `"`, with none of `<>&`; then `">`.
-    let attr = |i: &mut usize| -> Option<&str> {
-        let q = *i + memchr::memchr(b'"', &b[*i..])?;
-        let v = &s[*i..q];
-        if v.bytes().any(|c| matches!(c, b'<' | b'>' | b'&')) || !b[q..].starts_with(b"\">") {
-            return None;
-        }
-        *i = q + 2;
-        Some(v)
-    };
-    if !lit(&mut i, b"<x-cisco-alarm>") {
-        return None;
-    }
-    ws(&mut i);
-    if !lit(&mut i, b"<Alarm Name=\"") {
-        return None;
-    }
-    let name = attr(&mut i)?;
-    ws(&mut i);
-    if !lit(&mut i, b"<ParameterList>") {
-        return None;
-    }
-    let mut r = ReportRef { line, ..ReportRef::default() };
-    loop {
-        ws(&mut i);
-        if lit(&mut i, b"</ParameterList>") {
-            break;
-        }
-        let close: &[u8] = if lit(&mut i, b"<String name=\"") {
-            b"</String>"
-        } else if lit(&mut i, b"<Enum name=\"") {
-            b"</Enum>"
-        } else {
-            return None;
-        };
-        let param = attr(&mut i)?;
-        let t = i + memchr::memchr3(b'<', b'&', b']', &b[i..])?;
-        if b[t] != b'<' {
-            return None;
-        }
-        let value = &s[i..t];
-        i = t;
-        if !lit(&mut i, close) {
-            return None;
-        }
-        r.set(param, value);
-    }
-    ws(&mut i);
-    if !lit(&mut i, b"</Alarm>") {
-        return None;
-    }
-    ws(&mut i);
-    if !lit(&mut i, b"</x-cisco-alarm>") || i != b.len() {
-        return None;
-    }
-    if name != "DeviceTLInfo" {
-        return Some(EventRef::NotUnderstood { line, why: "an alarm that is not DeviceTLInfo" });
-    }
-    Some(finish(r))
-}
-
-/// `[Name=Value]` brackets.
-fn parse_brackets(text: &str, line: usize) -> EventRef<'_> {
-    let mut r = ReportRef { line, ..ReportRef::default() };
-    let b = text.as_bytes();
-    // Each part after a `[`, up to its first `]`, as `Name=Value`.
-    let mut opens = memchr::memchr_iter(b'[', b).peekable();
-    while let Some(i) = opens.next() {
-        let end = opens.peek().copied().unwrap_or(b.len());
-        let part = &b[i + 1..end];
-        let inner = &part[..memchr::memchr(b']', part).unwrap_or(part.len())];
-        if let Some(eq) = memchr::memchr(b'=', inner) {
-            let (k, v) = (i + 1, i + 1 + eq);
-            r.set(&text[k..v], &text[v + 1..k + inner.len()]);
-        }
-    }
-    finish(r)
-}
-
-/// `Name=Value Name=Value …` where values may hold spaces: a value runs to the next name.
-fn parse_pairs<'t>(text: &'t str, line: usize, keys: &mut Vec<(usize, usize)>) -> EventRef<'t> {
-    let b = text.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    keys.clear();
-    for eq in memchr::memchr_iter(b'=', b) {
-        let mut s = eq;
-        while s > 0 && ident(b[s - 1]) {
-            s -= 1;
-        }
-        if s < eq && (s == 0 || matches!(b[s - 1], b' ' | b'\t' | b',' | b';' | b':')) {
-            keys.push((s, eq));
-        }
-    }
-    let mut r = ReportRef { line, ..ReportRef::default() };
-    for (i, &(s, eq)) in keys.iter().enumerate() {
-        let end = keys.get(i + 1).map_or(text.len(), |k| k.0);
-        let v = text[eq + 1..end].trim().trim_end_matches([',', ';']);
-        r.set(&text[s..eq], v);
-    }
-    finish(r)
-}
-
-/// Splits one CSV line into fields (quotes per RFC 4180), reusing `rdr`'s tables.
-fn csv_fields(rdr: &mut csv_core::Reader, text: &str) -> Option<Vec<String>> {
-    use csv_core::ReadRecordResult as R;
-    rdr.reset();
-    let mut out = vec![0u8; text.len() + 1];
-    let mut ends = vec![0usize; text.len() + 1];
-    let mut input = text.as_bytes();
-    let (mut nout, mut nend) = (0, 0);
-    loop {
-        let (res, i, o, e) = rdr.read_record(input, &mut out[nout..], &mut ends[nend..]);
-        input = &input[i..];
-        nout += o;
-        nend += e;
-        match res {
-            R::InputEmpty if input.is_empty() => {
-                // Tell the reader the line has ended.
-                let (res, _, o, e) = rdr.read_record(&[], &mut out[nout..], &mut ends[nend..]);
-                nout += o;
-                nend += e;
-                if !matches!(res, R::Record) {
-                    return None;
-                }
-                break;
-            }
-            R::InputEmpty => continue,
-            R::Record => break,
-            R::End | R::OutputFull | R::OutputEndsFull => return None,
-        }
-    }
-    let mut fields = Vec::with_capacity(nend);
-    let mut start = 0;
-    for &end in &ends[..nend] {
-        fields.push(String::from_utf8_lossy(&out[start..end.min(nout)]).into_owned());
-        start = end;
-    }
-    Some(fields)
-}
-
-fn parse_csv_row<'t>(rdr: &mut csv_core::Reader, header: &[Option<Param>], text: &'t str, line: usize) -> EventRef<'t> {
-    const WRONG_COUNT: &str = "CSV row with the wrong number of fields";
-    let mut r = ReportRef { line, ..ReportRef::default() };
-    if memchr::memchr2(b'"', b'\r', text.as_bytes()).is_none() {
-        // No quote and no CR: the fields are the text between commas, as csv_core gives them.
-        let mut columns = header.iter();
-        let mut from = 0;
-        for end in memchr::memchr_iter(b',', text.as_bytes()).chain([text.len()]) {
-            let Some(column) = columns.next() else { return EventRef::NotUnderstood { line, why: WRONG_COUNT } };
-            if let Some(p) = *column {
-                r.set_param(p, Cow::Borrowed(&text[from..end]));
-            }
-            from = end + 1;
-        }
-        if columns.next().is_some() {
-            return EventRef::NotUnderstood { line, why: WRONG_COUNT };
-        }
-        return finish(r);
-    }
-    let Some(rec) = csv_fields(rdr, text) else {
-        return EventRef::NotUnderstood { line, why: "malformed CSV row" };
-    };
-    if rec.len() != header.len() {
-        return EventRef::NotUnderstood { line, why: WRONG_COUNT };
-    }
-    for (column, v) in header.iter().zip(rec) {
-        if let Some(p) = *column {
-            r.set_param(p, Cow::Owned(v));
-        }
-    }
-    finish(r)
-}
-
-fn csv_header(rdr: &mut csv_core::Reader, text: &str) -> Option<Vec<Option<Param>>> {
-    if text.contains('=') || !text.contains(',') || !text.contains("DeviceName") || !text.contains("ITL_Signature") {
-        return None;
-    }
-    Some(csv_fields(rdr, text)?.iter().map(|f| Param::of(f)).collect())
-}
-
 impl State {
     /// Whether `text`, met inside an alarm, starts another report (so the alarm never
     /// closed): a new `<x-cisco-alarm`, a `DeviceName=` bracket or pair, a CSV header.
@@ -733,7 +438,7 @@ impl State {
         }
         n.any[0].find(t).is_some()
             || n.device.find(t).is_some()
-            || (memchr::memchr(b'=', t).is_none() && csv_header(&mut self.csv, text).is_some())
+            || (memchr::memchr(b'=', t).is_none() && self.parsers.csv_header(text).is_some())
     }
 
     fn line(&mut self, raw: &str, line: usize) -> Step {
@@ -774,19 +479,19 @@ impl State {
             self.xml.push_str(&text[at..]);
             return Step::Done(self.xml_progress(0).map(Out::Owned));
         }
-        if self.csv_header.is_some() {
+        if self.parsers.csv_header.is_some() {
             if text.trim().is_empty() {
-                self.csv_header = None;
+                self.parsers.csv_header = None;
                 return Step::Done(None);
             }
             if !has_eq {
-                return Step::Done(Some(Out::Parse(Kind::Csv, text.as_ptr() as usize - base, text.len())));
+                return Step::Done(Some(Out::Parse(Format::Csv, text.as_ptr() as usize - base, text.len())));
             }
-            self.csv_header = None;
+            self.parsers.csv_header = None;
         }
         if !has_eq {
-            if let Some(h) = csv_header(&mut self.csv, text) {
-                self.csv_header = Some(h);
+            if let Some(h) = self.parsers.csv_header(text) {
+                self.parsers.csv_header = Some(h);
                 return Step::Done(None);
             }
         }
@@ -804,7 +509,7 @@ impl State {
         let n = &self.needles;
         let in_brackets = |at: usize| text[..at].trim_end().ends_with('[');
         if let Some(at) = has_eq.then(|| n.device.find(tb)).flatten() {
-            let kind = if in_brackets(at) { Kind::Brackets } else { Kind::Pairs };
+            let kind = if in_brackets(at) { Format::Brackets } else { Format::Pairs };
             return Step::Done(Some(Out::Parse(kind, text.as_ptr() as usize - base, text.len())));
         }
         // CUCM also pads the tags: `%[ DeviceName =SEP…][ITL_Signature= …]`.
@@ -813,7 +518,7 @@ impl State {
             .find_iter(tb)
             .any(|at| in_brackets(at) && text[at + "DeviceName".len()..].trim_start().starts_with('='));
         if has_eq && padded {
-            return Step::Done(Some(Out::Parse(Kind::Brackets, text.as_ptr() as usize - base, text.len())));
+            return Step::Done(Some(Out::Parse(Format::Brackets, text.as_ptr() as usize - base, text.len())));
         }
         Step::Done(Some(Out::Owned(EventRef::NotUnderstood { line, why: "mentions DeviceTLInfo but holds no report" })))
     }
@@ -821,7 +526,7 @@ impl State {
     /// A CiscoLog message split into `[part=SEQ.i/n]` pieces: kept until its other parts
     /// come, then read whole. `None` when the line is not such a part.
     fn part(&mut self, text: &str, line: usize) -> Option<Step> {
-        let msg = crate::syslog::parse(text).ok()?;
+        let msg = syslog::parse(text).ok()?;
         match msg.part() {
             Ok(Some(_)) => {}
             Ok(None) => return None,
@@ -837,7 +542,7 @@ impl State {
                     EventRef::Report(r.into())
                 }
                 Outcome::Pending | Outcome::Other => continue,
-                Outcome::Skipped(crate::syslog::Error::Incomplete) => {
+                Outcome::Skipped(syslog::Error::Incomplete) => {
                     EventRef::Fragment { first: line, last: line, why: INCOMPLETE }
                 }
                 Outcome::Skipped(e) => EventRef::NotUnderstood { line, why: e.as_str() },
@@ -862,7 +567,7 @@ impl State {
         let from = from.saturating_sub(ALARM_END.len());
         if let Some(end) = self.needles.end.find(&self.xml.as_bytes()[from..]).map(|e| e + from) {
             self.in_xml = false;
-            let ev = parse_xml(&self.xml[..end + ALARM_END.len()], self.xml_line);
+            let ev = format::alarm(&self.xml[..end + ALARM_END.len()], self.xml_line);
             self.xml.clear();
             return Some(ev);
         }
@@ -890,71 +595,11 @@ impl<R: BufRead> Iterator for Reader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::devicetlinfo::Report;
 
     #[test]
     fn console_prefix_is_stripped() {
         assert_eq!(console_prefix("5851 DEB Mar 09 18:32:45.420021 (618:927) JAVA-LInfo\">"), Some("LInfo\">"));
         assert_eq!(console_prefix("REFER sip:1 SIP/2.0"), None);
-    }
-
-    #[test]
-    fn csv_fields_follow_rfc_4180() {
-        let mut r = csv_core::Reader::new();
-        assert_eq!(csv_fields(&mut r, "a,\"b,c\",d").unwrap(), ["a", "b,c", "d"]);
-        assert_eq!(csv_fields(&mut r, "\"x\"\"y\",").unwrap(), ["x\"y", ""]);
-        assert_eq!(csv_fields(&mut r, "one").unwrap(), ["one"]);
-    }
-
-    #[test]
-    fn unquoted_rows_split_as_csv_core_splits_them() {
-        // csv_core is the reference for the fast split.
-        let mut r = csv_core::Reader::new();
-        let names = ["DeviceName", "IPv4Address", "Other", "ITL_TFTP_Server"];
-        for row in ["a,b,c", ",,", "a,", ",a", " x , y ,z", "SEP1,10.0.0.1,Not Installed,pub"] {
-            let fields = csv_fields(&mut r, row).unwrap();
-            let header: Vec<Option<Param>> = names[..fields.len()].iter().map(|n| Param::of(n)).collect();
-            let mut want = Report { line: 1, ..Report::default() };
-            for (n, v) in names.iter().zip(&fields) {
-                want.set(n, v);
-            }
-            let got = match parse_csv_row(&mut r, &header, row, 1) {
-                EventRef::Report(got) => got.into_owned(),
-                EventRef::MissingDeviceName { .. } => Report { line: 1, ..Report::default() },
-                other => panic!("{row}: {other:?}"),
-            };
-            if want.device_name.as_deref().is_some_and(|d| !d.is_empty()) {
-                assert_eq!(got, want, "{row}");
-            }
-            let short = &header[..header.len() - 1];
-            assert!(matches!(parse_csv_row(&mut r, short, row, 1), EventRef::NotUnderstood { .. }), "{row}");
-        }
-    }
-
-    const ALARM_TEXT: &str = "<x-cisco-alarm>\n<Alarm Name=\"DeviceTLInfo\">\n<ParameterList>\n\
-<String name=\"DeviceName\">SEPC80084AA8743</String>\n<String name=\"IPv6Address\"></String>\n\
-<String name=\"ITL_Signature\">1B A1 C9 07 </String>\n<Enum name=\"StatusCode\">3</Enum>\n\
-</ParameterList>\n</Alarm>\n</x-cisco-alarm>";
-
-    #[test]
-    fn the_fast_xml_path_agrees_with_quick_xml() {
-        // quick-xml is the reference: the fast path accepts the layout and gives its event.
-        let fast = fast_xml(ALARM_TEXT, 7).expect("the phone's layout is taken by the fast path");
-        assert_eq!(to_static(fast), parse_xml(ALARM_TEXT, 7));
-        let other = ALARM_TEXT.replace("DeviceTLInfo", "Other");
-        assert_eq!(fast_xml(&other, 1).map(to_static), Some(parse_xml(&other, 1)));
-        let no_name = ALARM_TEXT.replace("SEPC80084AA8743", "  ");
-        assert_eq!(fast_xml(&no_name, 1).map(to_static), Some(parse_xml(&no_name, 1)));
-        // Entities, comments, other attributes, mismatched tags: left to quick-xml.
-        for odd in [
-            ALARM_TEXT.replace("SEPC8", "&#83;EPC8"),
-            ALARM_TEXT.replace("<ParameterList>", "<!-- x --><ParameterList>"),
-            ALARM_TEXT.replace("<Alarm Name", "<Alarm Severity=\"6\" Name"),
-            ALARM_TEXT.replace("</Enum>", "</String>"),
-            ALARM_TEXT.replace("</Alarm>", ""),
-        ] {
-            assert_eq!(fast_xml(&odd, 1), None, "{odd}");
-        }
     }
 
     /// Hands out its bytes a few at a time, as a socket or a pipe does.

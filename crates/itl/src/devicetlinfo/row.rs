@@ -1,7 +1,66 @@
-//! One row of the devices report straight from one report, for callers that keep the latest
-//! reports themselves (`itlctl serve` keeps them in SQLite) and stream them out in order.
+//! One line of the devices report: a phone's statuses against the reference files, and the
+//! counts of ITL statuses. [`DeviceRow::of`] makes one straight from one report, for callers
+//! that keep the latest reports themselves (`itlctl serve` keeps them in SQLite) and stream
+//! them out in order.
 
-use super::{compare_reported, lower_hex, normalize, DeviceRow, ReportRef, Reported, Served, Status};
+use serde::Serialize;
+
+use super::compare::{compare_reported, lower_hex, normalize, Reported, Served, Status};
+use super::report::ReportRef;
+
+/// One line of the devices report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceRow {
+    /// `DeviceName`.
+    pub device: String,
+    /// `IPv4Address`.
+    pub ipv4: Option<String>,
+    /// `ITL_TFTP_Server`.
+    pub itl_tftp_server: Option<String>,
+    /// The reported ITL hash, lower-case hex (or the phone's words when it is not a hash).
+    pub itl_hash: Option<String>,
+    /// ITL status.
+    pub itl_status: Status,
+    /// The file compared with.
+    pub itl_file: Option<String>,
+    /// `CTL_TFTP_Server`.
+    pub ctl_tftp_server: Option<String>,
+    /// The reported CTL hash.
+    pub ctl_hash: Option<String>,
+    /// CTL status.
+    pub ctl_status: Status,
+    /// The file compared with.
+    pub ctl_file: Option<String>,
+}
+
+/// Counts of ITL statuses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// `Match`.
+    #[serde(rename = "Match")]
+    pub matched: usize,
+    /// `Mismatch`.
+    #[serde(rename = "Mismatch")]
+    pub mismatch: usize,
+    /// `Not Installed`.
+    #[serde(rename = "Not Installed")]
+    pub not_installed: usize,
+    /// `Unknown`.
+    #[serde(rename = "Unknown")]
+    pub unknown: usize,
+}
+
+impl Summary {
+    /// Counts one row's ITL status.
+    pub fn count(&mut self, s: Status) {
+        match s {
+            Status::Match => self.matched += 1,
+            Status::Mismatch => self.mismatch += 1,
+            Status::NotInstalled => self.not_installed += 1,
+            Status::Unknown => self.unknown += 1,
+        }
+    }
+}
 
 /// The status of a reported value against `served`, and the value as the output shows it:
 /// lower-case hex for a hash, the phone's words otherwise (none when empty).

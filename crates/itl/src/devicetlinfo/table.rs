@@ -8,7 +8,9 @@ use std::collections::HashMap as StdMap;
 /// faster than SipHash on these short keys.
 type HashMap<K, V> = StdMap<K, V, foldhash::fast::RandomState>;
 
-use super::{compare_hash, hash_bytes, lower_hex, DeviceRow, Report, ReportRef, Served, Status, Summary};
+use super::compare::{compare_hash, hash_bytes, lower_hex, Served, Status};
+use super::report::{Report, ReportRef};
+use super::row::{DeviceRow, Summary};
 
 /// No value.
 const NONE: u32 = u32::MAX;

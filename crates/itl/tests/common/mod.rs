@@ -5,7 +5,7 @@
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
 
-use itl::build::{Builder, RecordBuilder, SignerId};
+use itl::build::{Builder, RecordBuilder, SignerId, Signing};
 use itl::{tag, Digest, Kind, Role};
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::RsaPrivateKey;
@@ -54,7 +54,7 @@ pub fn seed004_records() -> Vec<RecordBuilder> {
 
 fn sign(b: Builder, signer: &str) -> Vec<u8> {
     let id = SignerId::from_certificate(&cert(signer)).unwrap();
-    b.sign_rsa(&id, &key(signer)).unwrap()
+    b.build(&Signing::rsa(&id, &key(signer))).unwrap()
 }
 
 fn itl(records: Vec<RecordBuilder>, digest: Digest) -> Builder {
@@ -92,7 +92,7 @@ pub fn etoken_ctl() -> Vec<u8> {
         serial: vec![0x3C, 0xF9, 0x27, 0, 0, 0, 0xAF, 0xA2, 0xDA, 0x45],
         issuer: "cn=Cisco Manufacturing CA;o=Cisco Systems".into(),
     };
-    b.sign_rsa(&id, &key("etoken1")).unwrap()
+    b.build(&Signing::rsa(&id, &key("etoken1"))).unwrap()
 }
 
 /// Every fixture: `(file name in testdata/, bytes)`.
@@ -158,7 +158,7 @@ pub fn build_all() -> Vec<(&'static str, Vec<u8>)> {
     out.push(("unknown-tag.tlv", sign(itl(unknown, Digest::Sha1), "cm10pub")));
     out.push(("signed-by-stranger.tlv", {
         let id = SignerId::from_certificate(&cert("stranger")).unwrap();
-        itl(seed004_records(), Digest::Sha1).sign_rsa(&id, &key("stranger")).unwrap()
+        itl(seed004_records(), Digest::Sha1).build(&Signing::rsa(&id, &key("stranger"))).unwrap()
     }));
 
     out.push(("SEP001122334455.cnf.xml.sgn", signed_config()));
@@ -203,8 +203,7 @@ pub fn signed_config() -> Vec<u8> {
         ..Builder::new(Kind::Itl)
     };
     let id = SignerId::from_certificate(&cert("cm10pub")).unwrap();
-    let k = key("cm10pub");
-    b.build_over(&id, 128, CONFIG_XML, |d| itl::build::sign_rsa(&k, Digest::Sha1, &[d])).unwrap()
+    b.build(&Signing::rsa(&id, &key("cm10pub")).payload(CONFIG_XML)).unwrap()
 }
 
 /// A one-node 11.5 cluster (Cisco 117598's "simplest environment"): CallManager `cm`,
