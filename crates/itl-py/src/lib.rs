@@ -127,11 +127,11 @@ struct Loaded {
 
 /// Reads a path or a `tftp://`/`http(s)://` URL as the CLI does.
 fn load(path: &str) -> Result<Loaded, String> {
-    if itlctl::is_url(path) {
-        return itlctl::download(path).map(|bytes| Loaded { bytes, modified: None });
+    if itl_transport::is_url(path) {
+        return itl_transport::download(path).map(|bytes| Loaded { bytes, modified: None }).map_err(String::from);
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}; check the path and permissions"))?;
-    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok().and_then(itlctl::cucm_date);
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok().and_then(itl_transport::cucm_date);
     Ok(Loaded { bytes, modified })
 }
 

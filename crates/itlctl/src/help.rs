@@ -1,5 +1,4 @@
-//! The examples that end every command's `--help` (and its manual page), and the
-//! `completions` and `manpage` commands.
+//! The examples that end every command's `--help` (and its manual page).
 //!
 //! Each example is a comment line saying what it does and its exit code, `(exit N…)`, then the
 //! command line; `tests/terminal.rs` runs every one on the fixtures and checks that code.
@@ -151,24 +150,4 @@ fn add(mut cmd: Command, path: &str) -> Command {
         cmd = cmd.mut_subcommand(&name, |c| add(c, &sub));
     }
     cmd
-}
-
-/// `itlctl completions SHELL`: the completion script on stdout.
-pub fn completions(cmd: Command, shell: clap_complete::Shell) -> u8 {
-    let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut cmd.clone(), "itlctl", &mut buf);
-    crate::term::write_stdout(&buf);
-    crate::input::OK
-}
-
-/// `itlctl manpage -o DIR`: `itlctl.1` and `itlctl-<command>.1` for each command.
-pub fn manpage(cmd: Command, dir: &str) -> u8 {
-    let res = std::fs::create_dir_all(dir).and_then(|_| clap_mangen::generate_to(cmd, dir));
-    match res {
-        Ok(()) => crate::input::OK,
-        Err(e) => {
-            crate::input::fail(dir, &format!("cannot write the manual pages: {e}"));
-            crate::input::FAILED
-        }
-    }
 }

@@ -3,12 +3,9 @@
 use std::io::Read as _;
 use std::time::SystemTime;
 
-/// Exit code: every file read and every verdict positive.
-pub const OK: u8 = 0;
-/// Exit code: a negative verdict.
-pub const NEGATIVE: u8 = 1;
-/// Exit code: an unreadable or malformed file, or a bad command line.
-pub const FAILED: u8 = 2;
+use itl_transport::is_url;
+
+use crate::exit::FAILED;
 
 /// A file's bytes and modification time.
 pub struct Input {
@@ -35,8 +32,8 @@ pub fn read_limited(path: &str, limit: u64) -> Result<Input, String> {
             limit / (1024 * 1024)
         )
     };
-    if crate::fetch::is_url(path) {
-        let bytes = crate::fetch::get(path)?;
+    if is_url(path) {
+        let bytes = itl_transport::download(path)?;
         if bytes.len() as u64 > limit {
             return Err(too_big());
         }
@@ -99,7 +96,7 @@ pub fn expand(args: &[String], recursive: bool) -> (Vec<String>, bool) {
     let mut out = Vec::new();
     let mut ok = true;
     for a in args {
-        if crate::fetch::is_url(a) || a == "-" || !std::path::Path::new(a).is_dir() {
+        if is_url(a) || a == "-" || !std::path::Path::new(a).is_dir() {
             out.push(a.clone());
             continue;
         }
@@ -124,14 +121,6 @@ pub fn fail(path: &str, message: &str) {
     crate::term::report(path, message);
 }
 
-/// CUCM's "last modified" text: Java's `Date.toString()` in the local time zone,
-/// `Wed Feb 26 10:24:27 PST 2014`.
-pub fn cucm_date(t: SystemTime) -> Option<String> {
-    let ts = jiff::Timestamp::try_from(t).ok()?;
-    let zoned = ts.to_zoned(jiff::tz::TimeZone::system());
-    Some(zoned.strftime("%a %b %d %H:%M:%S %Z %Y").to_string())
-}
-
 /// Reads a file or URL (at most [`MAX_TRUST_LIST`]), returning the error text instead of
 /// printing it.
 pub fn read_quiet(path: &str) -> Result<Vec<u8>, String> {
@@ -141,8 +130,8 @@ pub fn read_quiet(path: &str) -> Result<Vec<u8>, String> {
 /// Hashes a file, stdin or URL as a stream: constant memory whatever its size.
 pub fn hash_stream(path: &str) -> Result<itl::hash::Checksums, String> {
     let mut h = itl::hash::Hasher::new();
-    if crate::fetch::is_url(path) {
-        h.update(&crate::fetch::get(path)?);
+    if is_url(path) {
+        h.update(&itl_transport::download(path)?);
         return Ok(h.finish());
     }
     let cannot = |e: std::io::Error| format!("cannot read: {e}; check the path and permissions");

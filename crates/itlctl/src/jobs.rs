@@ -15,7 +15,7 @@ use crate::term::{self, Progress};
 /// Whether a job is "over many files" (progress bar on a terminal): a folder among the
 /// arguments, or more than [`term::MANY_FILES`] of them.
 pub fn many(args: &[String]) -> bool {
-    args.len() > term::MANY_FILES || args.iter().any(|a| a != "-" && !crate::fetch::is_url(a) && Path::new(a).is_dir())
+    args.len() > term::MANY_FILES || args.iter().any(|a| a != "-" && !itl_transport::is_url(a) && Path::new(a).is_dir())
 }
 
 /// Threads for `--jobs N` (at least 1), else every core.
@@ -95,7 +95,7 @@ where
 {
     let many = many(args);
     let (paths, expanded) = crate::input::expand(args, recursive);
-    let mut code = if expanded { crate::input::OK } else { crate::input::FAILED };
+    let mut code = if expanded { crate::exit::OK } else { crate::exit::FAILED };
     let mut out = Vec::new();
     ordered(&paths, threads(jobs), many, one, |(c, j)| {
         code = code.max(c);

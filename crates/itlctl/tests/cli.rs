@@ -1,33 +1,25 @@
 //! End to end: the built `itlctl` binary on good and bad files, checking stdout, stderr and
 //! exit codes against the contract in `cli.md`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, UNIX_EPOCH};
 
-fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
+use common::{coreutils, testdata, tmpdir};
 
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("itlctl-cli-{}-{tag}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
+/// `itlctl ARGS` in the time zone of the seed listings.
 fn itlctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itlctl"))
-        .args(args)
-        .env("TZ", "America/Los_Angeles")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .unwrap()
+    common::command(args).env("TZ", "America/Los_Angeles").output().unwrap()
 }
 
+/// Stdout, which must be UTF-8.
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
+/// Stderr, which must be UTF-8.
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
@@ -39,12 +31,6 @@ fn dated_copy(name: &str, dir: &Path) -> PathBuf {
     let f = std::fs::File::options().write(true).open(&p).unwrap();
     f.set_modified(UNIX_EPOCH + Duration::from_secs(1_393_439_067)).unwrap();
     p
-}
-
-/// A digest computed by coreutils, the outside reference for checksums.
-fn coreutils(tool: &str, path: &Path) -> String {
-    let o = Command::new(tool).arg(path).output().unwrap();
-    String::from_utf8(o.stdout).unwrap().split_whitespace().next().unwrap().to_owned()
 }
 
 #[test]

@@ -1,27 +1,13 @@
 //! `itlctl devices` on DeviceTLInfo reports in every input format, built from the fixtures'
 //! hashes as computed by coreutils.
 
+mod common;
+
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-fn t(name: &str) -> String {
-    testdata().join(name).to_str().unwrap().to_owned()
-}
-
-fn itlctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itlctl")).args(args).output().unwrap()
-}
-
-/// A digest by coreutils, as lower-case hex.
-fn sum(tool: &str, path: &Path) -> String {
-    let o = Command::new(tool).arg(path).output().unwrap();
-    String::from_utf8(o.stdout).unwrap().split_whitespace().next().unwrap().to_owned()
-}
+use common::{coreutils as sum, itlctl, t, temp_file as temp, testdata, tmpdir};
 
 /// The phone's format: upper-case byte pairs and a trailing space.
 fn phone(hex: &str) -> String {
@@ -125,8 +111,7 @@ fn every_format_mixed_in_one_file() {
     // 1 again, now matching: the last report wins.
     text.push_str(&alarm("SEP000000000001", &phone(&sum("sha1sum", &pub_itl)).to_lowercase(), "pub.example.com"));
 
-    let dir = std::env::temp_dir().join(format!("itlctl-devices-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmpdir("devices");
     let report = dir.join("mixed.log");
     std::fs::write(&report, &text).unwrap();
     let args = [
@@ -180,7 +165,7 @@ fn every_format_mixed_in_one_file() {
     let mut args2: Vec<String> = args[..7].to_vec();
     args2.push("-".into());
     let a: Vec<&str> = args2.iter().map(String::as_str).collect();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+    let mut child = Command::new(common::BIN)
         .args(&a)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -218,14 +203,6 @@ fn missing_files_and_bad_arguments() {
 /// The verbatim REFER sample of devicetlinfo.md §1.1.
 fn refer_sample() -> String {
     std::fs::read_to_string(testdata().join("reports/refer-sample.txt")).unwrap()
-}
-
-fn temp(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("itlctl-devices-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
 }
 
 fn devices_json(itl: &Path, reports: &[&Path]) -> (Output, serde_json::Value) {
@@ -417,8 +394,7 @@ fn memory_stays_under_300_bytes_a_phone() {
     const PHONES: u64 = 200_000;
     let itl = testdata().join("itl-11x-cm-sha1.tlv");
     let good = phone(&sum("sha1sum", &itl));
-    let dir = std::env::temp_dir().join(format!("itlctl-devices-mem-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmpdir("devices-mem");
     let report = dir.join("big.log");
     {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&report).unwrap());
@@ -438,7 +414,7 @@ fn memory_stays_under_300_bytes_a_phone() {
     assert!(size > 300_000_000, "{size}");
     let bound = 300 * PHONES + 16 * 1024 * 1024;
     for mode in ["--json", "--csv", "--quiet"] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_itlctl"));
+        let mut cmd = Command::new(common::BIN);
         cmd.arg("devices")
             .args((mode != "--quiet").then_some(mode))
             .arg("--itl")
@@ -456,7 +432,6 @@ fn memory_stays_under_300_bytes_a_phone() {
         out.lines().last().unwrap(),
         format!("{PHONES} devices: {PHONES} Match, 0 Mismatch, 0 Not Installed, 0 Unknown (ITL); reports read: {}, fragments skipped: 0", 2 * PHONES)
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -475,12 +450,10 @@ fn a_cucm_message_split_into_parts_is_joined_from_a_file() {
         head(502, "cucm-pub") + "%[part=502.1/2][DeviceName=SEP0011223344BB][IPv4Address=10.9.9.8]: Device",
     ]
     .join("\n");
-    let dir = std::env::temp_dir().join(format!("itlctl-parts-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmpdir("parts");
     let path = dir.join("syslog.log");
     std::fs::write(&path, log).unwrap();
     let o = itlctl(&["devices", "--json", "--itl", &format!("cucm-pub={file}"), path.to_str().unwrap()]);
-    std::fs::remove_dir_all(&dir).unwrap();
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["devices"].as_array().unwrap().len(), 1, "{j}");
     assert_eq!(j["devices"][0]["device"], "SEP0011223344AA");
@@ -504,7 +477,7 @@ fn cucm_syslog_with_padded_tags_is_read() {
 %UC_CALLMANAGER-6-DeviceTLInfo: %[ DeviceName = SEP001122334455 ] [IPv4Address=10.0.0.5][ITL_Signature= {hash}]\
 [ITL_TFTP_Server= cucm-pub ][CTL_Signature=Not Installed][NodeID=cucm-pub]: Device trust list info#012more\n"
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+    let mut child = Command::new(common::BIN)
         .args(["devices", "--json", "--itl", &format!("cucm-pub={file}"), "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -1,18 +1,18 @@
 //! Files by URL, against servers these tests start on 127.0.0.1 only: Debian's tftpd-hpa,
 //! a scripted TFTP server that loses and repeats packets, and a small HTTP server.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};
-use std::path::PathBuf;
 use std::process::{Child, Command, Output};
 use std::time::Duration;
 
-fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
+use common::{testdata, tmpdir};
 
+/// `itlctl ARGS` with short network timeouts.
 fn itlctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itlctl")).args(args).env("ITLCTL_TIMEOUT_MS", "200").output().unwrap()
+    common::command(args).env("ITLCTL_TIMEOUT_MS", "200").output().unwrap()
 }
 
 fn free_udp_port() -> u16 {
@@ -59,8 +59,7 @@ fn show_verify_fetch_and_devices_over_real_tftp() {
         golden.lines().filter(|l| !l.contains("was last modified")).map(|l| format!("{l}\n")).collect();
     assert_eq!(String::from_utf8(o.stdout).unwrap(), golden);
     // fetch: byte for byte, several files at once, same names from two "servers" kept apart.
-    let dir = std::env::temp_dir().join(format!("itlctl-net-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmpdir("net");
     let o = itlctl(&[
         "fetch",
         "-o",
@@ -143,8 +142,7 @@ fn lost_and_repeated_packets_still_give_the_exact_bytes() {
     let want = std::fs::read(testdata().join("ctl-tokenless-sha256.tlv")).unwrap();
     assert!(want.len() > 3 * 512);
     let port = lossy_server(want.clone());
-    let dir = std::env::temp_dir().join(format!("itlctl-lossy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmpdir("lossy");
     let o = itlctl(&["fetch", "-o", dir.to_str().unwrap(), &format!("tftp://127.0.0.1:{port}/CTLFile.tlv")]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(std::fs::read(dir.join("CTLFile.tlv")).unwrap(), want);
@@ -245,9 +243,7 @@ fn every_file_argument_may_be_a_url() {
     let port = http_folder(16);
     let url = |p: &str| format!("http://127.0.0.1:{port}/{p}");
     let local = |p: &str| testdata().join(p).to_str().unwrap().to_owned();
-    let dir = std::env::temp_dir().join(format!("itlctl-urls-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmpdir("urls");
     let out = |n: &str| dir.join(n).to_str().unwrap().to_owned();
     let ok = |o: &Output| {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -301,5 +297,4 @@ fn every_file_argument_may_be_a_url() {
         forced.push("--force");
         ok(&itlctl(&forced.iter().map(|s| s.as_ref()).collect::<Vec<&str>>()));
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -2,34 +2,15 @@
 //! Outputs are judged by openssl and by files certutils made (testdata/pbx/README.md);
 //! every bad input is one `itlctl: FILE: …` line and exit 2, and leaves no file behind.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
+use common::{err as stderr, itlctl, out as stdout, s, t, tmpdir};
+
 fn pbx(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/pbx").join(name).to_str().unwrap().to_owned()
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("itlctl-pbx-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn itlctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itlctl")).args(args).output().unwrap()
-}
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    t(&format!("pbx/{name}"))
 }
 
 fn openssl(args: &[&str]) -> Output {
@@ -143,7 +124,6 @@ fn sign_writes_file_sgn_that_openssl_and_verify_accept() {
     let o = itlctl(&["sgn", "sign", &s(&src), "--key", &pbx("tftp.pem"), "--force", "--digest", "sha512"]);
     assert!(o.status.success());
     assert!(openssl_verifies(&out, "-sha512", &d));
-    let _ = std::fs::remove_dir_all(d);
 }
 
 #[test]
@@ -178,7 +158,6 @@ fn sign_refuses_bad_keys_and_files() {
     fails(&o, "/nonexistent/k.pem", "cannot read");
     // Nothing was written.
     assert_eq!(std::fs::read_dir(&d).unwrap().count(), 2);
-    let _ = std::fs::remove_dir_all(d);
 }
 
 #[test]
@@ -286,8 +265,6 @@ fn encrypt_then_decrypt_and_openssl_agree() {
         itlctl(&["sgn", "encrypt", &s(&src2), "--key", &pbx("tftp.pem"), "--phone-cert", &pbx("phone.pem"), "--force"]);
     assert!(o.status.success());
     assert_ne!(std::fs::read(&enc2).unwrap(), before);
-    let _ = std::fs::remove_dir_all(d);
-    let _ = std::fs::remove_dir_all(d2);
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> usize {
@@ -333,7 +310,6 @@ fn decrypt_certutils_files_and_refuse_wrong_keys_and_changed_bytes() {
     fails(&o, &pbx("dialplan.xml.sgn"), "not an encrypted config");
     let o = itlctl(&["sgn", "decrypt", "/nonexistent.enc.sgn", "--phone-key", &pbx("phone.pem")]);
     fails(&o, "/nonexistent.enc.sgn", "cannot read");
-    let _ = std::fs::remove_dir_all(d);
 }
 
 #[test]
@@ -397,7 +373,6 @@ fn encrypt_refuses_bad_inputs() {
     ]);
     fails(&o, "/nonexistent-dir", "does not exist");
     assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
-    let _ = std::fs::remove_dir_all(d);
 }
 
 #[test]
@@ -534,7 +509,6 @@ fn cert_new_makes_a_key_and_certificate_that_sign_and_encrypt() {
     ]);
     fails(&o, &bad, "curve");
     assert!(!Path::new(&bad).exists());
-    let _ = std::fs::remove_dir_all(d);
 }
 
 #[test]
@@ -563,11 +537,10 @@ fn build_version_1_1_writes_tag_28_as_certutils() {
     }
     let o = itlctl(&["build", "-o", &out, "--key", &tftp, "--sast", &tftp, "--version", "2.0"]);
     assert_eq!(o.status.code(), Some(2));
-    let _ = std::fs::remove_dir_all(d);
 }
 
 fn key(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/keys").join(name).to_str().unwrap().to_owned()
+    t(&format!("keys/{name}"))
 }
 
 #[test]

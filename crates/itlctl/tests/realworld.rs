@@ -3,35 +3,12 @@
 //! endless inputs. Expected values come from outside the code under test: certutils' own
 //! verdicts, the `show itl` spelling quoted in format.md, coreutils checksums.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-fn td(name: &str) -> String {
-    testdata().join(name).to_string_lossy().into_owned()
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("itlctl-real-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn itlctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itlctl")).args(args).env_remove("RUST_BACKTRACE").output().unwrap()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{err, itlctl, out, t as td, tmpdir};
 
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", out(o)))
@@ -177,7 +154,7 @@ fn endless_and_huge_inputs_are_bounded() {
         assert!(err(&o).contains("larger than 1 MiB"), "{cmd}: {}", err(&o));
     }
     // An endless stdin is cut at the same bound.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+    let mut child = Command::new(common::BIN)
         .args(["show", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

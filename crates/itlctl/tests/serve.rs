@@ -2,24 +2,17 @@
 //! spoken to over HTTP, UDP, TCP and TLS syslog, killed with SIGKILL and restarted.
 #![cfg(all(unix, feature = "serve"))]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, UdpSocket};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("itlctl-serve-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::{testdata, tmpdir};
 
 /// The SHA-1 of the reference ITL, as a phone writes it (checked with `sha1sum`).
 const ITL_SHA1: &str = "28 0A D9 1C CB 97 8F 07 3A 14 9C BA 91 63 C1 A0 ED 4E 7D 13";
@@ -36,7 +29,7 @@ struct Server {
 impl Server {
     /// Starts `itlctl serve` on free ports (port 0) and reads the ports it prints.
     fn start(db: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+        let mut child = Command::new(common::BIN)
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--db"])
             .arg(db)
@@ -193,7 +186,7 @@ fn itl_arg() -> String {
 #[test]
 fn non_loopback_needs_a_token() {
     let d = tmpdir("token-needed");
-    let out = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+    let out = Command::new(common::BIN)
         .args(["serve", "--listen", "0.0.0.0:0", "--db"])
         .arg(d.join("x.db"))
         .env_remove("ITLCTL_TOKEN")
@@ -213,11 +206,7 @@ fn a_foreign_database_is_refused_not_wiped() {
     c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES(1);").unwrap();
     drop(c);
     let before = std::fs::read(&db).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_itlctl"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
+    let out = Command::new(common::BIN).args(["serve", "--listen", "127.0.0.1:0", "--db"]).arg(&db).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("another program"));
     assert!(std::fs::read(&db).unwrap() == before, "the file was changed");
@@ -339,11 +328,7 @@ fn syslog_reports_devices_and_pages() {
         );
     let f = d.join("reports.txt");
     std::fs::write(&f, text).unwrap();
-    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl"))
-        .args(["devices", "--json", "--itl", &itl_arg()])
-        .arg(&f)
-        .output()
-        .unwrap();
+    let cli = Command::new(common::BIN).args(["devices", "--json", "--itl", &itl_arg()]).arg(&f).output().unwrap();
     let mut want: Value = serde_json::from_slice(&cli.stdout).unwrap();
     // The devices the two carry differ only in the IPv4 the file lines gave.
     let mut got = s.json("/api/devices");
@@ -399,7 +384,7 @@ fn uploads_show_lint_hash_diff_and_limits() {
     let path = testdata().join("itl-11x-cm-sha1.tlv");
     let bytes = std::fs::read(&path).unwrap();
     // show: the body as it is, then as multipart; the JSON is `itlctl show --json`'s.
-    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl")).args(["show", "--json"]).arg(&path).output().unwrap();
+    let cli = Command::new(common::BIN).args(["show", "--json"]).arg(&path).output().unwrap();
     let mut want: Value = serde_json::from_slice(&cli.stdout).unwrap();
     let r = http(&s.http, "POST", "/api/show", &[], &bytes);
     assert_eq!(r.status, 200);
@@ -425,7 +410,7 @@ fn uploads_show_lint_hash_diff_and_limits() {
     // diff: `itlctl diff --json`.
     let old = std::fs::read(testdata().join("scenario-11x-before.tlv")).unwrap();
     let new = std::fs::read(testdata().join("scenario-11x-cm-regen.tlv")).unwrap();
-    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+    let cli = Command::new(common::BIN)
         .args(["diff", "--json"])
         .arg(testdata().join("scenario-11x-before.tlv"))
         .arg(testdata().join("scenario-11x-cm-regen.tlv"))
@@ -439,7 +424,7 @@ fn uploads_show_lint_hash_diff_and_limits() {
     // The page: verdict and the exact show text.
     let page = http(&s.http, "POST", "/", &[("Content-Type", &ct)], &body).text();
     assert!(page.contains("data-verdict=\"valid\""));
-    let show = Command::new(env!("CARGO_BIN_EXE_itlctl")).arg("show").arg(&path).output().unwrap();
+    let show = Command::new(common::BIN).arg("show").arg(&path).output().unwrap();
     let show = String::from_utf8(show.stdout).unwrap();
     // The CLI adds the file's mtime line; an upload has none.
     let show: String = show.lines().filter(|l| !l.contains("last modified")).map(|l| format!("{l}\n")).collect();
@@ -498,7 +483,7 @@ fn statuses_follow_a_new_reference_file() {
     // Byte for byte what `itlctl devices --json` prints for the same report and file.
     let f = d.join("one.txt");
     std::fs::write(&f, format!("[DeviceName=SEPREF000001][ITL_Signature={ITL_SHA1}][ITL_TFTP_Server=cucm]\n")).unwrap();
-    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+    let cli = Command::new(common::BIN)
         .args(["devices", "--json", "--itl"])
         .arg(tftp.join("ITLFile.tlv"))
         .arg(&f)
@@ -509,7 +494,7 @@ fn statuses_follow_a_new_reference_file() {
         t.lines().filter(|l| !l.contains("\"reports_read\"") && !l.contains("\"fragments_skipped\"")).collect()
     };
     assert_eq!(counts(s.get("/api/devices").text()), counts(String::from_utf8(cli.stdout).unwrap()));
-    let cli = Command::new(env!("CARGO_BIN_EXE_itlctl"))
+    let cli = Command::new(common::BIN)
         .args(["devices", "--csv", "--itl"])
         .arg(tftp.join("ITLFile.tlv"))
         .arg(&f)

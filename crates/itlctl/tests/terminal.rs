@@ -5,31 +5,22 @@
 //! `script -qec`, which copies everything written to the terminal (stdout and stderr) to its own
 //! stdout.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_itlctl");
+use common::{t, testdata, text, tmpdir, TempDir, BIN};
 const ESC: &str = "\x1b[";
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
 const YELLOW: &str = "\x1b[33m";
 
-fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-fn t(name: &str) -> String {
-    testdata().join(name).to_str().unwrap().to_owned()
-}
-
+/// `itlctl ARGS` whatever the user's `NO_COLOR`.
 fn itlctl(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).env_remove("NO_COLOR").env_remove("RUST_BACKTRACE").output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::command(args).env_remove("NO_COLOR").output().unwrap()
 }
 
 /// Single-quotes `s` for sh.
@@ -54,15 +45,8 @@ fn line(args: &[&str]) -> String {
     std::iter::once(BIN).chain(args.iter().copied()).map(quote).collect::<Vec<_>>().join(" ")
 }
 
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("itlctl-term-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 /// `n` SHA-256-signed trust lists (no SHA-1 note) named like phones' ITLs in a fresh folder.
-fn many_files(tag: &str, n: usize) -> (PathBuf, Vec<String>) {
+fn many_files(tag: &str, n: usize) -> (TempDir, Vec<String>) {
     let d = tmpdir(tag);
     let files = (0..n)
         .map(|i| {
@@ -520,8 +504,7 @@ fn every_help_ends_with_examples_that_exit_as_documented() {
                 continue;
             }
             let want = expected.take().unwrap_or_else(|| panic!("{p:?}: {l:?} has no comment before it"));
-            let dir = std::env::temp_dir().join(format!("itlctl-term-{}-ex{n}-{ran}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
+            let dir = tmpdir(&format!("ex{n}-{ran}"));
             copy_tree(&fixtures, &dir);
             let cmd = l.replace("cucm-pub:6970", &format!("127.0.0.1:{port}"));
             let o = Command::new("bash")

@@ -1,26 +1,15 @@
 //! `build`, `resign` and `sgn`: files made here verify with openssl, parse back losslessly
 //! and re-sign as `utils itl reset localkey` does; bad inputs leave no file behind.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
+use std::path::Path;
+use std::process::Command;
+
+use common::{itlctl, t, testdata, tmpdir};
 
 fn k(name: &str) -> String {
-    testdata().join("keys").join(name).to_str().unwrap().to_owned()
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("itlctl-write-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn itlctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itlctl")).args(args).output().unwrap()
+    t(&format!("keys/{name}"))
 }
 
 fn files_in(d: &Path) -> Vec<String> {
@@ -223,8 +212,7 @@ fn bad_inputs_fail_cleanly_and_leave_no_file() {
         ),
     ];
     // An Ed25519 certificate, made by openssl here.
-    let ed = d.parent().unwrap().join(format!("itlctl-ed25519-{}", std::process::id()));
-    std::fs::create_dir_all(&ed).unwrap();
+    let ed = tmpdir("ed25519");
     let (edk, edc) = (ed.join("ed.key"), ed.join("ed.pem"));
     assert!(Command::new("openssl")
         .args(["genpkey", "-algorithm", "ed25519", "-out"])

@@ -1,12 +1,38 @@
-//! `itlctl devices`: which phones hold a stale ITL or CTL.
+//! `itlctl devices --itl [HOST=]FILE... [--ctl [HOST=]FILE...] [--json|--csv] REPORT...`: which
+//! phones hold a stale ITL or CTL, from their DeviceTLInfo reports.
 
 use std::io::BufReader;
 
+use clap::Args;
 use itl::devicetlinfo::{Collected, Counts, DeviceRow, Latest, Reference, Served, Status, Summary};
 use itl::hash::Checksums;
 use itl::Kind;
 
-use crate::input::{fail, read, FAILED, NEGATIVE, OK};
+use crate::exit::{FAILED, NEGATIVE, OK};
+use crate::input::{fail, read};
+
+/// The arguments of `devices`.
+#[derive(Debug, Args)]
+pub struct DevicesArgs {
+    /// The ITL a TFTP server serves, as HOST=FILE (HOST as phones report it in
+    /// ITL_TFTP_Server), or FILE for any server; a TFTP folder for its ITL*.tlv (ITLFile.tlv
+    /// first). Repeat for each server.
+    #[arg(long, required = true, value_name = "[HOST=]FILE|DIR")]
+    itl: Vec<String>,
+    /// The CTL, likewise.
+    #[arg(long, value_name = "[HOST=]FILE|DIR")]
+    ctl: Vec<String>,
+    /// Print JSON.
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// Print CSV.
+    #[arg(long)]
+    csv: bool,
+    /// Files holding DeviceTLInfo alarms (phone XML, SIP traces, console logs, CUCM
+    /// alarm or syslog text, CSV); `-` for standard input.
+    #[arg(required = true)]
+    reports: Vec<String>,
+}
 
 /// Reads `[HOST=]FILE|DIR` arguments ([`Reference`]); a folder gives its trust lists of `kind`.
 fn served(args: &[String], kind: Kind) -> Option<Vec<Served>> {
@@ -50,10 +76,10 @@ fn served(args: &[String], kind: Kind) -> Option<Vec<Served>> {
 fn read_report(path: &str) -> Collected {
     let input: Box<dyn std::io::Read + Send> = if path == "-" {
         Box::new(std::io::stdin())
-    } else if crate::fetch::is_url(path) {
-        match crate::fetch::get(path) {
+    } else if itl_transport::is_url(path) {
+        match itl_transport::download(path) {
             Ok(bytes) => Box::new(std::io::Cursor::new(bytes)),
-            Err(e) => return Collected { error: Some(e), ..Collected::default() },
+            Err(e) => return Collected { error: Some(e.to_string()), ..Collected::default() },
         }
     } else {
         match std::fs::File::open(path) {
@@ -124,8 +150,10 @@ fn read_reports(reports: &[String]) -> (Latest, Counts, bool) {
     (latest, counts, ok)
 }
 
-/// `itlctl devices --itl [HOST=]FILE|DIR... [--ctl [HOST=]FILE|DIR...] [--json|--csv] REPORT...`.
-pub fn devices(itl_args: &[String], ctl_args: &[String], json_out: bool, csv_out: bool, reports: &[String]) -> u8 {
+/// Runs `itlctl devices --itl [HOST=]FILE|DIR... [--ctl [HOST=]FILE|DIR...] [--json|--csv] REPORT...`.
+pub fn run(args: &DevicesArgs) -> u8 {
+    let DevicesArgs { itl: itl_args, ctl: ctl_args, json: json_out, csv: csv_out, reports } = args;
+    let (json_out, csv_out) = (*json_out, *csv_out);
     let (Some(itl), Some(ctl)) = (served(itl_args, Kind::Itl), served(ctl_args, Kind::Ctl)) else { return FAILED };
     let (latest, counts, read_ok) = read_reports(reports);
     let mut code = if read_ok { OK } else { FAILED };

@@ -1,35 +1,16 @@
-//! Commands that write files (`build`, `resign`); the `sgn` commands are in `pbx.rs`.
-//! Outputs go to a temporary file in the same folder, renamed when complete.
+//! `itlctl build`: a signed trust list in CUCM's layout from certificates with roles. The
+//! output goes to a temporary file in the same folder, renamed when complete.
 
 use std::path::Path;
 
-use clap::{ArgMatches, Args, ValueEnum};
+use clap::{ArgMatches, Args};
 use itl::build::{Builder, RecordBuilder, SignerId, Signing};
-use itl::cert::{load_certificate, load_private_key};
-use itl::{Digest, Kind, Role, TrustList};
+use itl::cert::load_private_key;
+use itl::{Kind, Role};
 
-use crate::input::{fail, read, FAILED, OK};
-
-/// A digest on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DigestArg {
-    /// SHA-1 (CUCM's default).
-    Sha1,
-    /// SHA-256.
-    Sha256,
-    /// SHA-512.
-    Sha512,
-}
-
-impl From<DigestArg> for Digest {
-    fn from(d: DigestArg) -> Digest {
-        match d {
-            DigestArg::Sha1 => Digest::Sha1,
-            DigestArg::Sha256 => Digest::Sha256,
-            DigestArg::Sha512 => Digest::Sha512,
-        }
-    }
-}
+use super::keys::{read_cert, read_text, DigestArg};
+use crate::exit::{FAILED, OK};
+use crate::input::fail;
 
 /// Arguments of `itlctl build`.
 #[derive(Debug, Args)]
@@ -79,19 +60,8 @@ pub struct BuildArgs {
     force: bool,
 }
 
-/// A key or certificate file (or URL), as text.
-fn read_text(path: &str) -> Result<String, String> {
-    let b = crate::input::read_quiet(path)?;
-    String::from_utf8(b).map_err(|_| "not a PEM file (not text); give the key as PEM".to_owned())
-}
-
-fn read_cert(path: &str) -> Result<Vec<u8>, String> {
-    let b = crate::input::read_quiet(path)?;
-    load_certificate(&b).map_err(|e| format!("{e}; give an X.509 certificate in PEM or DER"))
-}
-
-/// `itlctl build`.
-pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
+/// Runs `build`; `matches` give the order of the certificate options.
+pub fn run(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
     if !args.force && Path::new(&args.output).exists() {
         fail(&args.output, "the output exists; give --force to overwrite it");
         return FAILED;
@@ -176,50 +146,6 @@ pub fn build(args: &BuildArgs, matches: Option<&ArgMatches>) -> u8 {
         Ok(()) => OK,
         Err(e) => {
             fail(&args.output, &e);
-            FAILED
-        }
-    }
-}
-
-/// `itlctl resign`; without `cert`, the certificate is taken from the key's PEM file.
-pub fn resign(file: &str, key: &str, cert: Option<&str>, output: &str, digest: Option<DigestArg>, force: bool) -> u8 {
-    if !force && Path::new(output).exists() {
-        fail(output, "the output exists; give --force to overwrite it");
-        return FAILED;
-    }
-    let cert = cert.unwrap_or(key);
-    let Some(inp) = read(file) else { return FAILED };
-    let list = match TrustList::parse(&inp.bytes) {
-        Ok(l) => l,
-        Err(e) => {
-            fail(file, &e.located());
-            return FAILED;
-        }
-    };
-    let k = match read_text(key).and_then(|k| load_private_key(&k).map_err(|e| e.to_string())) {
-        Ok(k) => k,
-        Err(e) => {
-            fail(key, &e);
-            return FAILED;
-        }
-    };
-    let der = match read_cert(cert) {
-        Ok(d) => d,
-        Err(e) => {
-            fail(cert, &e);
-            return FAILED;
-        }
-    };
-    match itl::build::resign(&list, &der, &k, digest.map(Digest::from)) {
-        Ok(bytes) => match crate::output::write_atomic(output, &bytes) {
-            Ok(()) => OK,
-            Err(e) => {
-                fail(output, &e);
-                FAILED
-            }
-        },
-        Err(e) => {
-            fail(file, &e.to_string());
             FAILED
         }
     }

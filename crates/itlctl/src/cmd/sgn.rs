@@ -1,56 +1,21 @@
-//! `itlctl sgn …` and `itlctl cert …`: signed and encrypted config files and certificates,
-//! what a PBX that serves Cisco phones needs. Argument parsing, file reading, printing and
-//! exit codes only; the formats live in `itl::sgn`, `itl::encrypted` and `itl::mint`.
+//! `itlctl sgn …`: signed and encrypted files (`SEP<MAC>.cnf.xml.sgn`, firmware `.sgn`,
+//! `.enc.sgn`), what a PBX that serves Cisco phones needs. The formats live in `itl::sgn`
+//! and `itl::encrypted`.
 
 use std::path::Path;
 
-use clap::{Subcommand, ValueEnum};
-use itl::cert::{key_matches, load_certificate, load_private_key};
+use clap::Subcommand;
 use itl::encrypted::DecryptError;
 use itl::json::{FileErrorJson, SignedJson, VerificationJson};
 use itl::key::PublicKey;
 use itl::sgn::SignedFile;
 use itl::{Digest, TrustList};
-use rsa::RsaPrivateKey;
 
-use crate::input::{fail, read, FAILED, NEGATIVE, OK};
-use crate::output::write_atomic;
-
-/// The digest of a signed config file (phones know these two).
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum SgnDigest {
-    /// SHA-1 (the default; every phone).
-    Sha1,
-    /// SHA-512 (newer firmware only).
-    Sha512,
-}
-
-impl From<SgnDigest> for Digest {
-    fn from(d: SgnDigest) -> Digest {
-        match d {
-            SgnDigest::Sha1 => Digest::Sha1,
-            SgnDigest::Sha512 => Digest::Sha512,
-        }
-    }
-}
-
-/// The digest of a new certificate's signature.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum CertDigest {
-    /// SHA-256 (the default).
-    Sha256,
-    /// SHA-512.
-    Sha512,
-}
-
-/// An EC curve for `cert new --ec`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Curve {
-    /// NIST P-256 (secp256r1).
-    P256,
-    /// NIST P-384 (secp384r1).
-    P384,
-}
+use super::keys::{
+    base_name, check_new, done, load_cert, load_key, load_signer, now, read_bytes, write_new, Failure, SgnDigest,
+};
+use crate::exit::{FAILED, NEGATIVE, OK};
+use crate::input::{fail, read};
 
 /// `itlctl sgn …`.
 #[derive(Debug, Subcommand)]
@@ -156,156 +121,8 @@ pub enum SgnCommand {
     },
 }
 
-/// `itlctl cert …`.
-#[derive(Debug, Subcommand)]
-pub enum CertCommand {
-    /// Print base64 of the SHA-1 (or SHA-512) digest of a certificate's DER, as
-    /// usecallmanager configuration asks for it.
-    #[command(after_help = "Example:\n  itlctl cert hash tftp.pem --digest sha512")]
-    Hash {
-        /// The certificate (PEM or DER; a PEM holding the key too is fine).
-        file: String,
-        /// The digest.
-        #[arg(long, value_enum, default_value = "sha1")]
-        digest: SgnDigest,
-    },
-    /// Make a key and a self-signed certificate for a CallManager/TFTP, CAPF or TVS role,
-    /// both in one PEM.
-    #[command(after_help = "Example:\n  itlctl cert new --cn pbx.example.com --org Example --unit VoIP --country NZ \
-                            -o tftp.pem\n  itlctl cert new --cn pbx.example.com --org Example --unit VoIP --ec p256 \
-                            -o https.pem")]
-    New {
-        /// CN (the host name phones use).
-        #[arg(long)]
-        cn: String,
-        /// O.
-        #[arg(long)]
-        org: String,
-        /// OU.
-        #[arg(long)]
-        unit: String,
-        /// L.
-        #[arg(long)]
-        locality: Option<String>,
-        /// ST.
-        #[arg(long)]
-        state: Option<String>,
-        /// C (two letters).
-        #[arg(long)]
-        country: Option<String>,
-        /// Make an EC key on this curve instead of RSA.
-        #[arg(long, value_enum, conflicts_with = "bits")]
-        ec: Option<Curve>,
-        /// RSA key size (2048 or 4096).
-        #[arg(long)]
-        bits: Option<usize>,
-        /// Years of validity.
-        #[arg(long, default_value_t = 10)]
-        years: u32,
-        /// Signature digest (RSA; an EC key signs with its curve's digest).
-        #[arg(long, value_enum)]
-        digest: Option<CertDigest>,
-        /// Where to write the key and the certificate.
-        #[arg(short, long)]
-        output: String,
-        /// Overwrite an existing output.
-        #[arg(long)]
-        force: bool,
-    },
-}
-
-/// An error about one file: `(file, message)`.
-type Failure = (String, String);
-
-/// A file, `-` or URL of at most [`crate::input::MAX_SIGNED`] bytes (a firmware image to sign).
-fn read_bytes(path: &str) -> Result<Vec<u8>, Failure> {
-    crate::input::read_limited(path, crate::input::MAX_SIGNED).map(|i| i.bytes).map_err(|e| (path.to_owned(), e))
-}
-
-/// The RSA private key of `path`, with an error that says what the file holds instead.
-fn load_key(path: &str, what: &str) -> Result<RsaPrivateKey, Failure> {
-    let bytes = read_bytes(path)?;
-    let text = String::from_utf8_lossy(&bytes);
-    load_private_key(&text).map_err(|e| {
-        let msg = if text.contains("EC PRIVATE KEY") {
-            format!("{what} is an EC key; this needs an RSA private key")
-        } else if !text.contains("-----BEGIN") {
-            format!("no PEM private key in the file; give {what} as PEM")
-        } else {
-            e.to_string()
-        };
-        (path.to_owned(), msg)
-    })
-}
-
-/// The certificate of `path` (the first CERTIFICATE block of a PEM, or DER).
-fn load_cert(path: &str) -> Result<Vec<u8>, Failure> {
-    let bytes = read_bytes(path)?;
-    load_certificate(&bytes).map_err(|e| (path.to_owned(), format!("{e}; give an X.509 certificate in PEM or DER")))
-}
-
-/// The signer's key and certificate: `--cert`, or the certificate in the `--key` file; the
-/// two must belong together and be RSA.
-fn load_signer(key: &str, cert: Option<&str>) -> Result<(RsaPrivateKey, Vec<u8>), Failure> {
-    let k = load_key(key, "the signing key")?;
-    let cert_path = cert.unwrap_or(key);
-    let der = load_cert(cert_path).map_err(|(p, m)| {
-        if cert.is_none() {
-            (p, "the key file holds no certificate: give the signer's certificate with --cert".to_owned())
-        } else {
-            (p, m)
-        }
-    })?;
-    match PublicKey::from_certificate(&der) {
-        Ok(PublicKey::Rsa { .. }) => {}
-        Ok(PublicKey::P256(_) | PublicKey::P384(_)) => {
-            return Err((
-                cert_path.to_owned(),
-                "the certificate has an EC key; phones check config file signatures with RSA only".into(),
-            ))
-        }
-        Ok(PublicKey::Unsupported(w)) => return Err((cert_path.to_owned(), format!("the certificate's key is {w}"))),
-        Err(e) => return Err((cert_path.to_owned(), e.to_string())),
-    }
-    if !key_matches(&k, &der) {
-        return Err((key.to_owned(), format!("this key does not belong to the certificate in {cert_path}")));
-    }
-    Ok((k, der))
-}
-
-/// Refuses an existing output unless `force`.
-fn check_new(path: &str, force: bool) -> Result<(), Failure> {
-    if !force && Path::new(path).exists() {
-        return Err((path.to_owned(), "the output exists; give --force to overwrite it".into()));
-    }
-    Ok(())
-}
-
-fn write_new(path: &str, bytes: &[u8]) -> Result<(), Failure> {
-    write_atomic(path, bytes).map_err(|e| (path.to_owned(), e))
-}
-
-fn now() -> u32 {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    u32::try_from(secs).unwrap_or(u32::MAX)
-}
-
-fn base_name(path: &str) -> String {
-    Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.to_owned())
-}
-
-fn done(r: Result<u8, Failure>) -> u8 {
-    match r {
-        Ok(code) => code,
-        Err((file, msg)) => {
-            fail(&file, &msg);
-            FAILED
-        }
-    }
-}
-
-/// `itlctl sgn …`.
-pub fn sgn(c: SgnCommand) -> u8 {
+/// Runs `sgn …`.
+pub fn run(c: SgnCommand) -> u8 {
     match c {
         SgnCommand::Sign { file, key, cert, output, digest, filename, force } => {
             done(sign(&file, &key, cert.as_deref(), output, digest.into(), filename, force))
@@ -482,41 +299,5 @@ fn read_signed(c: SgnCommand) -> u8 {
             }
         }
         _ => FAILED,
-    }
-}
-
-/// `itlctl cert …`.
-pub fn cert(c: CertCommand) -> u8 {
-    match c {
-        CertCommand::Hash { file, digest } => done(load_cert(&file).map(|der| {
-            println!("{}", itl::mint::certificate_hash(&der, digest.into()).unwrap_or_default());
-            OK
-        })),
-        CertCommand::New { cn, org, unit, locality, state, country, ec, bits, years, digest, output, force } => {
-            let key = match (ec, bits) {
-                (Some(Curve::P256), _) => itl::mint::KeyKind::P256,
-                (Some(Curve::P384), _) => itl::mint::KeyKind::P384,
-                (None, b) => itl::mint::KeyKind::Rsa(b.unwrap_or(2048)),
-            };
-            let req = itl::mint::NewCertificate {
-                common_name: cn,
-                organization: org,
-                unit,
-                locality,
-                state,
-                country,
-                key,
-                years,
-                digest: digest.map(|d| match d {
-                    CertDigest::Sha256 => Digest::Sha256,
-                    CertDigest::Sha512 => Digest::Sha512,
-                }),
-            };
-            done(check_new(&output, force).and_then(|()| {
-                let m = itl::mint::mint(&req).map_err(|e| (output.clone(), e.to_string()))?;
-                write_new(&output, m.pem().as_bytes())?;
-                Ok(OK)
-            }))
-        }
     }
 }
