@@ -8,7 +8,8 @@
 //! - [`key`] and [`cert`]: public keys and the one signature check; certificate and key
 //!   files, CUCM's name order;
 //! - [`verify`]: which token signed a file, and whether the signature holds; [`sgn`]:
-//!   signed `.sgn` files (the same header, then a payload);
+//!   signed `.sgn` files (the same header, then a payload); [`cisco`]: the files Cisco
+//!   signs itself; [`image`]: the newer phone image format (`cd 34 12 ab`);
 //! - [`build`]: lays out and signs a file as CUCM does; [`encrypted`] and [`mint`]:
 //!   encrypted config files and new certificates for a PBX;
 //! - [`lint`] and [`diff`]: what needs attention, and will phones accept a new list;
@@ -39,6 +40,7 @@
 pub mod build;
 #[cfg(feature = "verify")]
 pub mod cert;
+pub mod cisco;
 #[cfg(feature = "devicetlinfo")]
 pub mod devicetlinfo;
 #[cfg(feature = "verify")]
@@ -50,6 +52,7 @@ pub mod encrypted;
 mod error;
 pub mod hash;
 mod header;
+pub mod image;
 #[cfg(feature = "verify")]
 pub mod json;
 #[cfg(feature = "verify")]

@@ -5,7 +5,7 @@ use itl::json::{FileErrorJson, HashJson, VerificationJson};
 use itl::verify::{verify, verify_with_anchor, Anchor};
 use itl::{Mode, TrustList};
 
-use crate::input::{self, fail, read, FAILED, NEGATIVE, OK};
+use crate::input::{self, fail, FAILED, NEGATIVE, OK};
 use crate::term::{self, outln};
 
 /// `itlctl show FILE [--json]`; a folder shows every trust list in it.
@@ -30,7 +30,7 @@ pub fn show(path: &str, json: bool, recursive: bool) -> u8 {
 
 /// Shows one file: prints the text (or returns the JSON value) and gives the exit code.
 fn show_one(path: &str, json: bool) -> (u8, Option<itl::document::DocumentJson>) {
-    let Some(inp) = read(path) else { return (FAILED, None) };
+    let Some(inp) = input::read_document(path) else { return (FAILED, None) };
     let modified = inp.modified.and_then(input::cucm_date);
     let doc = Document::read(&inp.bytes, Some(path));
     let out = json.then(|| doc.json(Some(path)));
@@ -51,6 +51,11 @@ fn show_one(path: &str, json: bool) -> (u8, Option<itl::document::DocumentJson>)
             NEGATIVE
         }
         Document::Signed(_) => OK,
+        Document::Image(i) if i.payload_matches() => OK,
+        Document::Image(_) => {
+            fail(path, "the payload does not have the SHA-256 its header gives: changed after Cisco signed it");
+            NEGATIVE
+        }
         Document::Broken { error, .. } => {
             fail(path, &itl::document::not_a_trust_list(&inp.bytes, Some(path), error));
             FAILED
@@ -225,7 +230,7 @@ pub fn fetch(urls: &[String], dir: &str) -> u8 {
                 // Saved as it came; but a server's error page or folder listing is no trust list.
                 let lower = name.to_ascii_lowercase();
                 let binary = lower.ends_with(".tlv") || lower.ends_with(".sgn");
-                if let Some(what) = itl::sniff::describe(&b).filter(|_| binary) {
+                if let Some(what) = itl::sniff::describe(&b).filter(|w| binary && *w != itl::sniff::IMAGE) {
                     fail(url, &format!("warning: saved, but it is {what}; check the URL"));
                 }
             }),
