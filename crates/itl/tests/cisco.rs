@@ -85,9 +85,11 @@ fn a_cop_package_names_its_key_pt_kt() {
 fn config_files_by_unknown_keys_stay_invalid() {
     let t = trust();
     let list = TrustList::parse(&t).unwrap();
-    // A config .sgn signed by a key the trust list does not hold.
+    // A config .sgn signed by a key the trust list does not hold (the 12.x list: another
+    // cluster than the 11.x one whose CallManager key signed it).
+    let other = std::fs::read(common::testdata().join("itl-12x-itlrecovery-sha512.tlv")).unwrap();
     let b = std::fs::read(common::testdata().join("SEP001122334455.cnf.xml.sgn")).unwrap();
-    let v = itl::sgn::verify(&SignedFile::parse(&b).unwrap(), &list);
+    let v = itl::sgn::verify(&SignedFile::parse(&b).unwrap(), &TrustList::parse(&other).unwrap());
     assert_eq!(v.status, Status::SignerNotFound);
     assert!(v.is_negative());
     // A config file that names Cisco's placeholder signer is judged against the trust list:
