@@ -131,6 +131,15 @@ pub enum Error {
         /// What the input looks like.
         what: &'static str,
     },
+    /// A Cisco phone image in the newer format (magic `cd 34 12 ab`, see [`crate::image`])
+    /// whose header does not add up.
+    #[error("{what}")]
+    Image {
+        /// Offset of the field at fault.
+        offset: usize,
+        /// What is wrong, with the values found.
+        what: String,
+    },
     /// A certificate, key or signature could not be decoded or used.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
@@ -214,7 +223,8 @@ impl Error {
             | Error::BadValueLength { offset, .. }
             | Error::BadUtf8 { offset, .. }
             | Error::TrailingBytes { offset, .. }
-            | Error::Inconsistent { offset, .. } => Some(offset),
+            | Error::Inconsistent { offset, .. }
+            | Error::Image { offset, .. } => Some(offset),
             Error::NotBinary { .. } | Error::Crypto(_) => None,
         }
     }
@@ -232,7 +242,7 @@ impl Error {
             | Error::Inconsistent { tag, .. } => Some(tag),
             Error::RecordTooShort { .. } => Some(crate::tag::RECORD_LENGTH),
             Error::HeaderLength { .. } => Some(crate::tag::HEADER_LENGTH),
-            Error::TrailingBytes { .. } | Error::NotBinary { .. } | Error::Crypto(_) => None,
+            Error::TrailingBytes { .. } | Error::NotBinary { .. } | Error::Image { .. } | Error::Crypto(_) => None,
         }
     }
 
@@ -258,6 +268,7 @@ impl Error {
             Error::TrailingBytes { .. } => "trailing-bytes",
             Error::Inconsistent { .. } => "inconsistent",
             Error::NotBinary { .. } => "not-binary",
+            Error::Image { .. } => "image",
             Error::Crypto(_) => "crypto",
         }
     }

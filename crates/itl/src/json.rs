@@ -137,11 +137,11 @@ pub struct VerificationJson {
     /// The file, in `verify --json` output.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// `valid`, `invalid`, `signer-not-found`, `unsupported`.
+    /// `valid`, `invalid`, `signer-not-found`, `unsupported`, `cisco-signed`.
     pub status: &'static str,
     /// 1-based signer record.
     pub signer_record: Option<usize>,
-    /// `CallManager`, `ITLRecovery`, `eToken`, `SAST`, `unknown`.
+    /// `CallManager`, `ITLRecovery`, `eToken`, `SAST`, `unknown`, `Cisco`.
     pub token: &'static str,
     /// Why the status is not `valid`.
     pub reason: Option<String>,
@@ -177,6 +177,25 @@ impl VerificationJson {
             legacy_digest: v.is_legacy_digest(),
             signer: rec.and_then(|r| lossy(r.subject_name)).or_else(|| lossy(header.signer_name)),
             serial: header.serial_text(),
+            note: v.note.clone(),
+        }
+    }
+}
+
+impl VerificationJson {
+    /// Builds the JSON view of the verdict on a Cisco phone image in the newer format
+    /// (`sgn verify --json`): no trust list, no signer record, token `Cisco`.
+    pub fn of_image(v: &Verification, file: Option<&str>) -> Self {
+        VerificationJson {
+            file: file.map(str::to_owned),
+            status: v.status.as_str(),
+            signer_record: None,
+            token: v.token.as_str(),
+            reason: v.reason.as_ref().map(ToString::to_string),
+            digest: v.digest.map(|d| d.json_name()),
+            legacy_digest: v.is_legacy_digest(),
+            signer: None,
+            serial: None,
             note: v.note.clone(),
         }
     }
@@ -381,6 +400,49 @@ impl SignedJson {
                 hash_algorithm: e.hash_digest().map(|d| d.json_name()),
                 hash: e.hash.map(hex::encode),
             }),
+        }
+    }
+}
+
+/// `itlctl sgn show --json` of a Cisco phone image in the newer format ([`crate::image`]).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ImageJson {
+    /// The file.
+    pub file: String,
+    /// Always `cisco-image`: the 7800/8800 format (magic `cd 34 12 ab`).
+    pub format: &'static str,
+    /// File size.
+    pub size: usize,
+    /// Whole-file digests.
+    pub checksums: ChecksumsJson,
+    /// Header length: where the payload starts.
+    pub header_length: usize,
+    /// The file name in the header.
+    pub filename: String,
+    /// The payload's SHA-256 as the header gives it, hex.
+    pub payload_sha256: String,
+    /// Whether the payload has that SHA-256.
+    pub payload_matches: bool,
+    /// Signature length (Cisco's; not checkable here).
+    pub signature_length: usize,
+    /// Payload length.
+    pub payload_length: usize,
+}
+
+impl ImageJson {
+    /// Builds the JSON view of an image.
+    pub fn new(file: &str, i: &crate::image::Image<'_>) -> Self {
+        ImageJson {
+            file: file.to_owned(),
+            format: "cisco-image",
+            size: i.raw().len(),
+            checksums: ChecksumsJson::of(i.raw()),
+            header_length: i.header_length,
+            filename: String::from_utf8_lossy(i.name).into_owned(),
+            payload_sha256: hex::encode(i.payload_sha256),
+            payload_matches: i.payload_matches(),
+            signature_length: i.signature.len(),
+            payload_length: i.payload.len(),
         }
     }
 }

@@ -9,6 +9,8 @@
 //!   files, CUCM's name order;
 //! - [`verify`]: which token signed a file, and whether the signature holds; [`sgn`]:
 //!   signed `.sgn` files (the same header, then a payload), the fields of encrypted ones;
+//!   [`cisco`]: the files Cisco signs itself; [`image`]: the newer phone image format
+//!   (`cd 34 12 ab`);
 //! - [`build`]: lays out and signs a file as CUCM does; [`encrypted`] and [`mint`]:
 //!   making and reading encrypted config files, and new certificates, for a PBX;
 //! - [`lint`] and [`diff`]: what needs attention, and will phones accept a new list;
@@ -43,6 +45,7 @@
 pub mod build;
 #[cfg(feature = "verify")]
 pub mod cert;
+pub mod cisco;
 #[cfg(feature = "devicetlinfo")]
 pub mod devicetlinfo;
 #[cfg(feature = "verify")]
@@ -55,6 +58,7 @@ mod error;
 pub mod folder;
 pub mod hash;
 mod header;
+pub mod image;
 #[cfg(feature = "verify")]
 pub mod json;
 #[cfg(feature = "verify")]

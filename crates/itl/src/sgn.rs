@@ -169,6 +169,9 @@ pub fn sign(
 /// Verifies a signed file as a phone holding `trust` does.
 pub fn verify(file: &SignedFile<'_>, trust: &TrustList<'_>) -> Verification {
     let digest = file.header.digest();
+    if let Some(cisco) = crate::cisco::CiscoSigner::of(&file.header) {
+        return verdict(Status::CiscoSigned, None, crate::verify::Token::Cisco, digest, Some(Reason::CiscoKey(cisco)));
+    }
     if file.header.serial().is_none() {
         return verdict(Status::Invalid, None, crate::verify::Token::Unknown, digest, Some(Reason::NoSignerSerial));
     }

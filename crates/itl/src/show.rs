@@ -229,7 +229,52 @@ impl Display for ShowSigned<'_, '_> {
                 self.file.header.length()
             );
         }
-        writeln!(f, "Payload: {} bytes at byte {}", self.file.payload.len(), self.file.header.length())
+        writeln!(f, "Payload: {} bytes at byte {}", self.file.payload.len(), self.file.header.length())?;
+        if let Some(cisco) = crate::cisco::CiscoSigner::of(&self.file.header) {
+            writeln!(f)?;
+            writeln!(f, "This file is {cisco}.")?;
+        }
+        Ok(())
+    }
+}
+
+/// Renders a Cisco phone image in the newer format ([`crate::image::Image`]) as `itlctl sgn
+/// show` prints it: checksums, then the header fields, then where the payload is.
+#[derive(Debug, Clone)]
+pub struct ShowImage<'l, 'a> {
+    image: &'l crate::image::Image<'a>,
+}
+
+impl<'l, 'a> ShowImage<'l, 'a> {
+    /// The text for `image`.
+    pub fn new(image: &'l crate::image::Image<'a>) -> Self {
+        ShowImage { image }
+    }
+}
+
+impl Display for ShowImage<'_, '_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let i = self.image;
+        let c = Checksums::of(i.raw());
+        writeln!(f, "{}(MD5)", hex::encode(c.md5))?;
+        writeln!(f, "{}(SHA1)", hex::encode(c.sha1))?;
+        writeln!(f, "Length of image file: {}", i.raw().len())?;
+        writeln!(f)?;
+        writeln!(f, "Format:			Cisco phone image, 7800/8800 format (magic cd 34 12 ab), not a trust-list header")?;
+        writeln!(f, "Header length:		{} (BYTES)", i.header_length)?;
+        writeln!(f, "Payload length:		{} (BYTES)", i.payload.len())?;
+        let name = String::from_utf8_lossy(i.name);
+        writeln!(f, "File name:		{name}")?;
+        writeln!(f, "Payload SHA-256:	{}", hex::encode(i.payload_sha256))?;
+        let matches = if i.payload_matches() { "yes" } else { "NO: the payload was changed after Cisco signed it" };
+        writeln!(f, "Payload matches:	{matches}")?;
+        writeln!(
+            f,
+            "Signature:		{} bytes, Cisco's image-signing key (phones check it; itlctl cannot)",
+            i.signature.len()
+        )?;
+        writeln!(f)?;
+        writeln!(f, "Payload: {} bytes at byte {}", i.payload.len(), i.header_length)
     }
 }
 

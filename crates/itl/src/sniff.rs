@@ -1,6 +1,9 @@
 //! What a file that is not a trust list looks like, so that an error can say "a PEM
 //! certificate, not a trust list" instead of "length 8297 overruns the file".
 
+/// What [`describe`] calls a file in Cisco's newer phone image format ([`crate::image`]).
+pub const IMAGE: &str = "a Cisco phone image in the 7800/8800 format (magic cd 34 12 ab)";
+
 /// Describes `bytes` when they are evidently not a TLV file (which starts with the VERSION
 /// tag, byte 1): `None` when they may be one.
 pub fn describe(bytes: &[u8]) -> Option<&'static str> {
@@ -13,6 +16,8 @@ pub fn describe(bytes: &[u8]) -> Option<&'static str> {
     let has = |needle: &[u8]| memchr::memmem::find(&text[..text.len().min(4096)], needle).is_some();
     Some(if bytes.is_empty() {
         "an empty file"
+    } else if crate::image::is_image(bytes) {
+        IMAGE
     } else if text.is_empty() {
         "a file of white space"
     } else if text.starts_with(b"-----BEGIN") {
@@ -60,5 +65,6 @@ mod tests {
         assert_eq!(describe(b""), Some("an empty file"));
         assert_eq!(describe(&[1, 0, 2, 1, 2]), None);
         assert_eq!(describe(&[7, 0, 0, 0xff]), None);
+        assert_eq!(describe(&[0xcd, 0x34, 0x12, 0xab, 0x50, 1]), Some(super::IMAGE));
     }
 }

@@ -24,16 +24,21 @@ pub enum Status {
     SignerNotFound,
     /// The digest or key type cannot be checked by this library.
     Unsupported,
+    /// Signed by one of Cisco's own keys ([`crate::cisco`]: firmware, load manifests, COP
+    /// packages), which phones or CUCM hold themselves and no trust list holds: whose
+    /// signature it is is known, the signature itself is not checked here.
+    CiscoSigned,
 }
 
 impl Status {
-    /// `valid`, `invalid`, `signer-not-found` or `unsupported`.
+    /// `valid`, `invalid`, `signer-not-found`, `unsupported` or `cisco-signed`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Valid => "valid",
             Status::Invalid => "invalid",
             Status::SignerNotFound => "signer-not-found",
             Status::Unsupported => "unsupported",
+            Status::CiscoSigned => "cisco-signed",
         }
     }
 }
@@ -51,10 +56,12 @@ pub enum Token {
     Sast,
     /// No record matches the header signer.
     Unknown,
+    /// One of Cisco's own keys ([`crate::cisco::CiscoSigner`]), which no trust list holds.
+    Cisco,
 }
 
 impl Token {
-    /// `ITLRecovery`, `CallManager`, `eToken`, `SAST` or `unknown`.
+    /// `ITLRecovery`, `CallManager`, `eToken`, `SAST`, `unknown` or `Cisco`.
     pub fn as_str(self) -> &'static str {
         match self {
             Token::ItlRecovery => "ITLRecovery",
@@ -62,6 +69,7 @@ impl Token {
             Token::EToken => "eToken",
             Token::Sast => "SAST",
             Token::Unknown => "unknown",
+            Token::Cisco => "Cisco",
         }
     }
 }
@@ -144,6 +152,19 @@ pub enum Reason {
     /// The signature check itself failed or could not be made.
     #[error(transparent)]
     Check(#[from] CheckError),
+    /// Signed by one of Cisco's own keys, which no trust list holds ([`Status::CiscoSigned`]).
+    #[error("{0}")]
+    CiscoKey(crate::cisco::CiscoSigner),
+    /// The payload of a Cisco image ([`crate::image`]) does not have the SHA-256 its header gives.
+    #[error(
+        "the payload's SHA-256 is {payload}, the header gives {header}: the image was changed after Cisco signed it"
+    )]
+    PayloadDigest {
+        /// The SHA-256 in the header, hex.
+        header: String,
+        /// The SHA-256 of the payload as it is, hex.
+        payload: String,
+    },
 }
 
 /// The verdict on a trust list's signature.
@@ -174,6 +195,12 @@ impl Verification {
     /// the trust list a signed file was checked against): no index arithmetic for callers.
     pub fn signer<'l, 'a>(&self, list: &'l TrustList<'a>) -> Option<&'l Record<'a>> {
         list.records.get(self.signer_record?.checked_sub(1)?)
+    }
+
+    /// Whether the verdict is negative (exit 1): anything but valid, or signed by Cisco's
+    /// own key ([`Status::CiscoSigned`], which only the phone or CUCM can check).
+    pub fn is_negative(&self) -> bool {
+        !matches!(self.status, Status::Valid | Status::CiscoSigned)
     }
 
     /// Whether the digest is SHA-1: it verifies, but is legacy.

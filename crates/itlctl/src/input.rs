@@ -26,16 +26,31 @@ pub const MAX_SIGNED: u64 = 64 * 1024 * 1024;
 /// Reads `path` (a file, `-` for stdin, or a URL), at most `limit` bytes; the error says
 /// what to do.
 pub fn read_limited(path: &str, limit: u64) -> Result<Input, String> {
-    let too_big = || {
-        format!(
-            "larger than {} MiB: not a trust list or signed file (a trust list is at most 64 KiB); for any file's checksums use `itlctl hash`",
-            limit / (1024 * 1024)
-        )
+    read_bounded(path, limit, limit)
+}
+
+/// Reads a file `show` describes: a trust list (at most [`MAX_TRUST_LIST`]), or a signed
+/// file or Cisco image (at most [`MAX_SIGNED`]); a file past the first bound is read on
+/// only when its first bytes are one of those.
+pub fn read_document(path: &str) -> Option<Input> {
+    read_bounded(path, MAX_TRUST_LIST, MAX_SIGNED).map_err(|e| fail(path, &e)).ok()
+}
+
+/// Reads at most `limit` bytes, or `signed_limit` when the first bytes are a signed file
+/// or a Cisco image; the error for a larger file says what it is.
+fn read_bounded(path: &str, limit: u64, signed_limit: u64) -> Result<Input, String> {
+    let bound = |bytes: &[u8]| {
+        if bytes.len() as u64 > limit && itl::document::may_be_large(bytes) {
+            signed_limit
+        } else {
+            limit
+        }
     };
     if is_url(path) {
         let bytes = itl_transport::download(path)?;
-        if bytes.len() as u64 > limit {
-            return Err(too_big());
+        let max = bound(&bytes);
+        if bytes.len() as u64 > max {
+            return Err(itl::document::too_large(&bytes, max));
         }
         return Ok(Input { bytes, modified: None });
     }
@@ -53,9 +68,15 @@ pub fn read_limited(path: &str, limit: u64) -> Result<Input, String> {
         (Box::new(f), meta.modified().ok())
     };
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::Read::take(reader, limit + 1), &mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_big());
+    let mut reader = std::io::Read::take(reader, limit + 1);
+    std::io::Read::read_to_end(&mut reader, &mut bytes).map_err(cannot)?;
+    let max = bound(&bytes);
+    if max > limit {
+        reader.set_limit(max - limit);
+        std::io::Read::read_to_end(&mut reader, &mut bytes).map_err(cannot)?;
+    }
+    if bytes.len() as u64 > max {
+        return Err(itl::document::too_large(&bytes, max));
     }
     Ok(Input { bytes, modified })
 }

@@ -50,7 +50,7 @@ pub fn run(args: &FetchArgs) -> u8 {
                 // Saved as it came; but a server's error page or folder listing is no trust list.
                 let lower = name.to_ascii_lowercase();
                 let binary = lower.ends_with(".tlv") || lower.ends_with(".sgn");
-                if let Some(what) = itl::sniff::describe(&b).filter(|_| binary) {
+                if let Some(what) = itl::sniff::describe(&b).filter(|w| binary && *w != itl::sniff::IMAGE) {
                     fail(url, &format!("warning: saved, but it is {what}; check the URL"));
                 }
             }),

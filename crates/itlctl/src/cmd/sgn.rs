@@ -6,7 +6,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 use itl::encrypted::DecryptError;
-use itl::json::{FileErrorJson, SignedJson, VerificationJson};
+use itl::json::{FileErrorJson, ImageJson, SignedJson, VerificationJson};
 use itl::key::PublicKey;
 use itl::sgn::SignedFile;
 use itl::{Digest, TrustList};
@@ -241,6 +241,9 @@ fn read_signed(c: SgnCommand) -> u8 {
         _ => return FAILED,
     };
     let Some(inp) = crate::input::read_with(&path, crate::input::MAX_SIGNED) else { return FAILED };
+    if itl::image::is_image(&inp.bytes) {
+        return read_image(c, &path, &inp.bytes);
+    }
     let f = match SignedFile::parse(&inp.bytes) {
         Ok(f) => f,
         Err(e) => {
@@ -276,6 +279,11 @@ fn read_signed(c: SgnCommand) -> u8 {
             let v = itl::sgn::verify(&f, &trust);
             if json {
                 println!("{}", itl::json::to_string(&VerificationJson::signed_by(&f.header, &trust, &v, Some(&path))));
+            } else if !v.is_negative() && !v.is_valid() {
+                println!(
+                    "{path}: {}",
+                    v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
+                );
             } else if v.is_valid() {
                 let who = v.signer(&trust).and_then(|r| r.subject()).unwrap_or("?");
                 println!(
@@ -292,12 +300,51 @@ fn read_signed(c: SgnCommand) -> u8 {
             if let Some(note) = &v.note {
                 fail(&path, &format!("note: {note}"));
             }
-            if v.is_valid() {
-                OK
-            } else {
+            if v.is_negative() {
                 NEGATIVE
+            } else {
+                OK
             }
         }
         _ => FAILED,
     }
+}
+
+/// `sgn show`, `sgn verify`, `sgn extract` of a Cisco phone image in the newer format: no
+/// trust list is read, the payload is checked against the SHA-256 in the header.
+fn read_image(c: SgnCommand, path: &str, bytes: &[u8]) -> u8 {
+    let img = match itl::image::Image::parse(bytes) {
+        Ok(i) => i,
+        Err(e) => {
+            if let SgnCommand::Show { json: true, .. } | SgnCommand::Verify { json: true, .. } = c {
+                println!("{}", itl::json::to_string(&FileErrorJson::new(path, &e)));
+            }
+            fail(path, &format!("{}: {}", itl::sniff::IMAGE, e.located()));
+            return FAILED;
+        }
+    };
+    match c {
+        SgnCommand::Show { json: true, .. } => println!("{}", itl::json::to_string(&ImageJson::new(path, &img))),
+        SgnCommand::Show { .. } => print!("{}", itl::show::ShowImage::new(&img)),
+        SgnCommand::Extract { output, force, .. } => {
+            return done(check_new(&output, force).and_then(|()| {
+                write_new(&output, img.payload)?;
+                Ok(OK)
+            }))
+        }
+        SgnCommand::Verify { json, .. } => {
+            let v = img.verify();
+            let why = v.reason.as_ref().map(ToString::to_string).unwrap_or_default();
+            if json {
+                println!("{}", itl::json::to_string(&VerificationJson::of_image(&v, Some(path))));
+            } else if v.is_negative() {
+                println!("{path}: INVALID: {why}");
+            } else {
+                println!("{path}: {why}");
+            }
+            return if v.is_negative() { NEGATIVE } else { OK };
+        }
+        _ => return FAILED,
+    }
+    OK
 }

@@ -43,7 +43,7 @@ pub fn run(args: &ShowArgs) -> u8 {
 
 /// Shows one file: prints the text (or returns the JSON value) and gives the exit code.
 fn show_one(path: &str, json: bool) -> (u8, Option<itl::document::DocumentJson>) {
-    let Some(inp) = read(path) else { return (FAILED, None) };
+    let Some(inp) = input::read_document(path) else { return (FAILED, None) };
     let modified = inp.modified.and_then(itl_transport::cucm_date);
     let doc = Document::read(&inp.bytes, Some(path));
     let out = json.then(|| doc.json(Some(path)));
@@ -64,6 +64,11 @@ fn show_one(path: &str, json: bool) -> (u8, Option<itl::document::DocumentJson>)
             NEGATIVE
         }
         Document::Signed(_) => OK,
+        Document::Image(i) if i.payload_matches() => OK,
+        Document::Image(_) => {
+            fail(path, "the payload does not have the SHA-256 its header gives: changed after Cisco signed it");
+            NEGATIVE
+        }
         Document::Broken { error, .. } => {
             fail(path, &itl::document::not_a_trust_list(&inp.bytes, Some(path), error));
             FAILED
