@@ -143,6 +143,7 @@ impl<'a> HeaderItems<'a> {
 impl<'a> Iterator for HeaderItems<'a> {
     type Item = Result<Item<'a>>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.pos >= self.end {
             return None;
@@ -196,6 +197,7 @@ impl<'a> RecordTlvs<'a> {
 impl<'a> Iterator for RecordTlvs<'a> {
     type Item = Result<Tlv<'a>>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.pos >= self.end {
             return None;
