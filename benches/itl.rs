@@ -30,6 +30,15 @@ fn verify(c: &mut Criterion) {
             assert!(itl::verify::verify(&l).is_valid());
         })
     });
+    // The 1024-bit CUCM 11 ITL (5.3 KB), to compare with `openssl speed rsa1024` (see
+    // benches/vs-openssl.sh).
+    let small = fixture("itl-11x-cm-sha1.tlv");
+    g.bench_function("parse+verify itl-11x-cm-sha1 (6 records, 1024-bit)", |x| {
+        x.iter(|| {
+            let l = itl::TrustList::parse(black_box(&small)).unwrap();
+            assert!(itl::verify::verify(&l).is_valid());
+        })
+    });
     // The bare RSA-2048 PKCS#1 v1.5 verify, to compare with `openssl speed rsa2048`.
     let l = itl::TrustList::parse(&b).unwrap();
     let key = match itl::key::PublicKey::from_record(&l.records[0]).unwrap() {

@@ -137,11 +137,37 @@ fn is_known(t: u8) -> bool {
     tag::header_name(t).is_some()
 }
 
-fn expect_len(t: &Tlv<'_>, name: &'static str, expected: usize) -> Result<()> {
+fn expect_len(t: &Tlv<'_>, expected: usize) -> Result<()> {
     if t.len() == expected {
         Ok(())
     } else {
-        Err(Error::BadValueLength { offset: t.offset, tag: t.tag, name, length: t.len(), expected })
+        Err(fault(t, Some(expected)))
+    }
+}
+
+/// What is wrong with the value of a header tag the parser keeps: the algorithm codes are 1
+/// byte, TIMESTAMP 4, SIGNERVERSION 2, the names UTF-8 up to their NUL. The error is built
+/// only for a fault.
+#[inline]
+fn value_fault(t: &Tlv<'_>) -> Option<Error> {
+    let expected = match t.tag {
+        tag::DIGEST_ALGORITHM | tag::SIGNATURE_ALGORITHM | tag::SIGNATURE_MODULUS => 1,
+        tag::TIMESTAMP => 4,
+        tag::SIGNER_VERSION => 2,
+        tag::SIGNER_NAME | tag::CA_NAME | tag::FILENAME => return (!t.is_text()).then(|| fault(t, None)),
+        _ => return None,
+    };
+    (t.len() != expected).then(|| fault(t, Some(expected)))
+}
+
+/// The error of [`value_fault`]: a wrong length when one is `expected`, else bad UTF-8.
+#[cold]
+#[inline(never)]
+fn fault(t: &Tlv<'_>, expected: Option<usize>) -> Error {
+    let name = tag::header_name(t.tag).unwrap_or("tag");
+    match expected {
+        Some(expected) => Error::BadValueLength { offset: t.offset, tag: t.tag, name, length: t.len(), expected },
+        None => Error::BadUtf8 { offset: t.offset, tag: t.tag, name },
     }
 }
 
@@ -154,12 +180,12 @@ pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header
     if version.tag != tag::VERSION {
         return Err(Error::BadStart { offset: 0, tag: version.tag });
     }
-    sink.check(expect_len(&version, "VERSION", 2))?;
+    sink.check(expect_len(&version, 2))?;
     let hl = read_tlv(file, version.end(), file.len(), "file")?;
     if hl.tag != tag::HEADER_LENGTH {
         return Err(Error::BadStart { offset: hl.offset, tag: hl.tag });
     }
-    expect_len(&hl, "HEADERLENGTH", 2)?;
+    expect_len(&hl, 2)?;
     let header_length = usize::from(hl.as_u16().unwrap_or(0));
     if header_length > file.len() || header_length < hl.end() {
         return Err(Error::HeaderLength { offset: hl.offset, header_length, file_length: file.len() });
@@ -246,16 +272,10 @@ pub(crate) fn parse_header<'a>(file: &'a [u8], sink: &mut Sink) -> Result<Header
             sink.check(Err(Error::Inconsistent { offset: t.offset, tag: t.tag, what: "duplicate header tag" }))?;
             continue;
         }
-        let name = tag::header_name(t.tag).unwrap_or("tag");
-        let check = match t.tag {
-            tag::DIGEST_ALGORITHM | tag::SIGNATURE_ALGORITHM | tag::SIGNATURE_MODULUS => expect_len(&t, name, 1),
-            tag::TIMESTAMP => expect_len(&t, name, 4),
-            tag::SIGNER_VERSION => expect_len(&t, name, 2),
-            tag::SIGNER_NAME | tag::CA_NAME | tag::FILENAME => t.as_str(name).map(|_| ()),
-            _ => Ok(()),
-        };
-        if sink.check(check)? {
-            *slot = Some(t);
+        match value_fault(&t) {
+            None => *slot = Some(t),
+            // Lenient mode leaves the faulty value out.
+            Some(e) => _ = sink.check(Err(e))?,
         }
     }
     for (present, t) in [

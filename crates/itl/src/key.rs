@@ -4,9 +4,9 @@ use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs1v15::Pkcs1v15Sign;
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
-use x509_parser::certificate::X509CertificateParser;
-use x509_parser::nom::Parser as _;
+use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey as SpkiKey;
+use x509_parser::x509::SubjectPublicKeyInfo;
 
 use crate::hash::digest_parts;
 use crate::record::Record;
@@ -49,11 +49,8 @@ pub enum PublicKey {
 impl PublicKey {
     /// The key of a DER certificate.
     pub fn from_certificate(der: &[u8]) -> Result<Self, KeyError> {
-        let (_, cert) = X509CertificateParser::new()
-            .with_deep_parse_extensions(false)
-            .parse(der)
+        let (_, spki) = SubjectPublicKeyInfo::from_der(spki_of_certificate(der)?)
             .map_err(|e| KeyError::Certificate(e.to_string()))?;
-        let spki = cert.public_key();
         match spki.parsed() {
             Ok(SpkiKey::RSA(k)) => {
                 let n = k.modulus;
@@ -105,6 +102,38 @@ impl PublicKey {
             PublicKey::Unsupported(_) => None,
         }
     }
+}
+
+/// The DER SubjectPublicKeyInfo of a DER certificate and what follows it, found by walking
+/// the TLV headers of the TBSCertificate (RFC 5280 4.1: optional `[0]` version, serial
+/// INTEGER, then four SEQUENCEs: signature algorithm, issuer, validity, subject) without
+/// decoding them: a certificate is read for its key alone.
+fn spki_of_certificate(der: &[u8]) -> Result<&[u8], KeyError> {
+    use x509_parser::asn1_rs::{Any, Class, Tag};
+    fn element<'a>(i: &'a [u8], what: &str) -> Result<(&'a [u8], Any<'a>), KeyError> {
+        Any::from_der(i).map_err(|e| KeyError::Certificate(format!("{what}: {e}")))
+    }
+    fn expect<'a>(i: &'a [u8], tag: Tag, what: &str) -> Result<(&'a [u8], Any<'a>), KeyError> {
+        let (rest, a) = element(i, what)?;
+        if a.header.class() != Class::Universal || a.tag() != tag || a.header.is_constructed() != (tag == Tag::Sequence)
+        {
+            return Err(KeyError::Certificate(format!("{what}: unexpected DER tag {}", a.tag())));
+        }
+        Ok((rest, a))
+    }
+    let (_, cert) = expect(der, Tag::Sequence, "Certificate")?;
+    let (_, tbs) = expect(cert.data, Tag::Sequence, "TBSCertificate")?;
+    let mut i = tbs.data;
+    let (rest, first) = element(i, "TBSCertificate")?;
+    if first.header.class() == Class::ContextSpecific && first.tag() == Tag(0) {
+        i = rest;
+    }
+    let (i, _) = expect(i, Tag::Integer, "serialNumber")?;
+    let (i, _) = expect(i, Tag::Sequence, "signature")?;
+    let (i, _) = expect(i, Tag::Sequence, "issuer")?;
+    let (i, _) = expect(i, Tag::Sequence, "validity")?;
+    let (i, _) = expect(i, Tag::Sequence, "subject")?;
+    Ok(i)
 }
 
 /// Why a signature check did not pass.

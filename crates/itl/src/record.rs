@@ -141,9 +141,15 @@ impl<'a> Record<'a> {
     }
 }
 
-/// Reads the record at `pos` of `file`; `None` when the bytes from there on are not a
+/// Reads the record at `pos` of `file` onto the end of `records` (built where it stays: a
+/// record is some 400 bytes); its length, or `None` when the bytes from there on are not a
 /// record and lenient mode keeps them as trailing bytes.
-pub(crate) fn parse_record<'a>(file: &'a [u8], pos: usize, sink: &mut Sink) -> Result<Option<Record<'a>>> {
+pub(crate) fn parse_record<'a>(
+    file: &'a [u8],
+    pos: usize,
+    sink: &mut Sink,
+    records: &mut Vec<Record<'a>>,
+) -> Result<Option<usize>> {
     let left = file.len() - pos;
     let start = if left < 5 {
         Err(Error::TrailingBytes { offset: pos, length: left })
@@ -183,7 +189,8 @@ pub(crate) fn parse_record<'a>(file: &'a [u8], pos: usize, sink: &mut Sink) -> R
         end = file.len();
     }
     let raw = &file[pos..end];
-    let mut r = Record {
+    let index = records.len();
+    records.push(Record {
         offset: pos,
         raw,
         record_length,
@@ -200,17 +207,20 @@ pub(crate) fn parse_record<'a>(file: &'a [u8], pos: usize, sink: &mut Sink) -> R
         hash_algorithm: None,
         unknown: 0,
         tail: &[],
-    };
-    let mut it = RecordTlvs::new(file, record_length.end(), end);
-    while let Some(t) = it.next() {
-        let t = match t {
+    });
+    let r = &mut records[index];
+    // The walk of `Record::tlvs` (`RecordTlvs`), written out so that it inlines.
+    let mut at = record_length.end();
+    while at < end {
+        let t = match read_tlv(file, at, end, "record") {
             Ok(t) => t,
             Err(e) => {
                 sink.check(Err(e))?;
-                r.tail = &file[it.position()..end];
+                r.tail = &file[at..end];
                 break;
             }
         };
+        at = t.end();
         let slot = match t.tag {
             tag::DNS_NAME => &mut r.dns_name,
             tag::SUBJECT_NAME => &mut r.subject_name,
@@ -236,23 +246,41 @@ pub(crate) fn parse_record<'a>(file: &'a [u8], pos: usize, sink: &mut Sink) -> R
             sink.check(Err(Error::Inconsistent { offset: t.offset, tag: t.tag, what: "duplicate record tag" }))?;
             continue;
         }
-        let name = tag::record_name(t.tag).unwrap_or("tag");
-        let check = match t.tag {
-            tag::FUNCTION if t.len() != 2 => {
-                Err(Error::BadValueLength { offset: t.offset, tag: t.tag, name, length: t.len(), expected: 2 })
-            }
-            tag::HASH_ALGORITHM if t.len() != 1 => {
-                Err(Error::BadValueLength { offset: t.offset, tag: t.tag, name, length: t.len(), expected: 1 })
-            }
-            tag::IP_ADDRESS if t.len() != 4 && t.len() != 16 => {
-                Err(Error::BadValueLength { offset: t.offset, tag: t.tag, name, length: t.len(), expected: 4 })
-            }
-            tag::DNS_NAME | tag::SUBJECT_NAME | tag::ISSUER_NAME => t.as_str(name).map(|_| ()),
-            _ => Ok(()),
-        };
-        if sink.check(check)? {
-            *slot = Some(t);
+        match value_fault(&t) {
+            None => *slot = Some(t),
+            // Lenient mode leaves the faulty value out.
+            Some(e) => _ = sink.check(Err(e))?,
         }
     }
-    Ok(Some(r))
+    Ok(Some(raw.len()))
+}
+
+/// What is wrong with the value of a known record tag: FUNCTION is 2 bytes, HASH ALGORITHM
+/// 1, IPADDRESS 4 or 16, the names UTF-8 up to their NUL. The errors are built out of line,
+/// only for a fault.
+#[inline]
+fn value_fault(t: &Tlv<'_>) -> Option<Error> {
+    let expected = match t.tag {
+        tag::FUNCTION => 2,
+        tag::HASH_ALGORITHM => 1,
+        tag::IP_ADDRESS if t.len() == 16 => return None,
+        tag::IP_ADDRESS => 4,
+        tag::DNS_NAME | tag::SUBJECT_NAME | tag::ISSUER_NAME => return (!t.is_text()).then(|| not_text(t)),
+        _ => return None,
+    };
+    (t.len() != expected).then(|| bad_length(t, expected))
+}
+
+#[cold]
+#[inline(never)]
+fn bad_length(t: &Tlv<'_>, expected: usize) -> Error {
+    let name = tag::record_name(t.tag).unwrap_or("tag");
+    Error::BadValueLength { offset: t.offset, tag: t.tag, name, length: t.len(), expected }
+}
+
+#[cold]
+#[inline(never)]
+fn not_text(t: &Tlv<'_>) -> Error {
+    let name = tag::record_name(t.tag).unwrap_or("tag");
+    Error::BadUtf8 { offset: t.offset, tag: t.tag, name }
 }

@@ -4,9 +4,6 @@
 //! format forces on every reader: PADDING (tag 13) in the header is a lone byte, and the
 //! header containers (tags 3, 7, 9) are descended into rather than skipped.
 
-use nom::number::complete::{be_u16, u8 as nom_u8};
-use nom::Parser;
-
 use crate::error::{Error, Result};
 use crate::tag;
 
@@ -58,10 +55,18 @@ impl<'a> Tlv<'a> {
     /// The value up to (not including) its first NUL byte.
     pub fn c_bytes(&self) -> &'a [u8] {
         let v = self.value;
-        match v.iter().position(|&b| b == 0) {
+        match memchr::memchr(0, v) {
             Some(n) => &v[..n],
             None => v,
         }
+    }
+
+    /// Whether [`Tlv::as_str`] succeeds, without making the error: the check the parser
+    /// makes of every name. A value that is ASCII throughout (the usual case, tested a word
+    /// at a time) is valid up to any NUL, so the NUL is looked for only in other values.
+    #[inline]
+    pub(crate) fn is_text(&self) -> bool {
+        self.value.is_ascii() || core::str::from_utf8(self.c_bytes()).is_ok()
     }
 
     /// The value up to its first NUL as text, invalid UTF-8 replaced: how names are shown.
@@ -84,32 +89,36 @@ pub enum Item<'a> {
     Padding(usize),
 }
 
-/// nom parser of a tag and a length.
-fn tag_and_length(i: &[u8]) -> nom::IResult<&[u8], (u8, u16)> {
-    (nom_u8, be_u16).parse(i)
-}
-
 /// Reads the TLV starting at `pos` in `file`, which must end by `end`.
 ///
 /// `within` names what `end` is the end of, for the error message.
+#[inline]
 pub fn read_tlv<'a>(file: &'a [u8], pos: usize, end: usize, within: &'static str) -> Result<Tlv<'a>> {
     let end = end.min(file.len());
     let rest = file.get(pos..end).unwrap_or(&[]);
-    let (after, (t, len)) = tag_and_length(rest).map_err(|_| Error::Truncated {
-        offset: pos,
-        tag: rest.first().copied(),
-        what: "TLV header",
-        needed: 3,
-        available: rest.len(),
-    })?;
-    let len = usize::from(len);
-    let taken: nom::IResult<&[u8], &[u8]> = nom::bytes::complete::take(len).parse(after);
-    match taken {
-        Ok((_, value)) => Ok(Tlv { tag: t, offset: pos, value }),
-        Err(_) => {
-            Err(Error::LengthOverrun { offset: pos, tag: t, length: len, container: within, available: after.len() })
-        }
+    // Tag, big-endian length, value: read with slice patterns, the errors built out of line.
+    let Some((&[t, hi, lo], after)) = rest.split_first_chunk::<3>() else {
+        return Err(truncated(pos, rest));
+    };
+    let len = usize::from(u16::from_be_bytes([hi, lo]));
+    match after.get(..len) {
+        Some(value) => Ok(Tlv { tag: t, offset: pos, value }),
+        None => Err(overrun(pos, t, len, within, after.len())),
     }
+}
+
+/// The error of a TLV header cut short.
+#[cold]
+#[inline(never)]
+fn truncated(pos: usize, rest: &[u8]) -> Error {
+    Error::Truncated { offset: pos, tag: rest.first().copied(), what: "TLV header", needed: 3, available: rest.len() }
+}
+
+/// The error of a length that runs past the end of its container.
+#[cold]
+#[inline(never)]
+fn overrun(pos: usize, t: u8, len: usize, within: &'static str, available: usize) -> Error {
+    Error::LengthOverrun { offset: pos, tag: t, length: len, container: within, available }
 }
 
 /// Iterator over the elements of a header region, descending into containers.
@@ -134,6 +143,7 @@ impl<'a> HeaderItems<'a> {
 impl<'a> Iterator for HeaderItems<'a> {
     type Item = Result<Item<'a>>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.pos >= self.end {
             return None;
@@ -187,6 +197,7 @@ impl<'a> RecordTlvs<'a> {
 impl<'a> Iterator for RecordTlvs<'a> {
     type Item = Result<Tlv<'a>>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.pos >= self.end {
             return None;

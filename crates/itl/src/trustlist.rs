@@ -82,11 +82,8 @@ impl<'a> TrustList<'a> {
         let mut pos = header.length();
         let mut trailing: &[u8] = &[];
         while pos < bytes.len() {
-            match parse_record(bytes, pos, &mut sink)? {
-                Some(r) => {
-                    pos += r.raw.len();
-                    records.push(r);
-                }
+            match parse_record(bytes, pos, &mut sink, &mut records)? {
+                Some(length) => pos += length,
                 None => {
                     trailing = &bytes[pos..];
                     break;

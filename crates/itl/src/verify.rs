@@ -310,15 +310,16 @@ pub(crate) fn token_of(list: &TrustList<'_>, idx: Option<usize>) -> Token {
         return Token::Unknown;
     };
     let subject = r.subject().or_else(|| list.header.signer_name()).unwrap_or("");
-    let cn = crate::name::common_name(subject).unwrap_or("");
     if crate::name::is_itl_recovery(subject) {
         return Token::ItlRecovery;
     }
     if list.records.iter().any(|o| o.role().is_some_and(Role::is_call_manager) && same_identity(r, o)) {
         return Token::CallManager;
     }
+    // The common name is looked for only when the issuer is Cisco's eToken CA.
     let issuer = r.issuer().unwrap_or("");
-    if issuer.to_ascii_lowercase().contains("cisco manufacturing ca") && cn.to_ascii_uppercase().starts_with("SAST-ADN")
+    if issuer.to_ascii_lowercase().contains("cisco manufacturing ca")
+        && crate::name::common_name(subject).unwrap_or("").to_ascii_uppercase().starts_with("SAST-ADN")
     {
         return Token::EToken;
     }
