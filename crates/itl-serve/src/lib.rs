@@ -8,17 +8,26 @@
 // Handlers return `Result<_, Response>`: the error is the HTTP answer itself.
 #![allow(clippy::result_large_err)]
 
+mod api;
+mod http;
 mod ingest;
+mod listen;
 mod pages;
 mod refs;
+mod reply;
 mod rx;
 /// The fleet database; public for the benchmarks (`benches/`), not a stable API.
 #[doc(hidden)]
 pub mod store;
-mod web;
+#[cfg(test)]
+mod tests;
+mod upload;
 
 use std::net::SocketAddr;
+use std::sync::mpsc::SyncSender;
 use std::sync::{Arc, RwLock};
+
+pub use listen::Limits;
 
 /// The options of `itlctl serve`.
 #[derive(Debug, Clone)]
@@ -39,6 +48,11 @@ pub struct Options {
     pub token: Option<String>,
     /// `--keep-days`.
     pub keep_days: u32,
+    /// `--host NAME`: names the page may be opened by, besides loopback names and the
+    /// listen address (checked when no token is set).
+    pub hosts: Vec<String>,
+    /// Connection limits and timeouts.
+    pub limits: Limits,
 }
 
 /// State shared by the web server, the receivers and the writer.
@@ -47,11 +61,51 @@ pub(crate) struct Shared {
     pool: store::Pool,
     token: Option<String>,
     db_label: String,
+    /// Whether writes fail, what is held and what was lost.
+    writer: ingest::WriterState,
 }
 
 impl Shared {
+    /// The references in force now.
     pub(crate) fn refs(&self) -> Arc<refs::Refs> {
         self.refs.read().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// What is wrong now, in words an administrator acts on: writes that fail, reports
+    /// lost, reference files that cannot be used. Empty when all is well.
+    pub(crate) fn problems(&self) -> Vec<String> {
+        let mut out = self.writer.problems(jiff::Timestamp::now().as_millisecond());
+        out.extend(self.refs().problems.iter().cloned());
+        out
+    }
+}
+
+/// The state of every HTTP handler: the shared state and the writer's queue.
+#[derive(Clone)]
+pub(crate) struct App {
+    shared: Arc<Shared>,
+    tx: SyncSender<ingest::Cmd>,
+    /// The Host names accepted without a token.
+    hosts: Arc<http::Hosts>,
+    /// Limits and timeouts.
+    limits: Limits,
+}
+
+/// `?status=`, `?q=` and `?page=` of `/fleet` and `/api/devices`.
+#[derive(serde::Deserialize, Default, Clone)]
+pub(crate) struct DevicesQuery {
+    status: Option<String>,
+    q: Option<String>,
+    page: Option<i64>,
+}
+
+impl DevicesQuery {
+    /// The database filter it asks for.
+    fn filter(&self) -> store::Filter {
+        store::Filter {
+            status: self.status.clone().filter(|s| !s.is_empty()),
+            q: self.q.clone().filter(|s| !s.is_empty()),
+        }
     }
 }
 
@@ -111,6 +165,7 @@ pub fn run(opts: Options) -> u8 {
             "--listen {listen} is not a loopback address: give --token TOKEN (or set ITLCTL_TOKEN) so only you can use it"
         ));
     }
+    let limits = opts.limits.within_file_limit();
     let mut endpoints = Vec::new();
     for s in &opts.syslog {
         match endpoint(s) {
@@ -149,6 +204,7 @@ pub fn run(opts: Options) -> u8 {
         pool: store::Pool::new(loc),
         token,
         db_label: opts.db.clone(),
+        writer: ingest::WriterState::default(),
     });
     // The writer recomputes the stored statuses against the references loaded now.
     let (tx, rx) = std::sync::mpsc::sync_channel::<ingest::Cmd>(4096);
@@ -172,6 +228,7 @@ pub fn run(opts: Options) -> u8 {
             Ok(l) => l,
             Err(e) => return fail(&format!("cannot listen on {listen}: {e}")),
         };
+        let tcp_shared = rx::TcpShared::new(limits);
         let mut lines = Vec::new();
         for e in &endpoints {
             match e {
@@ -190,7 +247,8 @@ pub fn run(opts: Options) -> u8 {
                         let is_tls = matches!(e, Endpoint::Tls(_));
                         let scheme = if is_tls { "tls" } else { "tcp" };
                         lines.push(format!("{scheme}://{}", l.local_addr().unwrap_or(*a)));
-                        tokio::spawn(rx::tcp(l, tx.clone(), if is_tls { tls.clone() } else { None }));
+                        let tls = if is_tls { tls.clone() } else { None };
+                        tokio::spawn(rx::tcp(l, tx.clone(), tls, tcp_shared.clone()));
                     }
                     Err(err) => return fail(&format!("cannot listen on {a}: {err}")),
                 },
@@ -202,34 +260,15 @@ pub fn run(opts: Options) -> u8 {
         for l in lines {
             println!("itlctl: syslog {l}");
         }
-        // Watch the reference files.
-        {
-            let shared = shared.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                    if shared.refs().changed(&sources) {
-                        let s2 = sources.clone();
-                        let Ok(fresh) = tokio::task::spawn_blocking(move || refs::load(&s2)).await else { continue };
-                        for p in &fresh.problems {
-                            eprintln!("itlctl: {p}");
-                        }
-                        if let Ok(mut w) = shared.refs.write() {
-                            *w = Arc::new(fresh);
-                        }
-                        let _ = ingest::send(&tx, ingest::Cmd::Recompute).await;
-                    }
-                }
-            });
-        }
-        let app = web::router(shared.clone(), tx.clone());
-        let res = axum::serve(http, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown())
-            .await;
-        if let Err(e) = res {
-            return fail(&format!("{e}"));
-        }
+        refs::watch(shared.clone(), sources, tx.clone());
+        let hosts = http::Hosts::new(local, &opts.hosts);
+        let app = http::router(App { shared: shared.clone(), tx: tx.clone(), hosts: Arc::new(hosts), limits });
+        let (stop_http, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown().await;
+            let _ = stop_http.send(true);
+        });
+        listen::serve_http(http, app, limits, stopped).await;
         0
     });
     // Dropping the runtime ends the TCP receivers, `stop` the UDP ones; then the writer

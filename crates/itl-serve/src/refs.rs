@@ -2,6 +2,8 @@
 //! change on disk.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use itl::devicetlinfo::Served;
@@ -140,4 +142,25 @@ impl Refs {
     pub fn changed(&self, sources: &[Source]) -> bool {
         stamp(sources) != self.stamp
     }
+}
+
+/// Watches the reference files every second and, when they change, loads them again (off
+/// the runtime) and has the writer recompute the statuses.
+pub(crate) fn watch(shared: Arc<crate::Shared>, sources: Vec<Source>, tx: SyncSender<crate::ingest::Cmd>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            if shared.refs().changed(&sources) {
+                let s2 = sources.clone();
+                let Ok(fresh) = tokio::task::spawn_blocking(move || load(&s2)).await else { continue };
+                for p in &fresh.problems {
+                    eprintln!("itlctl: {p}");
+                }
+                if let Ok(mut w) = shared.refs.write() {
+                    *w = Arc::new(fresh);
+                }
+                let _ = crate::ingest::send(&tx, crate::ingest::Cmd::Recompute).await;
+            }
+        }
+    });
 }

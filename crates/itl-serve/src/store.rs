@@ -251,6 +251,22 @@ pub fn count(tx: &Transaction<'_>, reports: u64, other: u64, skipped: u64) -> ru
     Ok(())
 }
 
+/// Adds `n` to the count of reports lost while the database could not be written.
+pub fn count_lost(tx: &Transaction<'_>, n: u64) -> rusqlite::Result<()> {
+    if n > 0 {
+        tx.execute(
+            "INSERT INTO counters VALUES('lost', ?1) ON CONFLICT(name) DO UPDATE SET value=value+excluded.value",
+            params![n as i64],
+        )?;
+    }
+    Ok(())
+}
+
+/// Reports lost while the database could not be written, as counted in it.
+pub fn lost(c: &Connection) -> rusqlite::Result<i64> {
+    Ok(c.query_row("SELECT value FROM counters WHERE name='lost'", [], |r| r.get(0)).optional()?.unwrap_or(0))
+}
+
 /// Recomputes every phone's statuses after the references changed.
 pub fn recompute(tx: &Transaction<'_>, itl: &[Served], ctl: &[Served]) -> rusqlite::Result<usize> {
     let mut sel = tx.prepare(

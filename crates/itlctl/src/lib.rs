@@ -262,7 +262,18 @@ where
         Command::Manpage { output } => help::manpage(command(), &output),
         #[cfg(feature = "serve")]
         Command::Serve { listen, db, syslog, syslog_cert, itl, ctl, token, keep_days } => {
-            itl_serve::run(itl_serve::Options { listen, db, syslog, syslog_cert, itl, ctl, token, keep_days })
+            itl_serve::run(itl_serve::Options {
+                listen,
+                db,
+                syslog,
+                syslog_cert,
+                itl,
+                ctl,
+                token,
+                keep_days,
+                hosts: Vec::new(),
+                limits: itl_serve::Limits::default(),
+            })
         }
     })
 }
