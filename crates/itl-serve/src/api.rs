@@ -116,6 +116,8 @@ struct Health<'a> {
     lost: i64,
     /// Reports held for retry while writes fail.
     held: u64,
+    /// Write attempts that failed since start.
+    write_failures: u64,
     references: Vec<Reference<'a>>,
     problems: Vec<String>,
 }
@@ -145,8 +147,9 @@ async fn health(State(app): State<App>) -> Response {
         .map(|l| Reference { kind: l.kind, host: l.host.as_deref(), file: &l.file, sha1: &l.sha1 })
         .collect();
     let status = if problems.is_empty() { "ok" } else { "degraded" };
-    let held = w.held();
-    json(StatusCode::OK, &Health { status, phones, reports, other, skipped, lost, held, references, problems })
+    let (held, write_failures) = (w.held(), w.failures());
+    let h = Health { status, phones, reports, other, skipped, lost, held, write_failures, references, problems };
+    json(StatusCode::OK, &h)
 }
 
 /// Reads reports in any `devices` format from `bytes`: (reports, lines skipped).
@@ -155,7 +158,13 @@ fn read_reports(bytes: &[u8]) -> (Vec<(itl::devicetlinfo::Report, &'static str)>
     let mut skipped = 0;
     for ev in Reader::new(BufReader::new(bytes)).flatten() {
         match ev {
-            Event::Report(r) => out.push((r, "http")),
+            Event::Report(mut r) => {
+                if crate::check::report(&mut r) {
+                    out.push((r, "http"));
+                } else {
+                    skipped += 1;
+                }
+            }
             Event::MissingDeviceName { .. } | Event::NotUnderstood { .. } | Event::Fragment { .. } => skipped += 1,
         }
     }
@@ -235,8 +244,9 @@ fn stream_devices(app: App, q: DevicesQuery, csv_out: bool) -> Body {
                 if csv_out {
                     let mut w = csv::Writer::from_writer(&mut out);
                     let mut ok = true;
+                    let mut first = true;
                     store::each_device_row(c, &f, &refs.itl, &refs.ctl, |r| {
-                        ok = w.serialize(&r).is_ok();
+                        ok = write_inert(&mut w, &r, std::mem::take(&mut first)).is_ok();
                         ok
                     })?;
                     Ok(if ok { w.flush().map_err(|e| e.to_string()) } else { Err("the client has gone".to_owned()) })
@@ -263,6 +273,24 @@ fn stream_devices(app: App, q: DevicesQuery, csv_out: bool) -> Body {
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) });
     Body::from_stream(stream)
+}
+
+/// Writes `row` as `devices --csv` does (with the header row when `header`), every cell that
+/// a spreadsheet would take for a formula made inert ([`crate::check::inert`]).
+fn write_inert<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    row: &itl::devicetlinfo::DeviceRow,
+    header: bool,
+) -> Result<(), csv::Error> {
+    let mut one = csv::WriterBuilder::new().has_headers(header).from_writer(Vec::new());
+    one.serialize(row)?;
+    let bytes = one.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    let mut rd = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes.as_slice());
+    for rec in rd.records() {
+        let rec = rec?;
+        w.write_record(rec.iter().map(crate::check::inert).collect::<Vec<_>>().iter().map(|c| c.as_bytes()))?;
+    }
+    Ok(())
 }
 
 async fn devices(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Response {

@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod check;
 mod http;
 mod ingest;
 mod listen;
@@ -102,10 +103,16 @@ pub(crate) struct DevicesQuery {
 impl DevicesQuery {
     /// The database filter it asks for.
     fn filter(&self) -> store::Filter {
-        store::Filter {
-            status: self.status.clone().filter(|s| !s.is_empty()),
-            q: self.q.clone().filter(|s| !s.is_empty()),
-        }
+        // No device name is longer than this: a longer search matches nothing, and would
+        // only make SQLite's pattern too long.
+        let q = self.q.as_deref().filter(|s| !s.is_empty()).map(|q| {
+            let mut end = q.len().min(check::MAX_DEVICE + 1);
+            while !q.is_char_boundary(end) {
+                end -= 1;
+            }
+            q[..end].to_owned()
+        });
+        store::Filter { status: self.status.clone().filter(|s| !s.is_empty()), q }
     }
 }
 

@@ -21,7 +21,13 @@ const PART_TIMEOUT: u64 = 30;
 fn add(b: &mut Batch, outs: Vec<Outcome>, source: &'static str) {
     for o in outs {
         match o {
-            Outcome::Report(r) => b.reports.push((r, source)),
+            Outcome::Report(mut r) => {
+                if crate::check::report(&mut r) {
+                    b.reports.push((r, source));
+                } else {
+                    b.skipped += 1;
+                }
+            }
             Outcome::Other => b.other += 1,
             Outcome::Pending => {}
             Outcome::Skipped(_) => b.skipped += 1,

@@ -186,6 +186,10 @@ enum Command {
         /// Days of report history kept (the latest report of each phone is always kept).
         #[arg(long, default_value_t = 90)]
         keep_days: u32,
+        /// A name the page may be opened by without a token, besides loopback names and the
+        /// listen address (repeatable; refuses DNS rebinding).
+        #[arg(long = "host", value_name = "NAME")]
+        hosts: Vec<String>,
     },
 }
 
@@ -261,7 +265,7 @@ where
         Command::Completions { shell } => help::completions(command(), shell),
         Command::Manpage { output } => help::manpage(command(), &output),
         #[cfg(feature = "serve")]
-        Command::Serve { listen, db, syslog, syslog_cert, itl, ctl, token, keep_days } => {
+        Command::Serve { listen, db, syslog, syslog_cert, itl, ctl, token, keep_days, hosts } => {
             itl_serve::run(itl_serve::Options {
                 listen,
                 db,
@@ -271,7 +275,7 @@ where
                 ctl,
                 token,
                 keep_days,
-                hosts: Vec::new(),
+                hosts,
                 limits: itl_serve::Limits::default(),
             })
         }
