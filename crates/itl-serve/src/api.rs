@@ -39,12 +39,12 @@ struct LintAnswer<'a> {
     findings: &'a [itl::lint::Finding],
 }
 
-async fn one(req: Request) -> Result<Upload, Response> {
-    uploads(req).await.and_then(|u| upload::take(u, "file"))
+async fn one(app: &App, req: Request) -> Result<Upload, Response> {
+    uploads(req, &app.bodies).await.and_then(|u| upload::take(u, "file"))
 }
 
-async fn show(req: Request) -> Response {
-    match one(req).await {
+async fn show(State(app): State<App>, req: Request) -> Response {
+    match one(&app, req).await {
         Ok(u) => {
             let (s, v) = show_json(&u.read(None));
             json(s, &v)
@@ -59,8 +59,8 @@ pub(crate) struct LintQuery {
     days: Option<i64>,
 }
 
-async fn lint(Query(q): Query<LintQuery>, req: Request) -> Response {
-    let u = match one(req).await {
+async fn lint(State(app): State<App>, Query(q): Query<LintQuery>, req: Request) -> Response {
+    let u = match one(&app, req).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -80,8 +80,8 @@ struct HashAnswer<'a> {
     checksums: itl::json::ChecksumsJson,
 }
 
-async fn hash(req: Request) -> Response {
-    match one(req).await {
+async fn hash(State(app): State<App>, req: Request) -> Response {
+    match one(&app, req).await {
         Ok(u) => json(
             StatusCode::OK,
             &HashAnswer { file: u.name.as_deref(), checksums: itl::json::ChecksumsJson::of(&u.bytes) },
@@ -90,8 +90,8 @@ async fn hash(req: Request) -> Response {
     }
 }
 
-async fn diff(req: Request) -> Response {
-    let us = match uploads(req).await {
+async fn diff(State(app): State<App>, req: Request) -> Response {
+    let us = match uploads(req, &app.bodies).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -182,11 +182,13 @@ async fn reports(State(app): State<App>, req: Request) -> Response {
     if content_length(req.headers()).is_some_and(|n| n > MAX_REPORTS) {
         return too_large(MAX_REPORTS);
     }
-    let body = match axum::body::to_bytes(req.into_body(), MAX_REPORTS).await {
+    let (body, held) = match upload::read_body(req.into_body(), MAX_REPORTS, &app.bodies).await {
         Ok(b) => b,
-        Err(_) => return too_large(MAX_REPORTS),
+        Err(r) => return r,
     };
-    let Ok((reports, skipped)) = tokio::task::spawn_blocking(move || read_reports(&body)).await else {
+    let read = tokio::task::spawn_blocking(move || read_reports(&body)).await;
+    drop(held);
+    let Ok((reports, skipped)) = read else {
         return crate::reply::plain(StatusCode::INTERNAL_SERVER_ERROR, "500: reading failed");
     };
     let read = reports.len();

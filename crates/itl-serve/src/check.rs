@@ -22,13 +22,13 @@ fn host_ok(s: &str) -> bool {
 }
 
 /// A hash (hex of an MD5, SHA-1, SHA-256 or SHA-512 digest, with or without separators),
-/// or the phone's words instead of one (`Not Installed`).
+/// or the phone's words instead of one (`Not Installed`: letters, no digits).
 fn hash_ok(s: &str) -> bool {
     let hex: String = s.chars().filter(|c| !matches!(c, ' ' | ':' | '-')).collect();
     if hex.bytes().all(|b| b.is_ascii_hexdigit()) && matches!(hex.len(), 0 | 32 | 40 | 64 | 128) {
         return true;
     }
-    s.len() <= MAX_WORDS && s.bytes().all(|b| b.is_ascii_alphanumeric() || b" _-().".contains(&b))
+    s.len() <= MAX_WORDS && s.bytes().all(|b| b.is_ascii_alphabetic() || b" _-().".contains(&b))
 }
 
 /// Checks `r`, dropping an address that does not parse; `false` when the report cannot be

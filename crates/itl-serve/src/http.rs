@@ -9,7 +9,7 @@ use axum::Router;
 use subtle::ConstantTimeEq;
 
 use crate::reply::plain;
-use crate::{api, pages, App};
+use crate::{api, metrics, pages, App};
 
 const COOKIE: &str = "itlctl_token";
 
@@ -17,6 +17,7 @@ const COOKIE: &str = "itlctl_token";
 pub(crate) fn router(app: App) -> Router {
     pages::routes()
         .merge(api::routes())
+        .merge(metrics::routes())
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(app.clone(), deadline))
         .layer(middleware::from_fn_with_state(app.clone(), guard))

@@ -13,6 +13,7 @@ mod check;
 mod http;
 mod ingest;
 mod listen;
+mod metrics;
 mod pages;
 mod refs;
 mod reply;
@@ -56,6 +57,66 @@ pub struct Options {
     pub limits: Limits,
 }
 
+/// The settings of `itlctl serve` as given: on the command line, or in the TOML file of
+/// `--config FILE`, under the same names as the flags (`listen`, `db`, `syslog`,
+/// `syslog-cert`, `itl`, `ctl`, `token`, `keep-days`, `host`) plus a `[limits]` table
+/// ([`Limits`]). A sample is `docs/serve.example.toml`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    /// `--listen` (default `127.0.0.1:8080`).
+    pub listen: Option<String>,
+    /// `--db` (default `itlctl.db`).
+    pub db: Option<String>,
+    /// `--syslog`.
+    #[serde(default)]
+    pub syslog: Vec<String>,
+    /// `--syslog-cert`.
+    pub syslog_cert: Option<String>,
+    /// `--itl`.
+    #[serde(default)]
+    pub itl: Vec<String>,
+    /// `--ctl`.
+    #[serde(default)]
+    pub ctl: Vec<String>,
+    /// `--token`.
+    pub token: Option<String>,
+    /// `--keep-days` (default 90).
+    pub keep_days: Option<u32>,
+    /// `--host`.
+    #[serde(default)]
+    pub host: Vec<String>,
+    /// Connection limits and timeouts (only in the file).
+    pub limits: Option<Limits>,
+}
+
+impl Options {
+    /// The options from the command line `cli` and, with `file`, the TOML file it names:
+    /// what the command line gives wins (a list given there replaces the file's).
+    pub fn from_config(cli: Config, file: Option<&str>) -> Result<Options, String> {
+        let f: Config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("--config {path}: cannot read: {e}"))?;
+                toml::from_str(&text).map_err(|e| format!("--config {path}: {e}"))?
+            }
+            None => Config::default(),
+        };
+        let list = |a: Vec<String>, b: Vec<String>| if a.is_empty() { b } else { a };
+        Ok(Options {
+            listen: cli.listen.or(f.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            db: cli.db.or(f.db).unwrap_or_else(|| "itlctl.db".into()),
+            syslog: list(cli.syslog, f.syslog),
+            syslog_cert: cli.syslog_cert.or(f.syslog_cert),
+            itl: list(cli.itl, f.itl),
+            ctl: list(cli.ctl, f.ctl),
+            token: cli.token.or(f.token),
+            keep_days: cli.keep_days.or(f.keep_days).unwrap_or(90),
+            hosts: list(cli.host, f.host),
+            limits: cli.limits.or(f.limits).unwrap_or_default(),
+        })
+    }
+}
+
 /// State shared by the web server, the receivers and the writer.
 pub(crate) struct Shared {
     refs: RwLock<Arc<refs::Refs>>,
@@ -90,6 +151,8 @@ pub(crate) struct App {
     hosts: Arc<http::Hosts>,
     /// Limits and timeouts.
     limits: Limits,
+    /// The memory for request bodies, in KiB, over every request.
+    bodies: Arc<tokio::sync::Semaphore>,
 }
 
 /// `?status=`, `?q=` and `?page=` of `/fleet` and `/api/devices`.
@@ -269,7 +332,8 @@ pub fn run(opts: Options) -> u8 {
         }
         refs::watch(shared.clone(), sources, tx.clone());
         let hosts = http::Hosts::new(local, &opts.hosts);
-        let app = http::router(App { shared: shared.clone(), tx: tx.clone(), hosts: Arc::new(hosts), limits });
+        let bodies = Arc::new(tokio::sync::Semaphore::new(upload::MAX_BODIES / 1024));
+        let app = http::router(App { shared: shared.clone(), tx: tx.clone(), hosts: Arc::new(hosts), limits, bodies });
         let (stop_http, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
             shutdown().await;

@@ -18,7 +18,7 @@ use tokio::time::{Instant, Sleep};
 
 /// The limits of the network side (defaults in [`Limits::default`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Limits {
     /// Open HTTP connections at most.
     pub http_connections: usize,
@@ -251,19 +251,17 @@ pub async fn serve_http(listener: TcpListener, app: axum::Router, limits: Limits
     use hyper_util::rt::{TokioIo, TokioTimer};
     let cap = Arc::new(Semaphore::new(limits.http_connections.max(1)));
     let open = Arc::new(Semaphore::new(OPEN_MAX as usize));
-    let service = app.into_make_service_with_connect_info::<SocketAddr>();
     let stop_conns = stop.clone();
     let accepting = {
         let open = open.clone();
-        accept_loop(listener, cap, "http".into(), move |stream, from, permit| {
-            let mut service = service.clone();
+        accept_loop(listener, cap, "http".into(), move |stream, _from, permit| {
+            let app = app.clone();
             let mut stop = stop_conns.clone();
             let open = open.clone();
             async move {
                 let _permit = permit;
                 let Ok(_alive) = open.acquire_owned().await else { return };
-                let Ok(svc) = tower::Service::call(&mut service, from).await;
-                let svc = hyper_util::service::TowerToHyperService::new(svc);
+                let svc = hyper_util::service::TowerToHyperService::new(app);
                 let io = TokioIo::new(Idle::new(stream, Duration::from_secs(limits.http_idle_timeout), true));
                 let mut b = hyper::server::conn::http1::Builder::new();
                 b.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(limits.header_timeout));

@@ -210,8 +210,8 @@ fn file_card(i: usize, r: &Reading<'_>) -> Markup {
     }
 }
 
-async fn index_post(req: Request) -> Response {
-    let ups = match uploads(req).await {
+async fn index_post(State(app): State<App>, req: Request) -> Response {
+    let ups = match uploads(req, &app.bodies).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -248,8 +248,8 @@ fn rec(r: &itl::diff::RecordRef) -> Markup {
     }
 }
 
-async fn diff_post(req: Request) -> Response {
-    let ups = match uploads(req).await {
+async fn diff_post(State(app): State<App>, req: Request) -> Response {
+    let ups = match uploads(req, &app.bodies).await {
         Ok(u) => u,
         Err(r) => return r,
     };

@@ -294,6 +294,11 @@ pub fn lost(c: &Connection) -> rusqlite::Result<i64> {
     Ok(c.query_row("SELECT value FROM counters WHERE name='lost'", [], |r| r.get(0)).optional()?.unwrap_or(0))
 }
 
+/// History rows ever stored (ids only grow, and the newest row is never pruned).
+pub fn history_rows(c: &Connection) -> rusqlite::Result<i64> {
+    c.query_row("SELECT coalesce(max(id), 0) FROM reports", [], |r| r.get(0))
+}
+
 /// Recomputes every phone's statuses after the references changed.
 pub fn recompute(tx: &Transaction<'_>, itl: &[Served], ctl: &[Served]) -> rusqlite::Result<usize> {
     let mut sel = tx.prepare(

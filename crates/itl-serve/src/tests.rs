@@ -11,10 +11,12 @@ use tower::ServiceExt;
 
 use crate::{http, ingest, refs, store, App, Shared};
 
+/// The memory for request bodies in these tests: 4 MiB.
+const BODIES_KIB: usize = 4 * 1024;
+
 /// A router over a fresh in-memory database; dropping it stops the writer (joined).
 pub(crate) struct TestApp {
     pub router: Router,
-    pub shared: Arc<Shared>,
     writer: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -58,9 +60,10 @@ impl TestApp {
         let s2 = shared.clone();
         let writer = std::thread::spawn(move || ingest::run(conn, rx, s2, 90));
         let hosts = http::Hosts::new("127.0.0.1:8080".parse().unwrap(), &["itl.example.net".to_owned()]);
-        let app = App { shared: shared.clone(), tx, hosts: Arc::new(hosts), limits: crate::Limits::default() };
+        let bodies = Arc::new(tokio::sync::Semaphore::new(BODIES_KIB));
+        let app = App { shared: shared.clone(), tx, hosts: Arc::new(hosts), limits: crate::Limits::default(), bodies };
         let router = http::router(app);
-        TestApp { router, shared, writer: Some(writer) }
+        TestApp { router, writer: Some(writer) }
     }
 
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -196,7 +199,7 @@ async fn token_origin_and_headers_on_every_answer() {
             .header(header::HOST, "127.0.0.1:8080")
             .header(header::AUTHORIZATION, "Bearer s3cret")
             .header(header::ORIGIN, origin)
-            .body(Body::from("[DeviceName=SEP1][ITL_Signature=00]"))
+            .body(Body::from("[DeviceName=SEP1][ITL_Signature=Not Installed]"))
             .unwrap()
     };
     assert_eq!(app.send(req("http://evil.example")).await.0, StatusCode::FORBIDDEN);
@@ -212,4 +215,115 @@ async fn token_origin_and_headers_on_every_answer() {
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(h.get(header::CONTENT_SECURITY_POLICY).unwrap(), "default-src 'self'");
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text() {
+    let app = TestApp::new(None, &[itl_ref()]);
+    let body = format!("[DeviceName=SEP001122334455][ITL_Signature={ITL_SHA1}][ITL_TFTP_Server=cucm-pub]\n");
+    assert_eq!(app.post("/api/reports", "text/plain", body.into_bytes()).await.0, StatusCode::OK);
+    let (s, h, text) = app.get("/metrics").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().contains("openmetrics-text"));
+    let lines = text.lines().map(|l| Ok(l.to_owned()));
+    let scrape = prometheus_parse::Scrape::parse(lines).unwrap();
+    let value = |name: &str, label: Option<(&str, &str)>| {
+        scrape.samples.iter().find(|s| s.metric == name && label.is_none_or(|(k, v)| s.labels.get(k) == Some(v))).map(
+            |s| match s.value {
+                prometheus_parse::Value::Counter(v)
+                | prometheus_parse::Value::Gauge(v)
+                | prometheus_parse::Value::Untyped(v) => v,
+                _ => f64::NAN,
+            },
+        )
+    };
+    assert_eq!(value("itlctl_phones", Some(("status", "Match"))), Some(1.0), "{text}");
+    assert_eq!(value("itlctl_phones", Some(("status", "Mismatch"))), Some(0.0));
+    assert_eq!(value("itlctl_reports_received_total", None), Some(1.0), "{text}");
+    assert_eq!(value("itlctl_reports_lost_total", None), Some(0.0));
+    assert_eq!(value("itlctl_references_loaded", Some(("kind", "ITL"))), Some(1.0));
+}
+
+#[tokio::test]
+async fn a_garbage_or_special_reference_is_shown_in_health_and_fleet() {
+    let dir = std::env::temp_dir().join(format!("itl-serve-refs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let garbage = dir.join("ITLFile.tlv");
+    std::fs::write(&garbage, b"\x01\x00\x02not a trust list").unwrap();
+    let fifo = dir.join("fifo.tlv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    let mut args = vec![garbage.display().to_string()];
+    if made {
+        args.push(fifo.display().to_string());
+    }
+    // Loading returns at once: the FIFO is refused without being opened (which would block).
+    let t = std::time::Instant::now();
+    let app = TestApp::new(None, &args);
+    assert!(t.elapsed() < std::time::Duration::from_secs(2));
+    let (_, _, h) = app.get("/api/health").await;
+    let h = json(&h);
+    assert_eq!(h["status"], "degraded", "{h}");
+    let problems = h["problems"].to_string();
+    assert!(problems.contains("not a well-formed trust list"), "{problems}");
+    if made {
+        assert!(problems.contains("not a regular file"), "{problems}");
+    }
+    let (_, _, page) = app.get("/fleet").await;
+    assert!(page.contains("not a well-formed trust list"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn config_file_and_flags() {
+    let dir = std::env::temp_dir().join(format!("itl-serve-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("serve.toml");
+    // The sample shipped in docs/ reads.
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/serve.example.toml");
+    let o = crate::Options::from_config(crate::Config::default(), Some(sample.to_str().unwrap())).unwrap();
+    assert_eq!(o.syslog, ["udp://0.0.0.0:514", "tcp://0.0.0.0:514"]);
+    assert_eq!(o.limits, crate::Limits::default());
+    std::fs::write(
+        &f,
+        "listen = \"127.0.0.1:9000\"\nkeep-days = 7\nhost = [\"a.example\"]\n[limits]\nheader-timeout = 3\n",
+    )
+    .unwrap();
+    let cli = crate::Config { keep_days: Some(30), ..Default::default() };
+    let o = crate::Options::from_config(cli, Some(f.to_str().unwrap())).unwrap();
+    assert_eq!((o.listen.as_str(), o.keep_days, o.db.as_str()), ("127.0.0.1:9000", 30, "itlctl.db"));
+    assert_eq!(o.hosts, ["a.example"]);
+    assert_eq!(o.limits.header_timeout, 3);
+    std::fs::write(&f, "listen = 1\n").unwrap();
+    assert!(crate::Options::from_config(crate::Config::default(), Some(f.to_str().unwrap())).is_err());
+    std::fs::write(&f, "lisen = \"x\"\n").unwrap();
+    assert!(
+        crate::Options::from_config(crate::Config::default(), Some(f.to_str().unwrap())).is_err(),
+        "unknown names are refused"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn request_bodies_share_a_bounded_memory() {
+    let app = TestApp::new(None, &[]);
+    // A report body that arrives slowly holds 3 MiB of the 4 MiB ...
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(4);
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) });
+    let slow =
+        Request::post("/api/reports").header(header::HOST, "127.0.0.1:8080").body(Body::from_stream(stream)).unwrap();
+    let first = tokio::spawn(app.router.clone().oneshot(slow));
+    for _ in 0..3 {
+        tx.send(Ok(vec![b'\n'; 1024 * 1024].into())).await.unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // ... so another of 2 MiB is refused, not read whole.
+    let (s, h, _) = app.post("/api/reports", "text/plain", vec![b'\n'; 2 * 1024 * 1024]).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(h.get(header::RETRY_AFTER).is_some());
+    drop(tx);
+    assert_eq!(first.await.unwrap().unwrap().status(), StatusCode::OK);
+    // Once the first is done, the memory is free again.
+    let (s, _, _) = app.post("/api/reports", "text/plain", vec![b'\n'; 2 * 1024 * 1024]).await;
+    assert_eq!(s, StatusCode::OK);
 }

@@ -1,7 +1,9 @@
 //! Uploaded files: taken off the request within the limits, then read once, through
 //! [`itl::document::Document`], into the typed values the API and the pages both render.
 
-use axum::body::Bytes;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{header, StatusCode};
 use axum::response::Response;
@@ -10,12 +12,65 @@ use itl::json::FileErrorJson;
 use itl::lint::Finding;
 use itl::Kind;
 
-use crate::reply::{bad_request, content_length, too_large};
+use tokio::sync::Semaphore;
+
+use crate::reply::{bad_request, content_length, too_large, unavailable};
 
 /// Largest trust list (or signed file) accepted.
 pub const MAX_FILE: usize = 1024 * 1024;
 /// Largest multipart upload (several trust lists).
 pub const MAX_UPLOAD: usize = 16 * 1024 * 1024;
+
+/// Bytes of request bodies held at once over every request (uploads and reports), by
+/// default: past it a request is answered 503 rather than read.
+pub const MAX_BODIES: usize = 96 * 1024 * 1024;
+
+/// A share of the memory for request bodies (KiB permits of the semaphore in
+/// [`crate::App`]), held as long as the bytes are.
+#[derive(Default)]
+pub(crate) struct Budget {
+    permits: Vec<tokio::sync::OwnedSemaphorePermit>,
+    bytes: usize,
+}
+
+impl Budget {
+    /// Counts `n` more bytes against `pool`; `Err` is the 503 answer when the pool is spent.
+    fn take(&mut self, pool: &Arc<Semaphore>, n: usize) -> Result<(), Response> {
+        let before = self.bytes.div_ceil(1024);
+        self.bytes += n;
+        let more = self.bytes.div_ceil(1024) - before;
+        if more == 0 {
+            return Ok(());
+        }
+        let more = u32::try_from(more).map_err(|_| busy())?;
+        let p = pool.clone().try_acquire_many_owned(more).map_err(|_| busy())?;
+        self.permits.push(p);
+        Ok(())
+    }
+}
+
+fn busy() -> Response {
+    let mut r = unavailable("the server holds as many uploads as it takes at once; send again in a moment");
+    r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+    r
+}
+
+/// Reads `body`, at most `limit` bytes, each chunk counted against `pool`.
+pub(crate) async fn read_body(body: Body, limit: usize, pool: &Arc<Semaphore>) -> Result<(Bytes, Budget), Response> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    let mut held = Budget::default();
+    while let Some(chunk) = stream.next().await {
+        let c = chunk.map_err(|e| bad_request(&e.to_string()))?;
+        if buf.len() + c.len() > limit {
+            return Err(too_large(limit));
+        }
+        held.take(pool, c.len())?;
+        buf.extend_from_slice(&c);
+    }
+    Ok((buf.into(), held))
+}
 
 /// An uploaded file: its name (when multipart gave one), its form field, and its bytes.
 pub(crate) struct Upload {
@@ -25,6 +80,8 @@ pub(crate) struct Upload {
     pub field: String,
     /// The bytes.
     pub bytes: Bytes,
+    /// Their share of the memory for request bodies.
+    _held: Budget,
 }
 
 /// An upload read once: what it is, and (for a trust list) what lint finds in it.
@@ -99,15 +156,15 @@ fn is_multipart(req: &Request) -> bool {
 
 /// Takes the request's files: multipart fields (each at most [`MAX_FILE`], together at most
 /// [`MAX_UPLOAD`]), or the whole body as one file. `Err` is the answer to send (413, 400).
-pub(crate) async fn uploads(req: Request) -> Result<Vec<Upload>, Response> {
+pub(crate) async fn uploads(req: Request, pool: &Arc<Semaphore>) -> Result<Vec<Upload>, Response> {
     let multipart = is_multipart(&req);
     let limit = if multipart { MAX_UPLOAD } else { MAX_FILE };
     if content_length(req.headers()).is_some_and(|n| n > limit) {
         return Err(too_large(MAX_FILE));
     }
     if !multipart {
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_FILE).await.map_err(|_| too_large(MAX_FILE))?;
-        return Ok(vec![Upload { name: None, field: "file".into(), bytes }]);
+        let (bytes, held) = read_body(req.into_body(), MAX_FILE, pool).await?;
+        return Ok(vec![Upload { name: None, field: "file".into(), bytes, _held: held }]);
     }
     let mut mp = Multipart::from_request(req, &()).await.map_err(|e| bad_request(&e.to_string()))?;
     let mut out = Vec::new();
@@ -122,12 +179,14 @@ pub(crate) async fn uploads(req: Request) -> Result<Vec<Upload>, Response> {
         let name = field.file_name().map(str::to_owned).filter(|n| !n.is_empty());
         let fname = field.name().unwrap_or("").to_owned();
         let mut buf = Vec::new();
+        let mut held = Budget::default();
         loop {
             match field.chunk().await {
                 Ok(Some(c)) => {
                     if buf.len() + c.len() > MAX_FILE {
                         return Err(too_large(MAX_FILE));
                     }
+                    held.take(pool, c.len())?;
                     total += c.len();
                     if total > MAX_UPLOAD {
                         return Err(too_large(MAX_UPLOAD));
@@ -142,7 +201,7 @@ pub(crate) async fn uploads(req: Request) -> Result<Vec<Upload>, Response> {
         if name.is_none() && buf.is_empty() {
             continue;
         }
-        out.push(Upload { name, field: fname, bytes: buf.into() });
+        out.push(Upload { name, field: fname, bytes: buf.into(), _held: held });
     }
     Ok(out)
 }
