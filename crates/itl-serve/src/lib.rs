@@ -8,17 +8,28 @@
 // Handlers return `Result<_, Response>`: the error is the HTTP answer itself.
 #![allow(clippy::result_large_err)]
 
+mod api;
+mod check;
+mod http;
 mod ingest;
+mod listen;
+mod metrics;
 mod pages;
 mod refs;
+mod reply;
 mod rx;
 /// The fleet database; public for the benchmarks (`benches/`), not a stable API.
 #[doc(hidden)]
 pub mod store;
-mod web;
+#[cfg(test)]
+mod tests;
+mod upload;
 
 use std::net::SocketAddr;
+use std::sync::mpsc::SyncSender;
 use std::sync::{Arc, RwLock};
+
+pub use listen::Limits;
 
 /// The options of `itlctl serve`.
 #[derive(Debug, Clone)]
@@ -39,6 +50,71 @@ pub struct Options {
     pub token: Option<String>,
     /// `--keep-days`.
     pub keep_days: u32,
+    /// `--host NAME`: names the page may be opened by, besides loopback names and the
+    /// listen address (checked when no token is set).
+    pub hosts: Vec<String>,
+    /// Connection limits and timeouts.
+    pub limits: Limits,
+}
+
+/// The settings of `itlctl serve` as given: on the command line, or in the TOML file of
+/// `--config FILE`, under the same names as the flags (`listen`, `db`, `syslog`,
+/// `syslog-cert`, `itl`, `ctl`, `token`, `keep-days`, `host`) plus a `[limits]` table
+/// ([`Limits`]). A sample is `docs/serve.example.toml`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    /// `--listen` (default `127.0.0.1:8080`).
+    pub listen: Option<String>,
+    /// `--db` (default `itlctl.db`).
+    pub db: Option<String>,
+    /// `--syslog`.
+    #[serde(default)]
+    pub syslog: Vec<String>,
+    /// `--syslog-cert`.
+    pub syslog_cert: Option<String>,
+    /// `--itl`.
+    #[serde(default)]
+    pub itl: Vec<String>,
+    /// `--ctl`.
+    #[serde(default)]
+    pub ctl: Vec<String>,
+    /// `--token`.
+    pub token: Option<String>,
+    /// `--keep-days` (default 90).
+    pub keep_days: Option<u32>,
+    /// `--host`.
+    #[serde(default)]
+    pub host: Vec<String>,
+    /// Connection limits and timeouts (only in the file).
+    pub limits: Option<Limits>,
+}
+
+impl Options {
+    /// The options from the command line `cli` and, with `file`, the TOML file it names:
+    /// what the command line gives wins (a list given there replaces the file's).
+    pub fn from_config(cli: Config, file: Option<&str>) -> Result<Options, String> {
+        let f: Config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("--config {path}: cannot read: {e}"))?;
+                toml::from_str(&text).map_err(|e| format!("--config {path}: {e}"))?
+            }
+            None => Config::default(),
+        };
+        let list = |a: Vec<String>, b: Vec<String>| if a.is_empty() { b } else { a };
+        Ok(Options {
+            listen: cli.listen.or(f.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            db: cli.db.or(f.db).unwrap_or_else(|| "itlctl.db".into()),
+            syslog: list(cli.syslog, f.syslog),
+            syslog_cert: cli.syslog_cert.or(f.syslog_cert),
+            itl: list(cli.itl, f.itl),
+            ctl: list(cli.ctl, f.ctl),
+            token: cli.token.or(f.token),
+            keep_days: cli.keep_days.or(f.keep_days).unwrap_or(90),
+            hosts: list(cli.host, f.host),
+            limits: cli.limits.or(f.limits).unwrap_or_default(),
+        })
+    }
 }
 
 /// State shared by the web server, the receivers and the writer.
@@ -47,11 +123,59 @@ pub(crate) struct Shared {
     pool: store::Pool,
     token: Option<String>,
     db_label: String,
+    /// Whether writes fail, what is held and what was lost.
+    writer: ingest::WriterState,
 }
 
 impl Shared {
+    /// The references in force now.
     pub(crate) fn refs(&self) -> Arc<refs::Refs> {
         self.refs.read().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// What is wrong now, in words an administrator acts on: writes that fail, reports
+    /// lost, reference files that cannot be used. Empty when all is well.
+    pub(crate) fn problems(&self) -> Vec<String> {
+        let mut out = self.writer.problems(jiff::Timestamp::now().as_millisecond());
+        out.extend(self.refs().problems.iter().cloned());
+        out
+    }
+}
+
+/// The state of every HTTP handler: the shared state and the writer's queue.
+#[derive(Clone)]
+pub(crate) struct App {
+    shared: Arc<Shared>,
+    tx: SyncSender<ingest::Cmd>,
+    /// The Host names accepted without a token.
+    hosts: Arc<http::Hosts>,
+    /// Limits and timeouts.
+    limits: Limits,
+    /// The memory for request bodies, in KiB, over every request.
+    bodies: Arc<tokio::sync::Semaphore>,
+}
+
+/// `?status=`, `?q=` and `?page=` of `/fleet` and `/api/devices`.
+#[derive(serde::Deserialize, Default, Clone)]
+pub(crate) struct DevicesQuery {
+    status: Option<String>,
+    q: Option<String>,
+    page: Option<i64>,
+}
+
+impl DevicesQuery {
+    /// The database filter it asks for.
+    fn filter(&self) -> store::Filter {
+        // No device name is longer than this: a longer search matches nothing, and would
+        // only make SQLite's pattern too long.
+        let q = self.q.as_deref().filter(|s| !s.is_empty()).map(|q| {
+            let mut end = q.len().min(check::MAX_DEVICE + 1);
+            while !q.is_char_boundary(end) {
+                end -= 1;
+            }
+            q[..end].to_owned()
+        });
+        store::Filter { status: self.status.clone().filter(|s| !s.is_empty()), q }
     }
 }
 
@@ -111,6 +235,7 @@ pub fn run(opts: Options) -> u8 {
             "--listen {listen} is not a loopback address: give --token TOKEN (or set ITLCTL_TOKEN) so only you can use it"
         ));
     }
+    let limits = opts.limits.within_file_limit();
     let mut endpoints = Vec::new();
     for s in &opts.syslog {
         match endpoint(s) {
@@ -149,6 +274,7 @@ pub fn run(opts: Options) -> u8 {
         pool: store::Pool::new(loc),
         token,
         db_label: opts.db.clone(),
+        writer: ingest::WriterState::default(),
     });
     // The writer recomputes the stored statuses against the references loaded now.
     let (tx, rx) = std::sync::mpsc::sync_channel::<ingest::Cmd>(4096);
@@ -172,6 +298,7 @@ pub fn run(opts: Options) -> u8 {
             Ok(l) => l,
             Err(e) => return fail(&format!("cannot listen on {listen}: {e}")),
         };
+        let tcp_shared = rx::TcpShared::new(limits);
         let mut lines = Vec::new();
         for e in &endpoints {
             match e {
@@ -190,7 +317,8 @@ pub fn run(opts: Options) -> u8 {
                         let is_tls = matches!(e, Endpoint::Tls(_));
                         let scheme = if is_tls { "tls" } else { "tcp" };
                         lines.push(format!("{scheme}://{}", l.local_addr().unwrap_or(*a)));
-                        tokio::spawn(rx::tcp(l, tx.clone(), if is_tls { tls.clone() } else { None }));
+                        let tls = if is_tls { tls.clone() } else { None };
+                        tokio::spawn(rx::tcp(l, tx.clone(), tls, tcp_shared.clone()));
                     }
                     Err(err) => return fail(&format!("cannot listen on {a}: {err}")),
                 },
@@ -202,34 +330,16 @@ pub fn run(opts: Options) -> u8 {
         for l in lines {
             println!("itlctl: syslog {l}");
         }
-        // Watch the reference files.
-        {
-            let shared = shared.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                    if shared.refs().changed(&sources) {
-                        let s2 = sources.clone();
-                        let Ok(fresh) = tokio::task::spawn_blocking(move || refs::load(&s2)).await else { continue };
-                        for p in &fresh.problems {
-                            eprintln!("itlctl: {p}");
-                        }
-                        if let Ok(mut w) = shared.refs.write() {
-                            *w = Arc::new(fresh);
-                        }
-                        let _ = ingest::send(&tx, ingest::Cmd::Recompute).await;
-                    }
-                }
-            });
-        }
-        let app = web::router(shared.clone(), tx.clone());
-        let res = axum::serve(http, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown())
-            .await;
-        if let Err(e) = res {
-            return fail(&format!("{e}"));
-        }
+        refs::watch(shared.clone(), sources, tx.clone());
+        let hosts = http::Hosts::new(local, &opts.hosts);
+        let bodies = Arc::new(tokio::sync::Semaphore::new(upload::MAX_BODIES / 1024));
+        let app = http::router(App { shared: shared.clone(), tx: tx.clone(), hosts: Arc::new(hosts), limits, bodies });
+        let (stop_http, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown().await;
+            let _ = stop_http.send(true);
+        });
+        listen::serve_http(http, app, limits, stopped).await;
         0
     });
     // Dropping the runtime ends the TCP receivers, `stop` the UDP ones; then the writer

@@ -2,13 +2,18 @@
 //! script that adds drag-and-drop. They work without JavaScript.
 
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use itl::devicetlinfo::{DeviceRow, Summary};
+use itl::document::Document;
+use itl::lint::{Finding, Severity};
+use itl::verify::Verification;
 use maud::{html, Markup, DOCTYPE};
 
+use crate::reply::unavailable;
 use crate::store;
-use crate::web::{self, App, DevicesQuery, Upload};
+use crate::upload::{self, uploads, Reading};
+use crate::{api, App, DevicesQuery};
 
 const CSS: &str = include_str!("app.css");
 const JS: &str = include_str!("app.js");
@@ -16,20 +21,13 @@ const JS: &str = include_str!("app.js");
 /// Rows a page of the fleet table shows.
 pub const PAGE: i64 = 100;
 
-pub(crate) async fn css() -> Response {
+async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")], CSS).into_response()
 }
 
-pub(crate) async fn js() -> Response {
+async fn js() -> Response {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")], JS)
         .into_response()
-}
-
-/// `2026-12-02T00:51:15Z`.
-pub(crate) fn rfc3339(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.round(jiff::Unit::Second).unwrap_or(t).to_string())
-        .unwrap_or_default()
 }
 
 /// `2026-12-02 00:51 UTC`.
@@ -81,7 +79,7 @@ fn upload_form(action: &str, fields: &[(&str, &str)], multiple: bool, button: &s
     }
 }
 
-pub(crate) async fn index() -> Response {
+async fn index() -> Response {
     page(
         "Trust list",
         "/",
@@ -108,81 +106,101 @@ fn checksums_table(bytes: &[u8]) -> Markup {
     }
 }
 
-fn file_card(i: usize, u: &Upload) -> Markup {
-    let name = u.name.clone().unwrap_or_else(|| "upload".into());
-    let (_, json) = web::show_json(u);
+/// The verdict of a trust list: valid or INVALID, the token that signed it, the signer.
+fn verdict(list: &itl::TrustList<'_>, v: &Verification, kind: itl::Kind) -> Markup {
+    let ok = v.is_valid();
+    let vj = itl::json::VerificationJson::new(list, v, None);
+    html! {
+        div class=(if ok { "verdict ok" } else { "verdict bad" }) data-verdict=(if ok { "valid" } else { "INVALID" }) {
+            strong { (if ok { "valid" } else { "INVALID" }) }
+            " " (kind.as_str()) ", "
+            @if ok {
+                "signed by " b { (v.token.as_str()) }
+                @if let Some(r) = v.signer_record { " (record #" (r) ")" }
+            } @else {
+                (v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string))
+            }
+            div.signer {
+                (vj.signer.as_deref().unwrap_or("?"))
+                @if let Some(s) = &vj.serial { " · serial " code { (s) } }
+                @if let Some(d) = &vj.digest { " · " (d) }
+                " · " (list.records.len()) " records"
+            }
+        }
+    }
+}
+
+fn findings_table(findings: &[Finding]) -> Markup {
+    html! {
+        h3 { "Findings" }
+        @if findings.is_empty() {
+            p.none { "No findings." }
+        } @else {
+            table.findings {
+                tr { th { "severity" } th { "code" } th { "record" } th { "message" } }
+                @for f in findings {
+                    @let sev = severity(f.severity);
+                    tr {
+                        td { span class={ "sev " (sev) } { (sev) } }
+                        td { code { (f.code) } }
+                        td { @if let Some(r) = f.record { "#" (r) } }
+                        td { (f.message) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The word `lint --json` writes for a severity.
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "info",
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    }
+}
+
+fn file_card(i: usize, r: &Reading<'_>) -> Markup {
+    let u = r.upload;
+    let name = u.name.as_deref();
+    let (_, json) = api::show_json(r);
     let json_text = itl::json::to_string(&json);
-    let body = match itl::TrustList::parse(&u.bytes) {
-        Ok(list) => {
-            let kind = list.kind(u.name.as_deref());
-            let v = itl::verify::verify(&list);
-            let vj = itl::json::VerificationJson::new(&list, &v, None);
-            let show = itl::show::Show::new(&list, &v).kind(kind).to_string();
-            let (_, lint) = web::lint_json(u, 90);
-            let findings: Vec<serde_json::Value> = lint["findings"].as_array().cloned().unwrap_or_default();
-            let ok = v.is_valid();
-            html! {
-                div class=(if ok { "verdict ok" } else { "verdict bad" }) data-verdict=(if ok { "valid" } else { "INVALID" }) {
-                    strong { (if ok { "valid" } else { "INVALID" }) }
-                    " " (kind.as_str()) ", "
-                    @if ok {
-                        "signed by " b { (v.token.as_str()) }
-                        @if let Some(r) = v.signer_record { " (record #" (r) ")" }
-                    } @else {
-                        (v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string))
-                    }
-                    div.signer {
-                        (vj.signer.as_deref().unwrap_or("?"))
-                        @if let Some(s) = &vj.serial { " · serial " code { (s) } }
-                        @if let Some(d) = &vj.digest { " · " (d) }
-                        " · " (list.records.len()) " records"
-                    }
-                }
-                h3 { "Checksums (as phones show them)" }
-                (checksums_table(&u.bytes))
-                h3 { "Findings" }
-                @if findings.is_empty() {
-                    p.none { "No findings." }
-                } @else {
-                    table.findings {
-                        tr { th { "severity" } th { "code" } th { "record" } th { "message" } }
-                        @for f in &findings {
-                            @let sev = f["severity"].as_str().unwrap_or("");
-                            tr {
-                                td { span class={ "sev " (sev) } { (sev) } }
-                                td { code { (f["code"].as_str().unwrap_or("")) } }
-                                td { @if let Some(r) = f["record"].as_u64() { "#" (r) } }
-                                td { (f["message"].as_str().unwrap_or("")) }
-                            }
-                        }
-                    }
-                }
+    let show = r.doc.show(name, None).to_string();
+    let body = match &r.doc {
+        Document::TrustList(list, v) => html! {
+            (verdict(list, v, r.kind()))
+            h3 { "Checksums (as phones show them)" }
+            (checksums_table(&u.bytes))
+            (findings_table(r.findings.as_deref().unwrap_or_default()))
+            h3 { "itlctl show" }
+            pre.show id={ "show-" (i) } { (show) }
+        },
+        Document::Signed(f) => html! {
+            div.verdict.info data-verdict="signed" {
+                strong { "signed file" } " by " (f.header.signer_name().unwrap_or("?"))
+                div.signer { "Its signature is checked against the ITL that holds the signer: "
+                    code { "itlctl sgn verify FILE --itl ITLFile.tlv" } }
+            }
+            h3 { "Checksums (as phones show them)" }
+            (checksums_table(&u.bytes))
+            h3 { "itlctl show" }
+            pre.show id={ "show-" (i) } { (show) }
+        },
+        Document::Broken { error, .. } => html! {
+            div.verdict.bad data-verdict="malformed" { strong { "INVALID" } " not a trust list: "
+                (error.located()) }
+            h3 { "Checksums" }
+            (checksums_table(&u.bytes))
+            @if !show.is_empty() {
                 h3 { "itlctl show" }
                 pre.show id={ "show-" (i) } { (show) }
             }
-        }
-        Err(e) => match itl::sgn::SignedFile::parse(&u.bytes) {
-            Ok(f) => html! {
-                div.verdict.info data-verdict="signed" {
-                    strong { "signed file" } " by " (f.header.signer_name().unwrap_or("?"))
-                    div.signer { "Its signature is checked against the ITL that holds the signer: "
-                        code { "itlctl sgn verify FILE --itl ITLFile.tlv" } }
-                }
-                h3 { "Checksums (as phones show them)" }
-                (checksums_table(&u.bytes))
-                h3 { "itlctl sgn show" }
-                pre.show id={ "show-" (i) } { (itl::show::ShowSigned::new(&f).to_string()) }
-            },
-            Err(_) => html! {
-                div.verdict.bad data-verdict="malformed" { strong { "INVALID" } " not a trust list: " (e.located()) }
-                h3 { "Checksums" }
-                (checksums_table(&u.bytes))
-            },
         },
     };
     html! {
         section.card {
-            h2 { (name) span.size { (u.bytes.len()) " bytes" } }
+            h2 { (u.label()) span.size { (u.bytes.len()) " bytes" } }
             (body)
             details id={ "json-" (i) } {
                 summary { "JSON (" code { "itlctl show --json" } ")" }
@@ -192,8 +210,8 @@ fn file_card(i: usize, u: &Upload) -> Markup {
     }
 }
 
-pub(crate) async fn index_post(req: Request) -> Response {
-    let ups = match web::uploads(req).await {
+async fn index_post(State(app): State<App>, req: Request) -> Response {
+    let ups = match uploads(req, &app.bodies).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -204,14 +222,14 @@ pub(crate) async fn index_post(req: Request) -> Response {
             @if ups.is_empty() {
                 div.verdict.bad { "No file was sent: choose one or more files." }
             }
-            @for (i, u) in ups.iter().enumerate() { (file_card(i, u)) }
+            @for (i, u) in ups.iter().enumerate() { (file_card(i, &u.read(Some(90)))) }
             h2.again { "Another file" }
             (upload_form("/", &[("file", "Files")], true, "Read"))
         },
     )
 }
 
-pub(crate) async fn diff_page() -> Response {
+async fn diff_page() -> Response {
     page(
         "Compare",
         "/diff",
@@ -230,12 +248,12 @@ fn rec(r: &itl::diff::RecordRef) -> Markup {
     }
 }
 
-pub(crate) async fn diff_post(req: Request) -> Response {
-    let ups = match web::uploads(req).await {
+async fn diff_post(State(app): State<App>, req: Request) -> Response {
+    let ups = match uploads(req, &app.bodies).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let (Some(old), Some(new)) = (ups.iter().find(|u| u.field == "old"), ups.iter().find(|u| u.field == "new")) else {
+    let Some((old, new)) = upload::pair(&ups) else {
         return page(
             "Compare",
             "/diff",
@@ -245,9 +263,9 @@ pub(crate) async fn diff_post(req: Request) -> Response {
             },
         );
     };
-    let body = match web::diff_json(old, new) {
-        Err((_, v)) => html! {
-            div.verdict.bad { strong { "INVALID" } " " (v["file"].as_str().unwrap_or("")) ": " (v["error"]["message"].as_str().unwrap_or("")) }
+    let body = match upload::diff(old, new) {
+        Err(e) => html! {
+            div.verdict.bad { strong { "INVALID" } " " (e.file) ": " (e.error.message) }
         },
         Ok(d) => {
             use itl::diff::PhoneTrust as P;
@@ -360,17 +378,7 @@ fn line_chart(points: &[(i64, i64, i64)]) -> Markup {
 }
 
 fn query_string(status: Option<&str>, q: Option<&str>, page: Option<i64>) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect::<String>()
-    };
+    let enc = enc_path;
     let mut parts = Vec::new();
     if let Some(s) = status.filter(|s| !s.is_empty()) {
         parts.push(format!("status={}", enc(s)));
@@ -388,8 +396,9 @@ fn query_string(status: Option<&str>, q: Option<&str>, page: Option<i64>) -> Str
     }
 }
 
-pub(crate) async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Response {
+async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Response {
     let refs = app.shared.refs();
+    let problems = app.shared.problems();
     let pageno = q.page.unwrap_or(1).max(1);
     let f = q.filter();
     let res = tokio::task::spawn_blocking(move || {
@@ -404,7 +413,7 @@ pub(crate) async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>)
     })
     .await;
     let Ok(Ok((total, n, stored, mut points))) = res else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "503: the database cannot be read").into_response();
+        return unavailable("the database cannot be read");
     };
     let phones = total.matched + total.mismatch + total.not_installed + total.unknown;
     // The current hour's point is the live count, not the last snapshot of it (taken every
@@ -426,6 +435,9 @@ pub(crate) async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>)
     let status = q.status.as_deref().unwrap_or("");
     let qtext = q.q.as_deref().unwrap_or("");
     let body = html! {
+        @for p in &problems {
+            div.verdict.bad.problem role="alert" { strong { "Attention" } " " (p) }
+        }
         div.fleet-head {
             h1 { "Fleet" }
             div.meta {
@@ -504,24 +516,19 @@ fn phone_hash(h: Option<&str>) -> String {
     }
 }
 
+/// Percent-encodes `s` for a path segment or a query value (all but `A-Z a-z 0-9 - _ . ~`).
 fn enc_path(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    const KEEP: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    percent_encoding::utf8_percent_encode(s, KEEP).to_string()
 }
 
-pub(crate) async fn phone(State(app): State<App>, Path(device): Path<String>) -> Response {
+async fn phone(State(app): State<App>, Path(device): Path<String>) -> Response {
     let refs = app.shared.refs();
     let d = device.clone();
     let res = tokio::task::spawn_blocking(move || app.shared.pool.with(|c| store::history(c, &d, 500))).await;
     let Ok(Ok(rows)) = res else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "503: the database cannot be read").into_response();
+        return unavailable("the database cannot be read");
     };
     page(
         &device,
@@ -552,4 +559,16 @@ pub(crate) async fn phone(State(app): State<App>, Path(device): Path<String>) ->
             }
         },
     )
+}
+
+/// The pages' routes.
+pub(crate) fn routes() -> axum::Router<App> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/", get(index).post(index_post))
+        .route("/diff", get(diff_page).post(diff_post))
+        .route("/fleet", get(fleet))
+        .route("/fleet/{device}", get(phone))
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
 }

@@ -2,6 +2,8 @@
 //! change on disk.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use itl::devicetlinfo::Served;
@@ -100,21 +102,50 @@ fn label(p: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
+/// The largest reference file read (trust lists are at most 64 KiB on phones).
+pub const MAX_REFERENCE: u64 = 4 * 1024 * 1024;
+/// How long reading the references may take before the watcher gives up on this round.
+pub const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Reads a reference file: a regular file (a FIFO or a device is refused without opening
+/// it, since opening a FIFO blocks) of at most [`MAX_REFERENCE`] bytes.
+fn read_limited(p: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let m = std::fs::metadata(p).map_err(|e| format!("cannot read: {e}"))?;
+    if !m.is_file() {
+        return Err("not a regular file (a FIFO, device or folder is refused)".into());
+    }
+    if m.len() > MAX_REFERENCE {
+        return Err(format!("{} bytes, over the limit of {MAX_REFERENCE}: not a trust list", m.len()));
+    }
+    let f = std::fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
+    let mut out = Vec::new();
+    f.take(MAX_REFERENCE + 1).read_to_end(&mut out).map_err(|e| format!("cannot read: {e}"))?;
+    if out.len() as u64 > MAX_REFERENCE {
+        return Err(format!("over the limit of {MAX_REFERENCE} bytes: not a trust list"));
+    }
+    Ok(out)
+}
+
 /// Loads every source.
 pub fn load(sources: &[Source]) -> Refs {
     let mut refs = Refs { stamp: stamp(sources), ..Refs::default() };
     for s in sources {
         for f in s.files() {
             let name = label(&f);
-            let bytes = match std::fs::read(&f) {
+            let bytes = match read_limited(&f) {
                 Ok(b) => b,
                 Err(e) => {
-                    refs.problems.push(format!("{name}: cannot read: {e}"));
+                    refs.problems.push(format!("reference {} {name}: {e}", s.kind));
                     continue;
                 }
             };
             if let Err(e) = itl::TrustList::parse(&bytes) {
-                refs.problems.push(format!("{name}: not a well-formed trust list: {}", e.located()));
+                refs.problems.push(format!(
+                    "reference {} {name}: not a well-formed trust list: {}",
+                    s.kind,
+                    e.located()
+                ));
                 continue;
             }
             let checksums = Checksums::of(&bytes);
@@ -140,4 +171,51 @@ impl Refs {
     pub fn changed(&self, sources: &[Source]) -> bool {
         stamp(sources) != self.stamp
     }
+}
+
+/// Watches the reference files every second and, when they change, loads them again (off
+/// the runtime, within [`READ_TIMEOUT`]: a read that hangs, on a stuck network share, is
+/// left behind and shown as a problem, and the watcher goes on) and has the writer
+/// recompute the statuses.
+pub(crate) fn watch(shared: Arc<crate::Shared>, sources: Vec<Source>, tx: SyncSender<crate::ingest::Cmd>) {
+    tokio::spawn(async move {
+        let mut stuck: Option<tokio::task::JoinHandle<Option<Refs>>> = None;
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            let mut task = match stuck.take() {
+                Some(t) => t,
+                None => {
+                    let (s2, current) = (sources.clone(), shared.refs());
+                    tokio::task::spawn_blocking(move || current.changed(&s2).then(|| load(&s2)))
+                }
+            };
+            let fresh = match tokio::time::timeout(READ_TIMEOUT, &mut task).await {
+                Ok(Ok(Some(fresh))) => fresh,
+                Ok(_) => continue,
+                Err(_) => {
+                    let msg = format!(
+                        "reading the reference files took more than {} s (a hung share or a special file?); the ones loaded before stay in force",
+                        READ_TIMEOUT.as_secs()
+                    );
+                    if shared.refs().problems.last() != Some(&msg) {
+                        eprintln!("itlctl: {msg}");
+                        let mut r = (*shared.refs()).clone();
+                        r.problems.push(msg);
+                        if let Ok(mut w) = shared.refs.write() {
+                            *w = Arc::new(r);
+                        }
+                    }
+                    stuck = Some(task);
+                    continue;
+                }
+            };
+            for p in &fresh.problems {
+                eprintln!("itlctl: {p}");
+            }
+            if let Ok(mut w) = shared.refs.write() {
+                *w = Arc::new(fresh);
+            }
+            let _ = crate::ingest::send(&tx, crate::ingest::Cmd::Recompute).await;
+        }
+    });
 }

@@ -2,7 +2,7 @@
 //! octet-counted, RFC 6587, one framing per connection).
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,14 +13,21 @@ use tokio::net::TcpListener;
 
 use crate::ingest::{self, Batch, Cmd};
 
-/// Incomplete split messages kept per receiver, and for how long (seconds).
-const PENDING: usize = 4096;
+/// Incomplete split messages the UDP receiver keeps (each at most [`MAX_MESSAGE_BYTES`]:
+/// 32 MiB at worst), and for how long (seconds).
+const PENDING: usize = 512;
 const PART_TIMEOUT: u64 = 30;
 
 fn add(b: &mut Batch, outs: Vec<Outcome>, source: &'static str) {
     for o in outs {
         match o {
-            Outcome::Report(r) => b.reports.push((r, source)),
+            Outcome::Report(mut r) => {
+                if crate::check::report(&mut r) {
+                    b.reports.push((r, source));
+                } else {
+                    b.skipped += 1;
+                }
+            }
             Outcome::Other => b.other += 1,
             Outcome::Pending => {}
             Outcome::Skipped(_) => b.skipped += 1,
@@ -151,7 +158,7 @@ fn read_datagrams(take: Receiver<Datagrams>, tx: SyncSender<Cmd>) {
     let mut last_expire = 0;
     let mut open = true;
     while open {
-        let mut b = Batch::default();
+        let mut b = Batch { retry: true, ..Batch::default() };
         match take.recv_timeout(Duration::from_secs(1)) {
             Ok(d) => {
                 let now = start.elapsed().as_secs();
@@ -187,23 +194,62 @@ fn read_into(joiner: &mut Joiner<SocketAddr>, d: Datagrams, now: u64, b: &mut Ba
     }
 }
 
-/// Accepts TCP (or, with `tls`, TLS) connections until the process ends.
-pub async fn tcp(listener: TcpListener, tx: SyncSender<Cmd>, tls: Option<Arc<tokio_rustls::TlsAcceptor>>) {
-    loop {
-        let Ok((stream, from)) = listener.accept().await else { continue };
+/// What the TCP/TLS receivers share: the cap on their connections, the split messages
+/// waiting in all of them, their limits.
+pub struct TcpShared {
+    /// Open connections allowed (all TCP/TLS listeners together).
+    pub cap: Arc<tokio::sync::Semaphore>,
+    /// Split messages waiting for their parts, over every connection.
+    pub pending: AtomicUsize,
+    /// Seconds a connection may stay silent, and to finish a TLS handshake.
+    pub limits: crate::listen::Limits,
+}
+
+impl TcpShared {
+    /// For `limits`.
+    pub fn new(limits: crate::listen::Limits) -> Arc<Self> {
+        Arc::new(TcpShared {
+            cap: Arc::new(tokio::sync::Semaphore::new(limits.syslog_connections.max(1))),
+            pending: AtomicUsize::new(0),
+            limits,
+        })
+    }
+}
+
+/// Accepts TCP (or, with `tls`, TLS) connections until the process ends, within the cap
+/// and the timeouts of `shared`.
+pub async fn tcp(
+    listener: TcpListener,
+    tx: SyncSender<Cmd>,
+    tls: Option<Arc<tokio_rustls::TlsAcceptor>>,
+    shared: Arc<TcpShared>,
+) {
+    let what = format!(
+        "syslog {}://{}",
+        if tls.is_some() { "tls" } else { "tcp" },
+        listener.local_addr().map(|a| a.to_string()).unwrap_or_default()
+    );
+    let cap = shared.cap.clone();
+    crate::listen::accept_loop(listener, cap, what, move |stream, from, permit| {
         let tx = tx.clone();
         let tls = tls.clone();
-        tokio::spawn(async move {
+        let shared = shared.clone();
+        async move {
+            let _permit = permit;
+            let idle = Duration::from_secs(shared.limits.syslog_idle_timeout);
+            let stream = crate::listen::Idle::new(stream, idle, false);
             match tls {
-                None => stream_messages(stream, from, tx, "tcp").await,
+                None => stream_messages(stream, from, tx, "tcp", &shared).await,
                 Some(acc) => {
-                    if let Ok(s) = acc.accept(stream).await {
-                        stream_messages(s, from, tx, "tls").await;
+                    let hs = Duration::from_secs(shared.limits.handshake_timeout);
+                    if let Ok(Ok(s)) = tokio::time::timeout(hs, acc.accept(stream)).await {
+                        stream_messages(s, from, tx, "tls", &shared).await;
                     }
                 }
             }
-        });
-    }
+        }
+    })
+    .await;
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -213,15 +259,37 @@ enum Framing {
     Octets,
 }
 
+/// Split messages one connection keeps waiting for their parts (each at most
+/// [`MAX_MESSAGE_BYTES`]), and all connections together.
+const PENDING_PER_CONNECTION: usize = 16;
+const PENDING_TOTAL: usize = 512;
+/// The longest octet count read: a message is at most [`MAX_MESSAGE_BYTES`] (5 digits).
+const MAX_COUNT_DIGITS: usize = 9;
+
 /// Splits what arrives into messages; each read's reports are committed before the next
 /// read (so what a sender wrote is stored before the connection takes more).
-async fn stream_messages<S: AsyncRead + Unpin>(mut s: S, from: SocketAddr, tx: SyncSender<Cmd>, source: &'static str) {
+///
+/// The framing is decided by the first byte: a digit starts an octet count (RFC 6587
+/// octet counting), anything else a line. Every buffer is bounded: a line or message over
+/// [`MAX_MESSAGE_BYTES`] is counted as skipped and dropped as it streams by, an octet
+/// count longer than [`MAX_COUNT_DIGITS`] ends the connection, and split messages wait
+/// within [`PENDING_PER_CONNECTION`] here and [`PENDING_TOTAL`] over all connections.
+async fn stream_messages<S: AsyncRead + Unpin>(
+    mut s: S,
+    from: SocketAddr,
+    tx: SyncSender<Cmd>,
+    source: &'static str,
+    shared: &TcpShared,
+) {
     let start = Instant::now();
-    let mut joiner: Joiner<SocketAddr> = Joiner::new(PENDING, PART_TIMEOUT);
+    let mut joiner: Joiner<SocketAddr> = Joiner::new(PENDING_PER_CONNECTION, PART_TIMEOUT);
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
     let mut framing = Framing::Unknown;
     let mut discarding = false;
+    // Bytes of `buf` already searched for a newline.
+    let mut scanned = 0;
     let mut chunk = vec![0u8; 64 * 1024];
+    let mut waiting = 0usize;
     loop {
         let n = match s.read(&mut chunk).await {
             Ok(0) | Err(_) => 0,
@@ -230,27 +298,28 @@ async fn stream_messages<S: AsyncRead + Unpin>(mut s: S, from: SocketAddr, tx: S
         let eof = n == 0;
         buf.extend_from_slice(&chunk[..n]);
         let now = start.elapsed().as_secs();
-        let mut b = Batch::default();
-        if framing == Framing::Unknown && !buf.is_empty() {
-            let digits = buf.iter().take_while(|c| c.is_ascii_digit()).count();
-            if digits > 0 && digits < buf.len() {
-                framing = if buf[digits] == b' ' { Framing::Octets } else { Framing::Newline };
-            } else if digits == 0 {
-                framing = Framing::Newline;
+        let mut b = Batch { retry: true, ..Batch::default() };
+        if framing == Framing::Unknown {
+            if let Some(c) = buf.first() {
+                framing = if c.is_ascii_digit() { Framing::Octets } else { Framing::Newline };
             }
         }
         let mut used = 0;
+        let mut lost_framing = false;
         match framing {
             Framing::Newline => {
-                while let Some(i) = memchr_at(&buf[used..]) {
-                    let line = &buf[used..used + i];
+                while let Some(i) = memchr_at(&buf[scanned..]) {
+                    let end = scanned + i;
+                    let line = &buf[used..end];
                     if discarding {
                         discarding = false;
                     } else if !line.iter().all(|c| c.is_ascii_whitespace()) {
                         message(&mut joiner, &from, line, now, &mut b, source);
                     }
-                    used += i + 1;
+                    used = end + 1;
+                    scanned = used;
                 }
+                scanned = buf.len();
                 if buf.len() - used > MAX_MESSAGE_BYTES {
                     // Too long: count it once, drop up to the next newline.
                     if !discarding {
@@ -267,34 +336,26 @@ async fn stream_messages<S: AsyncRead + Unpin>(mut s: S, from: SocketAddr, tx: S
             Framing::Octets => loop {
                 let rest = &buf[used..];
                 let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-                if digits == rest.len() || digits > 9 {
-                    if digits > 9 {
-                        b.skipped += 1;
-                        used = buf.len();
-                        framing = Framing::Unknown;
-                    }
+                if digits > MAX_COUNT_DIGITS || (digits < rest.len() && (digits == 0 || rest[digits] != b' ')) {
+                    // Lost the framing: nothing more can be read on this connection.
+                    lost_framing = true;
                     break;
                 }
-                if digits == 0 || rest[digits] != b' ' {
-                    // Lost the framing: nothing more can be read on this connection.
-                    b.skipped += 1;
-                    let _ = ingest::commit(&tx, b).await;
-                    return;
+                if digits == rest.len() {
+                    break;
                 }
                 let len: usize = std::str::from_utf8(&rest[..digits]).ok().and_then(|d| d.parse().ok()).unwrap_or(0);
                 if rest.len() < digits + 1 + len {
                     if len > MAX_MESSAGE_BYTES {
                         // Skip it as it streams by.
                         b.skipped += 1;
-                        let skip = digits + 1 + len;
-                        let have = rest.len();
+                        let mut left = digits + 1 + len - rest.len();
                         used = buf.len();
-                        let mut left = skip - have;
                         while left > 0 {
                             let m = match s.read(&mut chunk[..left.min(64 * 1024)]).await {
                                 Ok(0) | Err(_) => {
-                                    let _ = ingest::commit(&tx, b).await;
-                                    return;
+                                    lost_framing = true;
+                                    break;
                                 }
                                 Ok(m) => m,
                             };
@@ -310,17 +371,31 @@ async fn stream_messages<S: AsyncRead + Unpin>(mut s: S, from: SocketAddr, tx: S
             Framing::Unknown => {}
         }
         buf.drain(..used);
+        scanned = scanned.saturating_sub(used);
         b.skipped += joiner.expire(now) as u64;
-        if eof {
+        // The split messages of every connection together stay bounded: over the total,
+        // this connection's wait no longer.
+        let mine = joiner.pending();
+        let total = if mine >= waiting {
+            shared.pending.fetch_add(mine - waiting, Ordering::Relaxed) + (mine - waiting)
+        } else {
+            shared.pending.fetch_sub(waiting - mine, Ordering::Relaxed) - (waiting - mine)
+        };
+        waiting = mine;
+        let end = eof || lost_framing;
+        if end || total > PENDING_TOTAL {
             b.skipped += joiner.expire(u64::MAX) as u64;
-            if !buf.is_empty() {
-                b.skipped += 1;
-            }
+            shared.pending.fetch_sub(waiting, Ordering::Relaxed);
+            waiting = 0;
+        }
+        if end && !buf.is_empty() {
+            b.skipped += 1;
         }
         if !b.is_empty() && ingest::commit(&tx, b).await.is_err() {
+            shared.pending.fetch_sub(waiting, Ordering::Relaxed);
             return;
         }
-        if eof {
+        if end {
             return;
         }
     }

@@ -13,6 +13,9 @@ const APP_ID: i64 = 0x4954_4C43;
 /// `PRAGMA user_version` this build writes.
 const SCHEMA: i64 = 1;
 
+/// How long the writer waits for another process's lock.
+pub const WRITER_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A duplicate within this many milliseconds only refreshes last-seen.
 pub const DUPLICATE_MS: i64 = 60_000;
 
@@ -90,6 +93,8 @@ pub fn open_writer(loc: &Location) -> Result<Connection, String> {
         ));
     } else if version < SCHEMA {
         return Err(format!("the database has an unknown schema version {version}"));
+    } else {
+        check(&c)?;
     }
     if matches!(loc, Location::File(_)) {
         let mode: String = c.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(err)?;
@@ -106,7 +111,29 @@ pub fn open_writer(loc: &Location) -> Result<Connection, String> {
     if matches!(loc, Location::File(_)) {
         c.execute_batch("PRAGMA cache_size=-65536").map_err(err)?;
     }
+    // Another process's lock is waited for this long before a write is held for retry.
+    c.busy_timeout(WRITER_BUSY_TIMEOUT).map_err(err)?;
     Ok(c)
+}
+
+/// `PRAGMA quick_check`: a database damaged in the middle is refused at start, with what
+/// to do, rather than failing later on reports and pages.
+fn check(c: &Connection) -> Result<(), String> {
+    let mut st = c.prepare("PRAGMA quick_check(5)").map_err(|e| damaged(&e.to_string()))?;
+    let rows: Vec<String> =
+        st.query_map([], |r| r.get::<_, String>(0)).and_then(Iterator::collect).map_err(|e| damaged(&e.to_string()))?;
+    if rows.len() == 1 && rows[0] == "ok" {
+        Ok(())
+    } else {
+        Err(damaged(&rows.join("; ")))
+    }
+}
+
+fn damaged(what: &str) -> String {
+    format!(
+        "the database is damaged ({what}); restore a backup (made with sqlite3 DB \".backup FILE\"), \
+         or move the file away to start a new one"
+    )
 }
 
 /// Read connections, opened as needed and reused.
@@ -249,6 +276,27 @@ pub fn count(tx: &Transaction<'_>, reports: u64, other: u64, skipped: u64) -> ru
         }
     }
     Ok(())
+}
+
+/// Adds `n` to the count of reports lost while the database could not be written.
+pub fn count_lost(tx: &Transaction<'_>, n: u64) -> rusqlite::Result<()> {
+    if n > 0 {
+        tx.execute(
+            "INSERT INTO counters VALUES('lost', ?1) ON CONFLICT(name) DO UPDATE SET value=value+excluded.value",
+            params![n as i64],
+        )?;
+    }
+    Ok(())
+}
+
+/// Reports lost while the database could not be written, as counted in it.
+pub fn lost(c: &Connection) -> rusqlite::Result<i64> {
+    Ok(c.query_row("SELECT value FROM counters WHERE name='lost'", [], |r| r.get(0)).optional()?.unwrap_or(0))
+}
+
+/// History rows ever stored (ids only grow, and the newest row is never pruned).
+pub fn history_rows(c: &Connection) -> rusqlite::Result<i64> {
+    c.query_row("SELECT coalesce(max(id), 0) FROM reports", [], |r| r.get(0))
 }
 
 /// Recomputes every phone's statuses after the references changed.

@@ -75,12 +75,12 @@ enum Command {
     /// Serve a local web page for trust lists and a live fleet view fed by CUCM's syslog.
     #[cfg(feature = "serve")]
     Serve {
-        /// The web page's address; any address that is not loopback needs --token.
-        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
-        listen: String,
-        /// The SQLite database holding the fleet (`:memory:` keeps nothing).
-        #[arg(long, default_value = "itlctl.db", value_name = "PATH")]
-        db: String,
+        /// The web page's address (default 127.0.0.1:8080); any address that is not loopback needs --token.
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<String>,
+        /// The SQLite database holding the fleet (default itlctl.db; `:memory:` keeps nothing).
+        #[arg(long, value_name = "PATH")]
+        db: Option<String>,
         /// Receive CUCM's remote syslog: udp://ADDR:PORT, tcp://ADDR:PORT or tls://ADDR:PORT (repeatable).
         #[arg(long, value_name = "URL")]
         syslog: Vec<String>,
@@ -96,9 +96,17 @@ enum Command {
         /// Require this token (Authorization: Bearer, or open /?token=TOKEN once); also ITLCTL_TOKEN.
         #[arg(long)]
         token: Option<String>,
-        /// Days of report history kept (the latest report of each phone is always kept).
-        #[arg(long, default_value_t = 90)]
-        keep_days: u32,
+        /// Days of report history kept (default 90; the latest report of each phone is always kept).
+        #[arg(long)]
+        keep_days: Option<u32>,
+        /// A name the page may be opened by without a token, besides loopback names and the
+        /// listen address (repeatable; refuses DNS rebinding).
+        #[arg(long = "host", value_name = "NAME")]
+        hosts: Vec<String>,
+        /// Read the settings from a TOML file (the same names as these flags, plus [limits]);
+        /// flags given here win.
+        #[arg(long, value_name = "FILE")]
+        config: Option<String>,
     },
 }
 
@@ -137,8 +145,26 @@ where
         Command::Completions(a) => cmd::completions::run(&a, command()),
         Command::Manpage(a) => cmd::manpage::run(&a, command()),
         #[cfg(feature = "serve")]
-        Command::Serve { listen, db, syslog, syslog_cert, itl, ctl, token, keep_days } => {
-            itl_serve::run(itl_serve::Options { listen, db, syslog, syslog_cert, itl, ctl, token, keep_days })
+        Command::Serve { listen, db, syslog, syslog_cert, itl, ctl, token, keep_days, hosts, config } => {
+            let cli = itl_serve::Config {
+                listen,
+                db,
+                syslog,
+                syslog_cert,
+                itl,
+                ctl,
+                token,
+                keep_days,
+                host: hosts,
+                limits: None,
+            };
+            match itl_serve::Options::from_config(cli, config.as_deref()) {
+                Ok(opts) => itl_serve::run(opts),
+                Err(e) => {
+                    eprintln!("itlctl: serve: {e}");
+                    2
+                }
+            }
         }
     })
 }
