@@ -13,6 +13,7 @@ mod input;
 mod jobs;
 mod output;
 mod pbx;
+mod plan;
 mod review;
 mod term;
 mod tftp;
@@ -147,6 +148,9 @@ enum Command {
     /// self-signed certificates.
     #[command(subcommand)]
     Cert(pbx::CertCommand),
+    /// Simulate a certificate regeneration before touching the cluster: the steps, CUCM's
+    /// commands, a gate after each, and whether phones keep trusting the served trust lists.
+    Plan(plan::PlanArgs),
     /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         /// The shell.
@@ -258,6 +262,7 @@ where
         }
         Command::Sgn(c) => pbx::sgn(c),
         Command::Cert(c) => pbx::cert(c),
+        Command::Plan(args) => plan::plan_cmd(&args),
         Command::Completions { shell } => help::completions(command(), shell),
         Command::Manpage { output } => help::manpage(command(), &output),
         #[cfg(feature = "serve")]
