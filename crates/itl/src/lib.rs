@@ -14,6 +14,7 @@
 //! - [`build`]: lays out and signs a file as CUCM does; [`encrypted`] and [`mint`]:
 //!   making and reading encrypted config files, and new certificates, for a PBX;
 //! - [`lint`] and [`diff`]: what needs attention, and will phones accept a new list;
+//!   `plan` (with `pbx`): a certificate regeneration simulated step by step;
 //! - [`show`], [`json`] and [`document`]: CUCM's `show itl` / `show ctl` text, the JSON
 //!   model, and what a file is; [`folder`]: which file names are trust lists;
 //! - [`devicetlinfo`]: the hashes phones report, streamed out of any text and compared.
@@ -69,6 +70,8 @@ pub mod lint;
 pub mod mint;
 mod mode;
 pub mod name;
+#[cfg(feature = "pbx")]
+pub mod plan;
 mod record;
 mod role;
 #[cfg(feature = "verify")]

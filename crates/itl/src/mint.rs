@@ -78,7 +78,7 @@ pub enum MintError {
     Failed(String),
 }
 
-pub use make::mint;
+pub use make::{mint, throwaway, Throwaway};
 
 mod make {
     use rcgen::{
@@ -214,5 +214,65 @@ mod make {
         }
         let cert = params.self_signed(&key).map_err(crypto("cannot sign the certificate"))?;
         Ok(Minted { key_pem: key.serialize_pem(), cert_pem: cert.pem(), cert_der: cert.der().to_vec() })
+    }
+
+    /// A throwaway RSA key and a self-signed certificate for it, for simulations that need
+    /// a certificate nobody will ever trust (`itl::plan`): any key size the `rsa` crate makes
+    /// (512 bits and up, fast), SHA-256, CN (and O, OU when given), a random 16-byte serial.
+    #[derive(Debug, Clone)]
+    pub struct Throwaway {
+        /// The private key.
+        pub key: rsa::RsaPrivateKey,
+        /// The certificate, DER.
+        pub cert_der: Vec<u8>,
+    }
+
+    /// rcgen signs with ring, which refuses RSA keys under 2048 bits: sign with `rsa`.
+    struct SmallRsa {
+        key: rsa::RsaPrivateKey,
+        public_der: Vec<u8>,
+    }
+
+    impl rcgen::PublicKeyData for SmallRsa {
+        fn der_bytes(&self) -> &[u8] {
+            &self.public_der
+        }
+        fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+            &rcgen::PKCS_RSA_SHA256
+        }
+    }
+
+    impl rcgen::SigningKey for SmallRsa {
+        fn sign(&self, msg: &[u8]) -> core::result::Result<Vec<u8>, rcgen::Error> {
+            crate::build::sign_rsa(&self.key, Digest::Sha256, &[msg]).map_err(|_| rcgen::Error::RingUnspecified)
+        }
+    }
+
+    /// Makes a [`Throwaway`] key of `bits` bits and its certificate named `CN=common_name`
+    /// (then `OU`, `O` when given).
+    pub fn throwaway(common_name: &str, unit: Option<&str>, organization: Option<&str>, bits: usize) -> Result<Throwaway> {
+        use rsa::pkcs1::EncodeRsaPublicKey;
+        let key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, bits)
+            .map_err(|e| MintError::Failed(format!("RSA key generation failed: {e}")))?;
+        let public_der = key
+            .to_public_key()
+            .to_pkcs1_der()
+            .map_err(|e| MintError::Failed(format!("cannot encode the RSA key: {e}")))?
+            .as_bytes()
+            .to_vec();
+        let signer = SmallRsa { key, public_der };
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, common_name);
+        if let Some(ou) = unit {
+            dn.push(DnType::OrganizationalUnitName, ou);
+        }
+        if let Some(o) = organization {
+            dn.push(DnType::OrganizationName, o);
+        }
+        let mut params = CertificateParams::default();
+        params.distinguished_name = dn;
+        params.serial_number = Some(SerialNumber::from_slice(&random_serial()?));
+        let cert = params.self_signed(&signer).map_err(crypto("cannot sign the certificate"))?;
+        Ok(Throwaway { key: signer.key, cert_der: cert.der().to_vec() })
     }
 }

@@ -122,6 +122,13 @@ const EXAMPLES: &[(&str, &str)] = &[
   itlctl serve --listen 0.0.0.0:8080 --db :memory:",
     ),
     (
+        "plan",
+        "# Regenerate CallManager and TVS on a 10.x cluster: the steps, commands and verdicts (exit 0: online phones keep accepting)
+  itlctl plan --itl cucm-pub=ITLFile.tlv --regenerate callmanager,tvs
+  # The same in mixed mode, as JSON for a script (exit 0)
+  itlctl plan --json --itl ITLFile.tlv --ctl CTLFile.tlv --regenerate CallManager,TVS,CAPF",
+    ),
+    (
         "completions",
         "# Tab completion for bash, in this shell (exit 0)
   source <(itlctl completions bash)
