@@ -187,6 +187,23 @@ fn file_card(i: usize, r: &Reading<'_>) -> Markup {
             h3 { "itlctl show" }
             pre.show id={ "show-" (i) } { (show) }
         },
+        Document::Image(img) => html! {
+            @if img.payload_matches() {
+                div.verdict.info data-verdict="cisco-image" {
+                    strong { "Cisco phone image" } " " (img.file_name().unwrap_or("?"))
+                    div.signer { "The payload has the SHA-256 its header gives; the signature is Cisco's own, \
+                        which phones check with the key in their firmware." }
+                }
+            } @else {
+                div.verdict.bad data-verdict="invalid" {
+                    strong { "INVALID" } " the payload does not have the SHA-256 its header gives"
+                }
+            }
+            h3 { "Checksums (as phones show them)" }
+            (checksums_table(&u.bytes))
+            h3 { "itlctl show" }
+            pre.show id={ "show-" (i) } { (show) }
+        },
         Document::Broken { error, .. } => html! {
             div.verdict.bad data-verdict="malformed" { strong { "INVALID" } " not a trust list: "
                 (error.located()) }

@@ -136,6 +136,10 @@ impl<'a> Reading<'a> {
                 label,
                 "a signed file, not a trust list: check it with `itlctl sgn verify FILE --itl ITLFile.tlv`",
             )),
+            Document::Image(_) => Err(FileErrorJson::unreadable(
+                label,
+                "a Cisco phone image, not a trust list: check it with `itlctl sgn verify FILE`",
+            )),
         }
     }
 }

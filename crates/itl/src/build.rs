@@ -408,7 +408,7 @@ pub fn resign(list: &TrustList<'_>, cert_der: &[u8], key: &RsaPrivateKey, digest
 }
 
 /// Signs the concatenation of `parts` with RSA PKCS#1 v1.5 under `digest`.
-fn sign_rsa(key: &RsaPrivateKey, digest: Digest, parts: &[&[u8]]) -> Result<Vec<u8>> {
+pub(crate) fn sign_rsa(key: &RsaPrivateKey, digest: Digest, parts: &[&[u8]]) -> Result<Vec<u8>> {
     let hashed = digest_parts(digest, parts).ok_or(CryptoError::UnsupportedDigest(digest))?;
     let scheme = crate::key::pkcs1_scheme(digest).ok_or(CryptoError::UnsupportedDigest(digest))?;
     key.sign(scheme, &hashed).map_err(|e| CryptoError::Signing(e.to_string()).into())

@@ -17,7 +17,6 @@ mod help;
 mod input;
 mod jobs;
 mod output;
-mod plan;
 mod term;
 
 use std::ffi::OsString;
@@ -71,7 +70,7 @@ enum Command {
     Cert(cmd::cert::CertCommand),
     /// Simulate a certificate regeneration before touching the cluster: the steps, CUCM's
     /// commands, a gate after each, and whether phones keep trusting the served trust lists.
-    Plan(plan::PlanArgs),
+    Plan(cmd::plan::PlanArgs),
     /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(cmd::completions::CompletionsArgs),
     /// Write the manual pages: itlctl.1 and itlctl-<command>.1 for each command.
@@ -146,7 +145,7 @@ where
         Command::Resign(a) => cmd::resign::run(&a),
         Command::Sgn(c) => cmd::sgn::run(c),
         Command::Cert(c) => cmd::cert::run(c),
-        Command::Plan(a) => plan::plan_cmd(&a),
+        Command::Plan(a) => cmd::plan::plan_cmd(&a),
         Command::Completions(a) => cmd::completions::run(&a, command()),
         Command::Manpage(a) => cmd::manpage::run(&a, command()),
         #[cfg(feature = "serve")]

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use rsa::RsaPrivateKey;
 
-use crate::build::{Builder, RecordBuilder, SignerId};
+use crate::build::{Builder, RecordBuilder, SignerId, Signing};
 use crate::diff::{diff, PhoneTrust};
 use crate::record::Record;
 use crate::role::{Digest, Role};
@@ -334,5 +334,5 @@ fn sign_file(
         timestamp: h.timestamp().unwrap_or(0),
         records,
     };
-    b.sign_rsa(signer, key).map_err(|e| PlanError::Simulation(e.to_string()))
+    b.build(&Signing::rsa(signer, key)).map_err(|e| PlanError::Simulation(e.to_string()))
 }

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::build::{Builder, SignerId};
+use crate::build::{Builder, SignerId, Signing};
 use crate::role::Role;
 
 /// CUCM 10.0 (TAC 117598): one node, ITL signed by the CallManager certificate (SAST +
@@ -63,7 +63,7 @@ fn pre12_without_tvs() -> &'static [u8] {
         serial: h.serial().unwrap().to_vec(),
         issuer: h.ca_name().unwrap().into(),
     };
-    let bytes = b.sign_rsa(&id, &key).unwrap();
+    let bytes = b.build(&Signing::rsa(&id, &key)).unwrap();
     assert!(crate::verify::verify(&TrustList::parse(&bytes).unwrap()).is_valid());
     Box::leak(bytes.into_boxed_slice())
 }

@@ -11,6 +11,7 @@ pub mod hash;
 mod keys;
 pub mod lint;
 pub mod manpage;
+pub mod plan;
 pub mod resign;
 pub mod sgn;
 pub mod show;

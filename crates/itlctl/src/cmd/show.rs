@@ -5,7 +5,7 @@ use clap::Args;
 use itl::document::Document;
 
 use crate::exit::{FAILED, NEGATIVE, OK};
-use crate::input::{self, fail, read};
+use crate::input::{self, fail};
 
 /// The arguments of `show`.
 #[derive(Debug, Args)]

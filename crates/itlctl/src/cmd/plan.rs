@@ -113,7 +113,7 @@ pub fn plan_cmd(args: &PlanArgs) -> u8 {
     }
 }
 
-fn verdict(v: Verdict) -> term::Painted<'static> {
+fn verdict(v: Verdict) -> term::color::Painted<'static> {
     term::verdict(v.as_str())
 }
 
