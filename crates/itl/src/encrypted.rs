@@ -1,4 +1,4 @@
-//! Encrypted configuration files, `SEP<MAC>.cnf.xml.enc.sgn` (format.md §12).
+//! Encrypted configuration files, `SEP<MAC>.cnf.xml.enc.sgn` (docs/format.md, section 10).
 //!
 //! The signed header of a `.sgn` file, version 2.0, with tags 16-27 after TIMESTAMP:
 //! ENCRYPTIONINFO { IVINFO { 18 = 0, IV, IVPADDING }, KEYINFO { 22 = 0, KEYSIZE, KEYALGORITHM,

@@ -46,7 +46,7 @@ impl Role {
     }
 
     /// Whether a phone accepts a record with this role as the signer of a trust list or of a
-    /// signed configuration file: SAST, TFTP or CCM+TFTP (phone-trust research: SAST
+    /// signed configuration file: SAST, TFTP or CCM+TFTP (docs/phone-trust.md: SAST
     /// authenticates trust lists, TFTP and CCM+TFTP configuration files and, in Cisco's
     /// migration wording, trust lists too; a CCM-only, CAPF or TVS record never signs).
     /// This is the one place that rule lives.

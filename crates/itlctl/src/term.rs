@@ -1,4 +1,4 @@
-//! The terminal conventions of `cli.md`, in one place: a closed pipe ends the program quietly,
+//! The terminal conventions of docs/cli.md, in one place: a closed pipe ends the program quietly,
 //! colour only where it is wanted, progress bars on stderr only when it is a terminal, and
 //! `--quiet`.
 //!
