@@ -85,7 +85,7 @@ if [ ! -f expired.pem ]; then
 fi
 
 # Certificates whose RDNs are not in CUCM's order (issue: names compared as sets).
-# The CUCM 12.5 ITLRecovery of format.md: DER order L, ST, CN, OU, O, C; `show itl` prints
+# The CUCM 12.5 ITLRecovery of docs/format.md: DER order L, ST, CN, OU, O, C; `show itl` prints
 # CN=ITLRECOVERY_1cucm1251.sckiewer.lab;OU=TAC;O=Cisco;L=RTP;ST=NC;C=US.
 self itlrec125 2048 4F1E2D3C4B5A69788796A5B4C3D2E1F0 "/L=RTP/ST=NC/CN=ITLRECOVERY_1cucm1251.sckiewer.lab/OU=TAC/O=Cisco/C=US"
 # A CallManager certificate with C first (C, ST, L, O, OU, CN).

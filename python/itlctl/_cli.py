@@ -12,7 +12,7 @@ def main() -> int:
     # while the Rust code runs).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     # Output into a closed pipe (`itlctl show FILE | head -3`) ends the command quietly, as
-    # it ends grep (cli.md), instead of an error from the write.
+    # it ends grep (docs/cli.md), instead of an error from the write.
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     return run(["itlctl", *sys.argv[1:]])

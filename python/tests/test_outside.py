@@ -12,7 +12,7 @@ import itlctl
 from conftest import tool
 
 # Header TLVs that hold nested TLVs (SIGNERID, SIGNATUREINFO, SIGNATUREALGOINFO), the
-# SIGNATURE tag and the one-byte PADDING tag, from the format description (format.md).
+# SIGNATURE tag and the one-byte PADDING tag, from the format description (docs/format.md).
 CONTAINERS = {3, 7, 9}
 SIGNATURE = 12
 PADDING = 13

@@ -1,5 +1,5 @@
 //! `itlctl serve`: a local web page for trust lists, and a live fleet view fed by CUCM's
-//! remote syslog (the contract is `serve.md`).
+//! remote syslog (the contract is docs/serve-api.md).
 //!
 //! Every format fact comes from the `itl` library: the CiscoLog reader
 //! ([`itl::devicetlinfo::syslog`]), the DeviceTLInfo reader and statuses ([`itl::devicetlinfo`]), the

@@ -1,5 +1,5 @@
-//! Encrypted configuration files, `SEP<MAC>.cnf.xml.enc.sgn` (format.md §12): making them
-//! and reading them back (feature `pbx`).
+//! Encrypted configuration files, `SEP<MAC>.cnf.xml.enc.sgn` (docs/format.md, section 10):
+//! making them and reading them back (feature `pbx`).
 //!
 //! An encrypted config is a signed file whose version 2.0 header carries the encryption
 //! fields ([`EncryptionInfo`], read by [`crate::sgn`]); its payload is the config XML

@@ -93,7 +93,7 @@ fn walk(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> std::io::Result<
 mod tests {
     use super::*;
 
-    /// (name, kind, extended, cluster-wide): the names CUCM's TFTP folder uses (format.md §3,
+    /// (name, kind, extended, cluster-wide): the names CUCM's TFTP folder uses (docs/format.md, section 2,
     /// §12: `ITLFile.tlv`, `ITLSEP<MAC>.tlv`, `CTLFile.tlv`, `CTLSEP<MAC>.tlv`,
     /// `ext_ITLSEP<MAC>.tlv`) and the cases the three former copies disagreed on.
     type Want = Option<(Kind, bool, bool)>;

@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn spellings_of_one_name() {
-        // format.md: the CUCM 12.5 ITLRecovery certificate printed by Windows (DER order
+        // docs/format.md, section 5.3: the CUCM 12.5 ITLRecovery certificate printed by Windows (DER order
         // L, ST, CN, OU, O, C) and by `show itl`.
         let cucm = "CN=ITLRECOVERY_1cucm1251.sckiewer.lab;OU=TAC;O=Cisco;L=RTP;ST=NC;C=US";
         let windows = "L=RTP, S=NC, CN=ITLRECOVERY_1cucm1251.sckiewer.lab, OU=TAC, O=Cisco, C=US";

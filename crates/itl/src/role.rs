@@ -46,7 +46,7 @@ impl Role {
     }
 
     /// Whether a phone accepts a record with this role as the signer of a trust list or of a
-    /// signed configuration file: SAST, TFTP or CCM+TFTP (phone-trust research: SAST
+    /// signed configuration file: SAST, TFTP or CCM+TFTP (docs/phone-trust.md: SAST
     /// authenticates trust lists, TFTP and CCM+TFTP configuration files and, in Cisco's
     /// migration wording, trust lists too; a CCM-only, CAPF or TVS record never signs).
     /// This is the one place that rule lives.
@@ -141,9 +141,9 @@ mod tests {
 
     #[test]
     fn only_sast_tftp_and_ccm_tftp_may_sign() {
-        // phone-trust.md §1.3: SAST records authenticate trust lists, TFTP and CCM+TFTP
+        // docs/phone-trust.md, section 3.1: SAST records authenticate trust lists, TFTP and CCM+TFTP
         // records configuration files; CCM (1), CAPF (4), TVS (21) and the rest never sign.
-        // Codes from format.md §5.2: 0 SAST, 2 CCM+TFTP, 3 TFTP.
+        // Codes from docs/format.md, section 6.2: 0 SAST, 2 CCM+TFTP, 3 TFTP.
         let signers: Vec<u16> = (0..=u16::MAX).filter(|&c| Role(c).may_sign()).collect();
         assert_eq!(signers, [0, 2, 3]);
     }

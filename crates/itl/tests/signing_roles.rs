@@ -20,7 +20,7 @@ use itl::sgn::SignedFile;
 use itl::verify::{verify, verify_with_anchor, Anchor, Reason, Status};
 use itl::{Digest, Kind, Role, TrustList};
 
-/// Every role code a record can have (format.md §5.2, certutils' table: 0 SAST, 1 CCM,
+/// Every role code a record can have (docs/format.md, section 6.2, certutils' table: 0 SAST, 1 CCM,
 /// 2 CCM+TFTP, 3 TFTP, 4 CAPF, 5 SRST, 7 APP-SERVER, 21 TVS; 99 stands for an undocumented
 /// code), with whether a phone accepts a record of that role as a signer. Written as codes,
 /// not as the library's constants, so that the table does not move with them.

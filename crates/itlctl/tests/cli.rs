@@ -1,5 +1,5 @@
 //! End to end: the built `itlctl` binary on good and bad files, checking stdout, stderr and
-//! exit codes against the contract in `cli.md`.
+//! exit codes against the contract in docs/cli.md.
 
 mod common;
 

@@ -200,7 +200,7 @@ fn missing_files_and_bad_arguments() {
     assert_eq!(o.status.code(), Some(2));
 }
 
-/// The verbatim REFER sample of devicetlinfo.md §1.1.
+/// The verbatim REFER sample of docs/devicetlinfo.md, section 1.
 fn refer_sample() -> String {
     std::fs::read_to_string(testdata().join("reports/refer-sample.txt")).unwrap()
 }
@@ -279,7 +279,7 @@ fn an_alarm_that_never_closes_does_not_hide_the_reports_after_it() {
     );
     assert_eq!(j["reports_read"], 4);
     assert_eq!(j["fragments_skipped"], 4);
-    // The cli.md fields are all still there.
+    // The docs/cli.md fields are all still there.
     assert_eq!(j["summary"]["Match"], 3);
     assert_eq!(j["summary"]["Mismatch"], 1);
 
@@ -468,7 +468,7 @@ fn a_cucm_message_split_into_parts_is_joined_from_a_file() {
 
 #[test]
 fn cucm_syslog_with_padded_tags_is_read() {
-    // The shapes CUCM sends (serve.md, "What CUCM sends"): `%[ DeviceName =…]`, `] [`,
+    // The shapes CUCM sends (docs/serve-api.md, "What CUCM sends"): `%[ DeviceName =…]`, `] [`,
     // a syslog server's own header in front, AM/PM times with two-digit milliseconds.
     let file = t("itl-11x-cm-sha1.tlv");
     let hash = phone(&sum("sha1sum", Path::new(&file)));

@@ -1,7 +1,7 @@
 //! Files as users have them: made by certutils (testdata/certutils/README), CUCM-shaped names
 //! over certificates whose RDNs are in another order, folders, text where binary is expected,
 //! endless inputs. Expected values come from outside the code under test: certutils' own
-//! verdicts, the `show itl` spelling quoted in format.md, coreutils checksums.
+//! verdicts, the `show itl` spelling quoted in docs/format.md, coreutils checksums.
 
 mod common;
 
@@ -76,7 +76,7 @@ fn build_writes_names_in_cucm_order_whatever_the_certificate_order() {
     let o = itlctl(&["build", "-o", itl.to_str().unwrap(), "--key", &k, "--sast", &c]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let j = json(&itlctl(&["show", "--json", itl.to_str().unwrap()]));
-    // format.md: this certificate (DER order L, ST, CN, OU, O, C) as `show itl` lists it.
+    // docs/format.md: this certificate (DER order L, ST, CN, OU, O, C) as `show itl` lists it.
     let cucm = "CN=ITLRECOVERY_1cucm1251.sckiewer.lab;OU=TAC;O=Cisco;L=RTP;ST=NC;C=US";
     assert_eq!(j["records"][0]["subject"], cucm);
     assert_eq!(j["records"][0]["issuer"], cucm);
@@ -96,7 +96,7 @@ fn cucm_shaped_names_over_c_first_certificates_are_not_a_mismatch() {
 #[test]
 fn only_sast_tftp_and_ccm_tftp_records_may_sign_in_every_command() {
     // A held list whose only record of the new signer has role CCM: neither verify --anchor
-    // nor diff may accept it (phone-trust.md: SAST, TFTP or CCM+TFTP).
+    // nor diff may accept it (docs/phone-trust.md: SAST, TFTP or CCM+TFTP).
     let dir = tmpdir("roles");
     let held = dir.join("held.tlv");
     let k = td("keys/cm12pub.key");

@@ -1,4 +1,4 @@
-//! The terminal conventions of `cli.md`: a closed pipe, colour, progress, `--quiet`,
+//! The terminal conventions of docs/cli.md: a closed pipe, colour, progress, `--quiet`,
 //! completions, manual pages and the examples in every `--help`.
 //!
 //! Where a terminal matters the program runs under a pseudo-terminal made by util-linux

@@ -22,7 +22,7 @@ struct RowJson<'a> {
     itl_tftp_server: &'a Option<String>,
 }
 
-/// The JSON of `itlctl devices --json` (`cli.md`), written row by row as the rows come:
+/// The JSON of `itlctl devices --json` (docs/cli.md), written row by row as the rows come:
 /// `{"devices": [...], "fragments_skipped", "reports_read", "summary": {...}}`, pretty, keys
 /// in order. Returns the ITL status counts.
 pub fn write_json<W: std::io::Write>(

@@ -1,4 +1,4 @@
-//! The plan as `itlctl plan --json` prints it (the shape of `plan.md`).
+//! The plan as `itlctl plan --json` prints it (the shape docs/plan.md gives).
 
 use serde::Serialize;
 

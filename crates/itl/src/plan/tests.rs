@@ -1,5 +1,5 @@
 //! Scenarios from the seed documents and TAC 214231; each expected verdict is reasoned from
-//! `phone-trust.md` (the phone's acceptance algorithm, §4) in the test's comment, not read
+//! docs/phone-trust.md (the phone's decision, section 2.8) in the test's comment, not read
 //! off this code.
 
 use proptest::prelude::*;

@@ -274,7 +274,7 @@ pub fn lint_fixtures() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 /// CUCM's spelling of the `cfirst` certificate's name (whose RDNs are C, ST, L, O, OU, CN):
-/// CN first, then OU, O, L, ST, C, `;`-joined (format.md "Name strings").
+/// CN first, then OU, O, L, ST, C, `;`-joined (docs/format.md, section 5.3 "Name strings").
 pub const CFIRST_CUCM_NAME: &str = "CN=cucm-cfirst.example.com;OU=tac;O=cisco;L=rtp;ST=nc;C=US";
 
 /// A CUCM-shaped ITL whose certificates hold `C=US` first: SUBJECTNAME and ISSUERNAME are

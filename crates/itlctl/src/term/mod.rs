@@ -1,4 +1,4 @@
-//! The terminal conventions, in one place, one concern a module:
+//! The terminal conventions of docs/cli.md, in one place, one concern a module:
 //! - [`color`]: verdict words in colour, only where colour is wanted (`--color`, `NO_COLOR`);
 //! - [`out`]: what commands print ([`outln!`], [`report`]), kept in order while worker threads
 //!   run job items, and `--quiet`;
