@@ -2,7 +2,7 @@
 //! (`ITLFile.tlv`, `ITLSEP<MAC>.tlv`) and the CTL (`CTLFile.tlv`).
 //!
 //! Layers, each depending only on those above it:
-//! - [`tlv`] (the TLV reader and writer, nom, borrowed slices), [`tag`], [`sniff`];
+//! - [`tlv`] (the TLV reader and writer, borrowed slices), [`tag`], [`sniff`];
 //! - [`Header`], [`Record`], [`TrustList`] with [`Mode`]: typed views over the TLVs;
 //!   [`name`] and [`text`]: names and byte strings as CUCM spells them; [`hash`];
 //! - [`key`] and [`cert`]: public keys and the one signature check; certificate and key
