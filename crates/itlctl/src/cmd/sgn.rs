@@ -16,6 +16,7 @@ use super::keys::{
 };
 use crate::exit::{FAILED, NEGATIVE, OK};
 use crate::input::{fail, read};
+use crate::term::{out, outln};
 
 /// `itlctl sgn …`.
 #[derive(Debug, Subcommand)]
@@ -245,7 +246,7 @@ fn read_signed(c: SgnCommand) -> u8 {
         Ok(f) => f,
         Err(e) => {
             if let SgnCommand::Show { json: true, .. } | SgnCommand::Verify { json: true, .. } = c {
-                println!("{}", itl::json::to_string(&FileErrorJson::new(&path, &e)));
+                outln!("{}", itl::json::to_string(&FileErrorJson::new(&path, &e)));
             }
             fail(&path, &e.located());
             return FAILED;
@@ -254,9 +255,9 @@ fn read_signed(c: SgnCommand) -> u8 {
     match c {
         SgnCommand::Show { json, .. } => {
             if json {
-                println!("{}", itl::json::to_string(&SignedJson::new(&path, &f)));
+                outln!("{}", itl::json::to_string(&SignedJson::new(&path, &f)));
             } else {
-                print!("{}", itl::show::ShowSigned::new(&f));
+                out!("{}", itl::show::ShowSigned::new(&f));
             }
             OK
         }
@@ -275,16 +276,16 @@ fn read_signed(c: SgnCommand) -> u8 {
             };
             let v = itl::sgn::verify(&f, &trust);
             if json {
-                println!("{}", itl::json::to_string(&VerificationJson::signed_by(&f.header, &trust, &v, Some(&path))));
+                outln!("{}", itl::json::to_string(&VerificationJson::signed_by(&f.header, &trust, &v, Some(&path))));
             } else if v.is_valid() {
                 let who = v.signer(&trust).and_then(|r| r.subject()).unwrap_or("?");
-                println!(
+                outln!(
                     "{path}: valid, signed by {} ({who}, record #{} of {itl})",
                     v.token,
                     v.signer_record.unwrap_or(0)
                 );
             } else {
-                println!(
+                outln!(
                     "{path}: INVALID: {}",
                     v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
                 );
