@@ -118,13 +118,24 @@ fn command() -> clap::Command {
     help::with_examples(Cli::command())
 }
 
+/// Whether `args` may ask for help (`help`, `--help`, `-h` alone or among short flags): only
+/// then are the examples added, which costs more than the rest of a `show`.
+fn may_ask_for_help(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .any(|a| a == "help" || a == "--help" || (a.starts_with('-') && !a.starts_with("--") && a.contains('h')))
+}
+
 /// Runs the command line `args` (program name first) and returns the exit code.
 pub fn run<I, T>(args: I) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let matches: ArgMatches = match command().try_get_matches_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cmd = if may_ask_for_help(&args) { command() } else { Cli::command() };
+    let matches: ArgMatches = match cmd.try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => e.exit(),
     };

@@ -6,6 +6,7 @@ use itl::Digest;
 
 use super::keys::{check_new, done, load_cert, write_new, SgnDigest};
 use crate::exit::OK;
+use crate::term::outln;
 
 /// The digest of a new certificate's signature.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -87,7 +88,7 @@ pub enum CertCommand {
 pub fn run(c: CertCommand) -> u8 {
     match c {
         CertCommand::Hash { file, digest } => done(load_cert(&file).map(|der| {
-            println!("{}", itl::mint::certificate_hash(&der, digest.into()).unwrap_or_default());
+            outln!("{}", itl::mint::certificate_hash(&der, digest.into()).unwrap_or_default());
             OK
         })),
         CertCommand::New { cn, org, unit, locality, state, country, ec, bits, years, digest, output, force } => {

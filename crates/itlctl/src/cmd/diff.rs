@@ -30,16 +30,16 @@ pub fn run(args: &DiffArgs) -> u8 {
     let (Some(la), Some(lb)) = (la, lb) else { return FAILED };
     let d = diff(&la, &lb);
     if json_out {
-        println!("{}", itl::json::to_string(&d));
+        outln!("{}", itl::json::to_string(&d));
     } else {
-        println!("{old} -> {new}");
+        outln!("{old} -> {new}");
         let signer = |l: &TrustList<'_>| {
             format!("{} (serial {})", l.header.signer_name().unwrap_or("?"), l.header.serial_text().unwrap_or_default())
         };
         if d.signer_changed {
-            println!("signer:  changed from {} to {}", signer(&la), signer(&lb));
+            outln!("signer:  changed from {} to {}", signer(&la), signer(&lb));
         } else {
-            println!("signer:  unchanged, {}", signer(&lb));
+            outln!("signer:  unchanged, {}", signer(&lb));
         }
         let line = |r: &itl::diff::RecordRef| {
             format!(
@@ -51,16 +51,16 @@ pub fn run(args: &DiffArgs) -> u8 {
             )
         };
         for r in &d.added {
-            println!("added:   {}", line(r));
+            outln!("added:   {}", line(r));
         }
         for r in &d.removed {
-            println!("removed: {}", line(r));
+            outln!("removed: {}", line(r));
         }
         for c in &d.changed {
-            println!("changed: {}: {}", line(&c.new), c.what.join(", "));
+            outln!("changed: {}: {}", line(&c.new), c.what.join(", "));
         }
         if d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty() {
-            println!("records: no change");
+            outln!("records: no change");
         }
         outln!("phones holding {old}: {}: {}", term::verdict(d.phone_trust.as_str()), d.reason);
     }

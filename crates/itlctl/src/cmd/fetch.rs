@@ -6,7 +6,7 @@ use itl_transport as transport;
 
 use crate::exit::{FAILED, OK};
 use crate::input::fail;
-use crate::term;
+use crate::term::{self, outln};
 
 /// The arguments of `fetch`.
 #[derive(Debug, Args)]
@@ -41,7 +41,7 @@ pub fn run(args: &FetchArgs) -> u8 {
             .and_then(|b| crate::output::write_atomic(path.to_str().unwrap_or(&name), &b).map(|_| b));
         match res {
             Ok(b) => bar.suspend(|| {
-                println!(
+                outln!(
                     "{url} -> {} ({} bytes, SHA-1 {})",
                     path.display(),
                     b.len(),

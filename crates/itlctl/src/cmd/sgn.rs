@@ -16,6 +16,7 @@ use super::keys::{
 };
 use crate::exit::{FAILED, NEGATIVE, OK};
 use crate::input::{fail, read};
+use crate::term::{out, outln};
 
 /// `itlctl sgn …`.
 #[derive(Debug, Subcommand)]
@@ -248,7 +249,7 @@ fn read_signed(c: SgnCommand) -> u8 {
         Ok(f) => f,
         Err(e) => {
             if let SgnCommand::Show { json: true, .. } | SgnCommand::Verify { json: true, .. } = c {
-                println!("{}", itl::json::to_string(&FileErrorJson::new(&path, &e)));
+                outln!("{}", itl::json::to_string(&FileErrorJson::new(&path, &e)));
             }
             fail(&path, &e.located());
             return FAILED;
@@ -257,9 +258,9 @@ fn read_signed(c: SgnCommand) -> u8 {
     match c {
         SgnCommand::Show { json, .. } => {
             if json {
-                println!("{}", itl::json::to_string(&SignedJson::new(&path, &f)));
+                outln!("{}", itl::json::to_string(&SignedJson::new(&path, &f)));
             } else {
-                print!("{}", itl::show::ShowSigned::new(&f));
+                out!("{}", itl::show::ShowSigned::new(&f));
             }
             OK
         }
@@ -278,21 +279,21 @@ fn read_signed(c: SgnCommand) -> u8 {
             };
             let v = itl::sgn::verify(&f, &trust);
             if json {
-                println!("{}", itl::json::to_string(&VerificationJson::signed_by(&f.header, &trust, &v, Some(&path))));
+                outln!("{}", itl::json::to_string(&VerificationJson::signed_by(&f.header, &trust, &v, Some(&path))));
             } else if !v.is_negative() && !v.is_valid() {
-                println!(
+                outln!(
                     "{path}: {}",
                     v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
                 );
             } else if v.is_valid() {
                 let who = v.signer(&trust).and_then(|r| r.subject()).unwrap_or("?");
-                println!(
+                outln!(
                     "{path}: valid, signed by {} ({who}, record #{} of {itl})",
                     v.token,
                     v.signer_record.unwrap_or(0)
                 );
             } else {
-                println!(
+                outln!(
                     "{path}: INVALID: {}",
                     v.reason.as_ref().map_or_else(|| v.status.as_str().to_owned(), ToString::to_string)
                 );
@@ -317,15 +318,15 @@ fn read_image(c: SgnCommand, path: &str, bytes: &[u8]) -> u8 {
         Ok(i) => i,
         Err(e) => {
             if let SgnCommand::Show { json: true, .. } | SgnCommand::Verify { json: true, .. } = c {
-                println!("{}", itl::json::to_string(&FileErrorJson::new(path, &e)));
+                outln!("{}", itl::json::to_string(&FileErrorJson::new(path, &e)));
             }
             fail(path, &format!("{}: {}", itl::sniff::IMAGE, e.located()));
             return FAILED;
         }
     };
     match c {
-        SgnCommand::Show { json: true, .. } => println!("{}", itl::json::to_string(&ImageJson::new(path, &img))),
-        SgnCommand::Show { .. } => print!("{}", itl::show::ShowImage::new(&img)),
+        SgnCommand::Show { json: true, .. } => outln!("{}", itl::json::to_string(&ImageJson::new(path, &img))),
+        SgnCommand::Show { .. } => out!("{}", itl::show::ShowImage::new(&img)),
         SgnCommand::Extract { output, force, .. } => {
             return done(check_new(&output, force).and_then(|()| {
                 write_new(&output, img.payload)?;
@@ -336,11 +337,11 @@ fn read_image(c: SgnCommand, path: &str, bytes: &[u8]) -> u8 {
             let v = img.verify();
             let why = v.reason.as_ref().map(ToString::to_string).unwrap_or_default();
             if json {
-                println!("{}", itl::json::to_string(&VerificationJson::of_image(&v, Some(path))));
+                outln!("{}", itl::json::to_string(&VerificationJson::of_image(&v, Some(path))));
             } else if v.is_negative() {
-                println!("{path}: INVALID: {why}");
+                outln!("{path}: INVALID: {why}");
             } else {
-                println!("{path}: {why}");
+                outln!("{path}: {why}");
             }
             return if v.is_negative() { NEGATIVE } else { OK };
         }

@@ -6,6 +6,7 @@ use itl::document::Document;
 
 use crate::exit::{FAILED, NEGATIVE, OK};
 use crate::input::{self, fail};
+use crate::term::{out, outln};
 
 /// The arguments of `show`.
 #[derive(Debug, Args)]
@@ -34,9 +35,9 @@ pub fn run(args: &ShowArgs) -> u8 {
         out.extend(j);
     }
     if args.json && paths.len() > 1 {
-        println!("{}", itl::json::to_string(&out));
+        outln!("{}", itl::json::to_string(&out));
     } else if let Some(j) = out.first() {
-        println!("{}", itl::json::to_string(j));
+        outln!("{}", itl::json::to_string(j));
     }
     code
 }
@@ -48,7 +49,7 @@ fn show_one(path: &str, json: bool) -> (u8, Option<itl::document::DocumentJson>)
     let doc = Document::read(&inp.bytes, Some(path));
     let out = json.then(|| doc.json(Some(path)));
     if !json {
-        print!("{}", doc.show(Some(path), modified));
+        out!("{}", doc.show(Some(path), modified));
     }
     let code = match &doc {
         Document::TrustList(_, v) if v.is_valid() => OK,

@@ -1,7 +1,7 @@
 //! The terminal conventions of docs/cli.md, in one place, one concern a module:
 //! - [`color`]: verdict words in colour, only where colour is wanted (`--color`, `NO_COLOR`);
-//! - [`out`]: what commands print ([`outln!`], [`report`]), kept in order while worker threads
-//!   run job items, and `--quiet`;
+//! - [`out`]: what commands print ([`outln!`], [`report`]) through one buffer, kept in order
+//!   while worker threads run job items, and `--quiet`;
 //! - [`pipe`]: a closed pipe ends the program quietly (exit 0), any other failed write to
 //!   stdout with one line (exit 2);
 //! - [`progress`]: progress bars, on stderr only when it is a terminal.
@@ -15,8 +15,8 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use color::{bad, good, verdict, ColorChoice};
-pub(crate) use out::outln;
-pub use out::{capture, out_line, replay, report, write_stdout, Line, Stdout};
+pub use out::{capture, out_fmt, replay, report, write_stdout, Line, Stdout};
+pub(crate) use out::{out, outln};
 pub use pipe::guard;
 pub use progress::{fetch_bar, progress_reader, Progress, MANY_FILES};
 

@@ -7,7 +7,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 
-use super::out::write_stderr;
+use super::out::{discard_stdout, flush_stdout, write_stderr};
 use super::progress::clear_bars;
 
 /// The payload that unwinds to [`guard`] when stdout is a closed pipe.
@@ -63,7 +63,13 @@ pub fn guard(f: impl FnOnce() -> u8) -> u8 {
         }));
     });
     STDOUT_GONE.store(false, Ordering::Relaxed);
-    match std::panic::catch_unwind(AssertUnwindSafe(f)) {
+    discard_stdout();
+    let run = || {
+        let code = f();
+        flush_stdout();
+        code
+    };
+    match std::panic::catch_unwind(AssertUnwindSafe(run)) {
         Ok(code) => code,
         Err(p) if is_closed_pipe(&*p) => {
             clear_bars();
