@@ -310,7 +310,7 @@ pub enum SigningKey<'s> {
 
 impl SigningKey<'_> {
     /// The length of the signature this key makes, in bytes.
-    pub fn signature_len(&self) -> usize {
+    fn signature_len(&self) -> usize {
         match self {
             SigningKey::Rsa(key) => key.size(),
             SigningKey::External { signature_len, .. } => *signature_len,

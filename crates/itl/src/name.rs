@@ -106,18 +106,20 @@ pub fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// The common name (`CN=x;OU=y`, `cn="x";ou=y`, `C=US,CN=x`), unquoted and trimmed.
-pub fn common_name(name: &str) -> Option<&str> {
+#[cfg_attr(not(feature = "verify"), allow(dead_code))]
+pub(crate) fn common_name(name: &str) -> Option<&str> {
     attributes(name).find(|a| canonical_key(a.key) == "CN").map(|a| a.value.trim_matches('"').trim())
 }
 
 /// Whether a subject names an ITLRecovery certificate: its CN starts with `ITLRECOVERY`,
 /// any case.
-pub fn is_itl_recovery(subject: &str) -> bool {
+#[cfg_attr(not(feature = "verify"), allow(dead_code))]
+pub(crate) fn is_itl_recovery(subject: &str) -> bool {
     common_name(subject).and_then(|cn| cn.get(..11)).is_some_and(|p| p.eq_ignore_ascii_case("ITLRECOVERY"))
 }
 
 /// The order CUCM writes attributes in: CN, OU, O, L, ST, C, then the others.
-#[cfg(feature = "verify")]
+#[cfg_attr(not(feature = "verify"), allow(dead_code))]
 pub(crate) fn cucm_rank(key: &str) -> usize {
     match canonical_key(key).as_str() {
         "CN" => 0,
