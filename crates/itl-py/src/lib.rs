@@ -831,9 +831,9 @@ fn warn(py: Python<'_>, message: &str) -> PyResult<()> {
 /// data is a TrustList, bytes, a path or a folder (its trust lists of `kind`). A str outside a
 /// dict is read as the CLI reads `--itl`: `[HOST=]FILE|DIR` ([`Reference`]). Host None or ""
 /// means any server.
-fn served(py: Python<'_>, arg: Option<&Bound<'_, PyAny>>, kind: itl::Kind) -> PyResult<Vec<Served>> {
+fn served<'py>(py: Python<'py>, arg: Option<&Bound<'py, PyAny>>, kind: itl::Kind) -> PyResult<Vec<Served>> {
     // A str outside a dict is `[HOST=]FILE|DIR`; anything else is data for any server.
-    let any_server = |v: Bound<'_, PyAny>| -> PyResult<(Option<String>, Bound<'_, PyAny>)> {
+    let any_server = |v: Bound<'py, PyAny>| -> PyResult<(Option<String>, Bound<'py, PyAny>)> {
         match v.cast::<PyString>() {
             Ok(s) => {
                 let r = Reference::parse(&s.to_cow()?);
@@ -842,7 +842,7 @@ fn served(py: Python<'_>, arg: Option<&Bound<'_, PyAny>>, kind: itl::Kind) -> Py
             Err(_) => Ok((None, v)),
         }
     };
-    let mut entries: Vec<(Option<String>, Bound<'_, PyAny>)> = Vec::new();
+    let mut entries: Vec<(Option<String>, Bound<'py, PyAny>)> = Vec::new();
     match arg {
         None => {}
         Some(a) if a.is_none() => {}
