@@ -146,6 +146,26 @@ def test_devices_any_server_and_ctl(report: Path) -> None:
         assert itlctl.devices(str(report), itl=[a], ctl=[c]) == want
 
 
+def test_devices_takes_a_tftp_folder_and_host_equals_as_the_cli(report: Path, tmp_path: Path) -> None:
+    tftp = tmp_path / "tftp"
+    tftp.mkdir()
+    shutil.copy("testdata/itl-11x-cm-sha1.tlv", tftp / "ITLFile.tlv")
+    shutil.copy("testdata/itl-12x-itlrecovery-sha512.tlv", tftp / "ITLSEP001122334455.tlv")
+    shutil.copy("testdata/ctl-etoken.tlv", tftp / "CTLFile.tlv")
+    # Not a reference: phones report the ITL they installed; malformed, it would raise.
+    (tftp / "ext_ITLSEP001122334455.tlv").write_bytes(b"not a trust list")
+    want = cli_json("devices", "--itl", f"tftp1={tftp}", "--ctl", str(tftp), "--json", str(report))
+    assert {d["itl_file"] for d in want["devices"] if d["itl_tftp_server"] == "tftp1"} == {str(tftp / "ITLFile.tlv")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert itlctl.devices(str(report), itl=f"tftp1={tftp}", ctl=str(tftp)) == want
+        assert itlctl.devices(str(report), itl={"tftp1": tftp}, ctl=[tftp]) == want
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        with pytest.raises(itlctl.ReadError, match="holds no ITL"):
+            itlctl.devices(str(report), itl=empty)
+
+
 def test_devices_real_sample() -> None:
     sample = "testdata/reports/refer-sample.txt"
     a = "testdata/itl-11x-cm-sha1.tlv"
