@@ -272,6 +272,9 @@ fn json_shape() {
     assert_eq!(step_keys, ["commands", "ctl_update", "gate", "itl_signer", "phones", "regenerate", "step"]);
     let s = &v["steps"][0];
     assert_eq!(s["regenerate"], serde_json::json!(["capf"]));
+    let p = run(V12, None, &[Cert::CallManager, Cert::CallManagerEcdsa]);
+    let v2: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+    assert_eq!(v2["steps"][0]["regenerate"], serde_json::json!(["callmanager", "callmanager-ecdsa"]));
     assert_eq!(s["phones"]["offline_since_start"], "accept");
     assert!(s["ctl_update"].is_boolean() && s["gate"].is_array() && s["itl_signer"] == "ITLRecovery");
     let f = &v["findings"][0];
