@@ -742,7 +742,8 @@ fn plan<'py>(
         let release = match release {
             None => None,
             Some(r) => Some(
-                Release::parse(r).ok_or_else(|| PyValueError::new_err(PlanError::UnknownRelease(r.into()).to_string()))?,
+                Release::parse(r)
+                    .ok_or_else(|| PyValueError::new_err(PlanError::UnknownRelease(r.into()).to_string()))?,
             ),
         };
         let mut args: Vec<(Option<String>, ListArg<'py>)> = Vec::new();

@@ -25,7 +25,13 @@ fn pre12_callmanager_and_tvs_text() {
     // TAC 214231: before 12.0 CallManager and TVS in separate steps, TVS last. The new
     // CallManager signer is vouched for by the unchanged TVS (accept-via-tvs); then TVS changes
     // under a signer the phones took (accept); phones off throughout reject at step 2.
-    let o = itlctl(&["plan", "--itl", &format!("cucm-pub={}", t("scenario-11x-before.tlv")), "--regenerate", "TVS,CallManager"]);
+    let o = itlctl(&[
+        "plan",
+        "--itl",
+        &format!("cucm-pub={}", t("scenario-11x-before.tlv")),
+        "--regenerate",
+        "TVS,CallManager",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let s = text(&o.stdout);
     assert!(!s.contains('\x1b'), "no colour into a pipe");
@@ -41,7 +47,8 @@ fn pre12_callmanager_and_tvs_text() {
 
 #[test]
 fn verdicts_are_coloured_on_request() {
-    let o = itlctl(&["--color", "always", "plan", "--itl", &t("itl-12x-itlrecovery-sha512.tlv"), "--regenerate", "capf"]);
+    let o =
+        itlctl(&["--color", "always", "plan", "--itl", &t("itl-12x-itlrecovery-sha512.tlv"), "--regenerate", "capf"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(text(&o.stdout).contains("\x1b[32maccept"), "{}", text(&o.stdout));
 }
@@ -144,10 +151,20 @@ fn a_pem_where_a_trust_list_belongs_is_exit_2() {
 
 #[test]
 fn unknown_release_is_exit_2_and_a_known_one_is_assumed() {
-    let o = itlctl(&["plan", "--itl", &t("itl-12x-itlrecovery-sha512.tlv"), "--regenerate", "tomcat", "--release", "7"]);
+    let o =
+        itlctl(&["plan", "--itl", &t("itl-12x-itlrecovery-sha512.tlv"), "--regenerate", "tomcat", "--release", "7"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("unknown release \"7\""));
-    let o = itlctl(&["plan", "--json", "--itl", &t("itl-12x-itlrecovery-sha512.tlv"), "--regenerate", "tomcat", "--release", "15"]);
+    let o = itlctl(&[
+        "plan",
+        "--json",
+        "--itl",
+        &t("itl-12x-itlrecovery-sha512.tlv"),
+        "--regenerate",
+        "tomcat",
+        "--release",
+        "15",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let v = json(&o);
     assert_eq!(v["release_assumed"], true);

@@ -51,12 +51,7 @@ fn pre12_without_tvs() -> &'static [u8] {
         digest: h.digest().unwrap(),
         filename: "ITLFile.tlv".into(),
         timestamp: h.timestamp().unwrap(),
-        records: l
-            .records
-            .iter()
-            .filter(|r| r.role() != Some(Role::TVS))
-            .map(|r| simulate::rebuild(r, None))
-            .collect(),
+        records: l.records.iter().filter(|r| r.role() != Some(Role::TVS)).map(|r| simulate::rebuild(r, None)).collect(),
     };
     let id = SignerId {
         name: h.signer_name().unwrap().into(),
