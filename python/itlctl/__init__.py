@@ -26,6 +26,7 @@ from ._itlctl import (
     hash,
     lint,
     parse,
+    plan,
     read,
     run,
     verify_many,
@@ -58,6 +59,7 @@ diff = _guarded(diff)
 hash = _guarded(hash)
 lint = _guarded(lint)
 parse = _guarded(parse)
+plan = _guarded(plan)
 read = _guarded(read)
 verify_many = _guarded(verify_many)
 
@@ -75,6 +77,7 @@ __all__ = [
     "hash",
     "lint",
     "parse",
+    "plan",
     "read",
     "run",
     "verify_many",

@@ -19,6 +19,7 @@ __all__ = [
     "hash",
     "lint",
     "parse",
+    "plan",
     "read",
     "run",
     "verify_many",
@@ -147,6 +148,12 @@ def devices(
     reports: Union[_StrPath, bytes, Sequence[_StrPath], Iterable[Union[str, bytes]]],
     itl: Union[Mapping[Any, _ListSource], _ListSource, Sequence[_ListSource], None] = None,
     ctl: Union[Mapping[Any, _ListSource], _ListSource, Sequence[_ListSource], None] = None,
+) -> _JsonDict: ...
+def plan(
+    itl: Union[Mapping[Any, _ListSource], _ListSource, Sequence[_ListSource]],
+    regenerate: Union[str, Sequence[str]],
+    ctl: Optional[_ListSource] = None,
+    release: Optional[str] = None,
 ) -> _JsonDict: ...
 def verify_many(paths: Iterable[_StrPath], threads: Optional[int] = None) -> List[Verification]: ...
 def run(args: Sequence[str]) -> int: ...

@@ -716,6 +716,69 @@ fn diff<'py>(py: Python<'py>, old: &Bound<'py, PyAny>, new: &Bound<'py, PyAny>) 
     })
 }
 
+/// Plans a certificate regeneration, simulated step by step:
+/// == `json.loads(itlctl plan --itl ... [--ctl ...] --regenerate ... --json)`.
+///
+/// `itl`: the ITL each TFTP server serves (a TrustList, bytes or a path), a list of them,
+/// or `{host: data}`; `regenerate`: CUCM's certificate names, any case (`["callmanager",
+/// "tvs"]` or `"callmanager,tvs"`); `ctl`: the CTL in mixed mode; `release`: `"11.5"`,
+/// `"12.5"`, `"14"` or `"15"` instead of what the files show. Unknown names raise ValueError.
+#[pyfunction]
+#[pyo3(signature = (itl, regenerate, ctl = None, release = None))]
+fn plan<'py>(
+    py: Python<'py>,
+    itl: &Bound<'py, PyAny>,
+    regenerate: &Bound<'py, PyAny>,
+    ctl: Option<&Bound<'py, PyAny>>,
+    release: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    use itl::plan::{Cert, PlanError, Release};
+    guarded(|| {
+        let names = match regenerate.extract::<String>() {
+            Ok(s) => s,
+            Err(_) => regenerate.extract::<Vec<String>>()?.join(","),
+        };
+        let certs = Cert::parse_list(&names).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let release = match release {
+            None => None,
+            Some(r) => Some(
+                Release::parse(r)
+                    .ok_or_else(|| PyValueError::new_err(PlanError::UnknownRelease(r.into()).to_string()))?,
+            ),
+        };
+        let mut args: Vec<(Option<String>, ListArg<'py>)> = Vec::new();
+        if let Ok(d) = itl.cast::<PyDict>() {
+            for (k, v) in d.iter() {
+                let host = if k.is_none() { None } else { Some(k.extract::<String>()?).filter(|h| !h.is_empty()) };
+                args.push((host, ListArg::from(py, &v, "plan()")?));
+            }
+        } else if itl.is_instance_of::<PyList>() || itl.is_instance_of::<PyTuple>() {
+            for v in itl.try_iter()? {
+                args.push((None, ListArg::from(py, &v?, "plan()")?));
+            }
+        } else {
+            args.push((None, ListArg::from(py, itl, "plan()")?));
+        }
+        let ctl = ctl.filter(|c| !c.is_none()).map(|c| ListArg::from(py, c, "plan()")).transpose()?;
+        let parse = |a: &ListArg<'py>| {
+            let file = a.file();
+            TrustList::parse(a.bytes()).map_err(|e| list_error(py, &e, file.as_deref(), a.bytes()))
+        };
+        let lists = args.iter().map(|(_, a)| parse(a)).collect::<PyResult<Vec<_>>>()?;
+        let ctl_list = ctl.as_ref().map(parse).transpose()?;
+        let files: Vec<Option<String>> = args.iter().map(|(_, a)| a.file()).collect();
+        let served: Vec<itl::plan::Served<'_, '_>> = args
+            .iter()
+            .zip(&lists)
+            .zip(&files)
+            .map(|(((h, _), l), f)| itl::plan::Served { host: h.as_deref(), file: f.as_deref(), list: l })
+            .collect();
+        let p = itl::plan::plan(&served, ctl_list.as_ref(), &certs, release)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        to_py_any(py, &p)
+    })
+}
+
 /// Unix seconds of `now`: a datetime (naive ones are local time, as `datetime.timestamp()`
 /// takes them), a number of seconds, or None for the current time.
 fn unix_seconds(now: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
@@ -1090,6 +1153,7 @@ fn _itlctl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hash, m)?)?;
     m.add_function(wrap_pyfunction!(diff, m)?)?;
     m.add_function(wrap_pyfunction!(lint, m)?)?;
+    m.add_function(wrap_pyfunction!(plan, m)?)?;
     m.add_function(wrap_pyfunction!(devices, m)?)?;
     m.add_function(wrap_pyfunction!(verify_many, m)?)?;
     m.add_function(wrap_pyfunction!(run, m)?)?;

@@ -250,7 +250,12 @@ mod make {
 
     /// Makes a [`Throwaway`] key of `bits` bits and its certificate named `CN=common_name`
     /// (then `OU`, `O` when given).
-    pub fn throwaway(common_name: &str, unit: Option<&str>, organization: Option<&str>, bits: usize) -> Result<Throwaway> {
+    pub fn throwaway(
+        common_name: &str,
+        unit: Option<&str>,
+        organization: Option<&str>,
+        bits: usize,
+    ) -> Result<Throwaway> {
         use rsa::pkcs1::EncodeRsaPublicKey;
         let key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, bits)
             .map_err(|e| MintError::Failed(format!("RSA key generation failed: {e}")))?;

@@ -116,9 +116,10 @@ pub fn read(itls: &[&TrustList<'_>], ctl: Option<&TrustList<'_>>, release: Optio
         for r in &list.records {
             if r.subject().is_some_and(crate::name::is_itl_recovery) && publisher.is_none() {
                 // ITLRECOVERY_<publisher> (TAC 117598: only the publisher's is used).
-                publisher = r.subject().and_then(crate::name::common_name).and_then(|cn| {
-                    cn.split_once('_').map(|(_, host)| host.to_owned()).filter(|h| !h.is_empty())
-                });
+                publisher = r
+                    .subject()
+                    .and_then(crate::name::common_name)
+                    .and_then(|cn| cn.split_once('_').map(|(_, host)| host.to_owned()).filter(|h| !h.is_empty()));
             }
             let node_role = r.role().is_some_and(|ro| ro.is_call_manager() || ro == Role::TVS);
             if let Some(n) = node_of(r).filter(|_| node_role) {
@@ -134,7 +135,6 @@ pub fn read(itls: &[&TrustList<'_>], ctl: Option<&TrustList<'_>>, release: Optio
             nodes.insert(0, n);
         }
     }
-    let cluster =
-        Cluster { release, release_assumed, release_note, mixed_mode: ctl.is_some(), ctl_signer, nodes };
+    let cluster = Cluster { release, release_assumed, release_note, mixed_mode: ctl.is_some(), ctl_signer, nodes };
     (cluster, warnings)
 }

@@ -86,11 +86,7 @@ pub const PROCEDURES: [Procedure; 8] = [
     Procedure {
         cert: Cert::Capf,
         regen_on: On::EachNode,
-        restarts: &[
-            r("Cisco Certificate Authority Proxy Function", FEATURE, On::Publisher),
-            TVS_TFTP[0],
-            TVS_TFTP[1],
-        ],
+        restarts: &[r("Cisco Certificate Authority Proxy Function", FEATURE, On::Publisher), TVS_TFTP[0], TVS_TFTP[1]],
         reset_phones: true,
         source: TAC_214231,
     },
@@ -118,7 +114,13 @@ pub const PROCEDURES: [Procedure; 8] = [
         reset_phones: true,
         source: TAC_214231,
     },
-    Procedure { cert: Cert::ItlRecovery, regen_on: On::Publisher, restarts: &TVS_TFTP, reset_phones: true, source: TAC_214231 },
+    Procedure {
+        cert: Cert::ItlRecovery,
+        regen_on: On::Publisher,
+        restarts: &TVS_TFTP,
+        reset_phones: true,
+        source: TAC_214231,
+    },
     Procedure { cert: Cert::Tvs, regen_on: On::EachNode, restarts: &TVS_TFTP, reset_phones: true, source: TAC_214231 },
 ];
 

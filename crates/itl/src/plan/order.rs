@@ -60,9 +60,17 @@ pub(crate) fn drafts(order: &[Vec<Cert>], dance: bool) -> Vec<Draft> {
         }
         if dance && unit.contains(&Cert::ItlRecovery) {
             out.push(Draft { certs: unit.clone(), half: Half::First, state: State { regenerated: done, reset: true } });
-            out.push(Draft { certs: unit.clone(), half: Half::Second, state: State { regenerated: done, reset: false } });
+            out.push(Draft {
+                certs: unit.clone(),
+                half: Half::Second,
+                state: State { regenerated: done, reset: false },
+            });
         } else {
-            out.push(Draft { certs: unit.clone(), half: Half::Whole, state: State { regenerated: done, reset: false } });
+            out.push(Draft {
+                certs: unit.clone(),
+                half: Half::Whole,
+                state: State { regenerated: done, reset: false },
+            });
         }
     }
     out
@@ -102,6 +110,9 @@ fn permute(v: &mut Vec<Vec<Cert>>, k: usize, out: &mut Vec<Vec<Vec<Cert>>>) {
     }
 }
 
+/// The two verdicts of each step: online, offline since the start.
+pub(crate) type Verdicts = Vec<(Verdict, Verdict)>;
+
 /// How many steps make online phones reject.
 pub(crate) fn online_rejects(verdicts: &[(Verdict, Verdict)]) -> usize {
     verdicts.iter().filter(|(online, _)| *online == Verdict::Reject).count()
@@ -113,8 +124,8 @@ pub(crate) fn choose(
     world: &mut World<'_, '_>,
     units: &[Vec<Cert>],
     dance: bool,
-) -> Result<(Vec<Draft>, Vec<(Verdict, Verdict)>), PlanError> {
-    let mut best: Option<(Vec<Draft>, Vec<(Verdict, Verdict)>)> = None;
+) -> Result<(Vec<Draft>, Verdicts), PlanError> {
+    let mut best: Option<(Vec<Draft>, Verdicts)> = None;
     for order in orders(units) {
         let steps = drafts(&order, dance);
         let v = evaluate(world, &steps)?;

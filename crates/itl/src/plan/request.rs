@@ -5,8 +5,7 @@ use core::fmt;
 use serde::Serialize;
 
 /// A CUCM certificate that can be regenerated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Cert {
     /// `tomcat`: web services; in no trust list.
     Tomcat,
@@ -95,6 +94,13 @@ impl Cert {
 
     pub(crate) fn bit(self) -> u16 {
         1 << (self as u16)
+    }
+}
+
+/// By [`Cert::as_str`]: `callmanager`, `tomcat-ecdsa`, ….
+impl Serialize for Cert {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

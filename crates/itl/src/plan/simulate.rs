@@ -94,11 +94,7 @@ fn own_call_manager(list: &TrustList<'_>, certs: &[Option<Cert>], host: Option<&
 }
 
 impl<'l, 'a> World<'l, 'a> {
-    pub fn new(
-        itls: &[(Option<String>, &'l TrustList<'a>)],
-        ctl: Option<&'l TrustList<'a>>,
-        release: Release,
-    ) -> Self {
+    pub fn new(itls: &[(Option<String>, &'l TrustList<'a>)], ctl: Option<&'l TrustList<'a>>, release: Release) -> Self {
         let mut files = Vec::new();
         let all = itls.iter().map(|(h, l)| (h.clone(), *l, Kind::Itl)).chain(ctl.map(|c| (None, c, Kind::Ctl)));
         for (host, list, kind) in all {
@@ -106,8 +102,7 @@ impl<'l, 'a> World<'l, 'a> {
             let current = find_signer(list);
             let own_cm = own_call_manager(list, &certs, host.as_deref());
             let itl_recovery = (0..certs.len())
-                .filter(|&i| certs[i] == Some(Cert::ItlRecovery) && list.records[i].role() == Some(Role::SAST))
-                .next();
+                .find(|&i| certs[i] == Some(Cert::ItlRecovery) && list.records[i].role() == Some(Role::SAST));
             let (normal_signer, reset_signer) = match kind {
                 Kind::Itl => match release {
                     Release::V12 => (itl_recovery.or(current), own_cm.or(current)),
@@ -188,7 +183,8 @@ impl<'l, 'a> World<'l, 'a> {
             .map_err(|e| fail(e.to_string()))?;
             (None, m.cert_der)
         } else {
-            let t = crate::mint::throwaway(&cn, Some("plan"), Some("throwaway"), bits).map_err(|e| fail(e.to_string()))?;
+            let t =
+                crate::mint::throwaway(&cn, Some("plan"), Some("throwaway"), bits).map_err(|e| fail(e.to_string()))?;
             (Some(t.key), t.cert_der)
         };
         let cert = crate::cert::parse(&der).map_err(|e| fail(e.to_string()))?;
@@ -208,9 +204,9 @@ impl<'l, 'a> World<'l, 'a> {
                 let cert = self.files[fi].certs[ri];
                 let bits = if self.signing.contains(&id) { 1024 } else { 512 };
                 if cert.is_some_and(|c| state.regenerated & c.bit() != 0) {
-                    if !self.fresh.contains_key(&id) {
-                        let s = Self::make(&id, r, bits, cert == Some(Cert::CallManagerEcdsa), false)?;
-                        self.fresh.insert(id, s);
+                    if let std::collections::hash_map::Entry::Vacant(slot) = self.fresh.entry(id) {
+                        let s = Self::make(slot.key(), r, bits, cert == Some(Cert::CallManagerEcdsa), false)?;
+                        slot.insert(s);
                     }
                 } else if self.signing.contains(&id) && !self.standin.contains_key(&id) {
                     let s = Self::make(&id, r, bits, false, true)?;

@@ -51,12 +51,7 @@ fn pre12_without_tvs() -> &'static [u8] {
         digest: h.digest().unwrap(),
         filename: "ITLFile.tlv".into(),
         timestamp: h.timestamp().unwrap(),
-        records: l
-            .records
-            .iter()
-            .filter(|r| r.role() != Some(Role::TVS))
-            .map(|r| simulate::rebuild(r, None))
-            .collect(),
+        records: l.records.iter().filter(|r| r.role() != Some(Role::TVS)).map(|r| simulate::rebuild(r, None)).collect(),
     };
     let id = SignerId {
         name: h.signer_name().unwrap().into(),
@@ -272,6 +267,9 @@ fn json_shape() {
     assert_eq!(step_keys, ["commands", "ctl_update", "gate", "itl_signer", "phones", "regenerate", "step"]);
     let s = &v["steps"][0];
     assert_eq!(s["regenerate"], serde_json::json!(["capf"]));
+    let p = run(V12, None, &[Cert::CallManager, Cert::CallManagerEcdsa]);
+    let v2: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+    assert_eq!(v2["steps"][0]["regenerate"], serde_json::json!(["callmanager", "callmanager-ecdsa"]));
     assert_eq!(s["phones"]["offline_since_start"], "accept");
     assert!(s["ctl_update"].is_boolean() && s["gate"].is_array() && s["itl_signer"] == "ITLRecovery");
     let f = &v["findings"][0];
