@@ -760,12 +760,12 @@ fn plan<'py>(
             args.push((None, ListArg::from(py, itl, "plan()")?));
         }
         let ctl = ctl.filter(|c| !c.is_none()).map(|c| ListArg::from(py, c, "plan()")).transpose()?;
-        let parse = |a: &ListArg<'py>| {
+        fn parse<'b>(py: Python<'_>, a: &'b ListArg<'_>) -> PyResult<TrustList<'b>> {
             let file = a.file();
             TrustList::parse(a.bytes()).map_err(|e| list_error(py, &e, file.as_deref(), a.bytes()))
-        };
-        let lists = args.iter().map(|(_, a)| parse(a)).collect::<PyResult<Vec<_>>>()?;
-        let ctl_list = ctl.as_ref().map(parse).transpose()?;
+        }
+        let lists = args.iter().map(|(_, a)| parse(py, a)).collect::<PyResult<Vec<_>>>()?;
+        let ctl_list = ctl.as_ref().map(|c| parse(py, c)).transpose()?;
         let files: Vec<Option<String>> = args.iter().map(|(_, a)| a.file()).collect();
         let served: Vec<itl::plan::Served<'_, '_>> = args
             .iter()
