@@ -66,7 +66,7 @@ impl Hosts {
                 return true;
             }
         }
-        self.names.iter().any(|n| *n == name)
+        self.names.contains(&name)
     }
 }
 

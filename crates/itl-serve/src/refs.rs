@@ -21,40 +21,17 @@ pub struct Source {
 }
 
 impl Source {
-    /// Reads `[HOST=]FILE|DIR`.
+    /// Reads `[HOST=]FILE|DIR`, by the library's one rule ([`itl::devicetlinfo::Reference`]).
     pub fn parse(kind: &'static str, arg: &str) -> Source {
-        let (host, file) = match arg.split_once('=') {
-            Some((h, f)) if !h.is_empty() && !h.contains(['/', '\\']) => (Some(h.to_owned()), f),
-            _ => (None, arg),
-        };
-        Source { kind, host, path: file.into() }
+        let r = itl::devicetlinfo::Reference::parse(arg);
+        Source { kind, host: r.host, path: r.path }
     }
 
     /// The files it names: itself, or a folder's `ITL*.tlv` / `CTL*.tlv` (the cluster-wide
-    /// `ITLFile.tlv` / `CTLFile.tlv` first, then by name).
+    /// `ITLFile.tlv` / `CTLFile.tlv` first, then by name), by the library's one rule.
     fn files(&self) -> Vec<PathBuf> {
-        if !self.path.is_dir() {
-            return vec![self.path.clone()];
-        }
-        let mut v: Vec<PathBuf> = std::fs::read_dir(&self.path)
-            .map(|d| {
-                d.flatten()
-                    .map(|e| e.path())
-                    .filter(|p| {
-                        let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                        n.len() > 7
-                            && n[..3].eq_ignore_ascii_case(self.kind)
-                            && n[n.len() - 4..].eq_ignore_ascii_case(".tlv")
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let main = format!("{}file.tlv", self.kind.to_ascii_lowercase());
-        v.sort_by_key(|p| {
-            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
-            (n != main, n)
-        });
-        v
+        let kind = if self.kind == "ITL" { itl::Kind::Itl } else { itl::Kind::Ctl };
+        itl::devicetlinfo::reference_files(&self.path, kind).unwrap_or_default()
     }
 }
 
