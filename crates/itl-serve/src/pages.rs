@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use itl::devicetlinfo::{DeviceRow, Summary};
 use itl::document::Document;
-use itl::lint::{Finding, Severity};
+use itl::lint::Finding;
 use itl::verify::Verification;
 use maud::{html, Markup, DOCTYPE};
 
@@ -139,7 +139,7 @@ fn findings_table(findings: &[Finding]) -> Markup {
             table.findings {
                 tr { th { "severity" } th { "code" } th { "record" } th { "message" } }
                 @for f in findings {
-                    @let sev = severity(f.severity);
+                    @let sev = f.severity.as_str();
                     tr {
                         td { span class={ "sev " (sev) } { (sev) } }
                         td { code { (f.code) } }
@@ -149,15 +149,6 @@ fn findings_table(findings: &[Finding]) -> Markup {
                 }
             }
         }
-    }
-}
-
-/// The word `lint --json` writes for a severity.
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Info => "info",
-        Severity::Warning => "warning",
-        Severity::Error => "error",
     }
 }
 

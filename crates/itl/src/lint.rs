@@ -23,6 +23,17 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// `info`, `warning`, `error`, as the JSON spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {

@@ -60,6 +60,14 @@ const fn r(service: &'static str, page: &'static str, on: On) -> Restart {
 const TVS_TFTP: [Restart; 2] =
     [r("Cisco Trust Verification Service", NETWORK, On::EachNode), r("Cisco TFTP", FEATURE, On::EachNode)];
 
+/// What regenerating a CallManager certificate (RSA or ECDSA) restarts.
+const CALLMANAGER_RESTARTS: [Restart; 4] = [
+    r("Cisco CallManager", FEATURE, On::EachNode),
+    r("Cisco CTIManager", FEATURE, On::EachNode),
+    TVS_TFTP[0],
+    TVS_TFTP[1],
+];
+
 /// The table (TAC 214231's sections; the CLI names from the community document).
 pub const PROCEDURES: [Procedure; 8] = [
     Procedure {
@@ -93,24 +101,14 @@ pub const PROCEDURES: [Procedure; 8] = [
     Procedure {
         cert: Cert::CallManager,
         regen_on: On::EachNode,
-        restarts: &[
-            r("Cisco CallManager", FEATURE, On::EachNode),
-            r("Cisco CTIManager", FEATURE, On::EachNode),
-            TVS_TFTP[0],
-            TVS_TFTP[1],
-        ],
+        restarts: &CALLMANAGER_RESTARTS,
         reset_phones: true,
         source: TAC_214231,
     },
     Procedure {
         cert: Cert::CallManagerEcdsa,
         regen_on: On::EachNode,
-        restarts: &[
-            r("Cisco CallManager", FEATURE, On::EachNode),
-            r("Cisco CTIManager", FEATURE, On::EachNode),
-            TVS_TFTP[0],
-            TVS_TFTP[1],
-        ],
+        restarts: &CALLMANAGER_RESTARTS,
         reset_phones: true,
         source: TAC_214231,
     },

@@ -30,28 +30,8 @@ impl Verdict {
     }
 }
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// For the record.
-    Info,
-    /// Phones outside the plan's assumptions will suffer.
-    Warning,
-    /// Online phones will reject.
-    Error,
-}
-
-impl Severity {
-    /// `info`, `warning`, `error`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
+/// How serious a finding is: the one scale `lint` uses too.
+pub use crate::lint::Severity;
 
 /// The two simulated verdicts of a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
