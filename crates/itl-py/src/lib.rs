@@ -679,16 +679,19 @@ impl<'py> ListArg<'py> {
         }
     }
 
-    /// Runs `f` on the parsed list (parsing strictly when given bytes).
-    fn with<R>(&self, py: Python<'_>, f: impl FnOnce(&TrustList<'_>) -> R) -> PyResult<R> {
+    /// The parsed list: the `TrustList` given, or the bytes parsed strictly.
+    fn list(&self, py: Python<'_>) -> PyResult<Cow<'_, TrustList<'_>>> {
         match self {
-            ListArg::Parsed(t) => Ok(f(t.get().list())),
-            ListArg::Bytes(b, file) => {
-                let list =
-                    TrustList::parse(b.as_bytes()).map_err(|e| list_error(py, &e, file.as_deref(), b.as_bytes()))?;
-                Ok(f(&list))
-            }
+            ListArg::Parsed(t) => Ok(Cow::Borrowed(t.get().list())),
+            ListArg::Bytes(b, file) => TrustList::parse(b.as_bytes())
+                .map(Cow::Owned)
+                .map_err(|e| list_error(py, &e, file.as_deref(), b.as_bytes())),
         }
+    }
+
+    /// Runs `f` on the parsed list ([`ListArg::list`]).
+    fn with<R>(&self, py: Python<'_>, f: impl FnOnce(&TrustList<'_>) -> R) -> PyResult<R> {
+        Ok(f(&*self.list(py)?))
     }
 }
 
@@ -760,12 +763,8 @@ fn plan<'py>(
             args.push((None, ListArg::from(py, itl, "plan()")?));
         }
         let ctl = ctl.filter(|c| !c.is_none()).map(|c| ListArg::from(py, c, "plan()")).transpose()?;
-        fn parse<'b>(py: Python<'_>, a: &'b ListArg<'_>) -> PyResult<TrustList<'b>> {
-            let file = a.file();
-            TrustList::parse(a.bytes()).map_err(|e| list_error(py, &e, file.as_deref(), a.bytes()))
-        }
-        let lists = args.iter().map(|(_, a)| parse(py, a)).collect::<PyResult<Vec<_>>>()?;
-        let ctl_list = ctl.as_ref().map(|c| parse(py, c)).transpose()?;
+        let lists = args.iter().map(|(_, a)| a.list(py)).collect::<PyResult<Vec<_>>>()?;
+        let ctl_list = ctl.as_ref().map(|c| c.list(py)).transpose()?;
         let files: Vec<Option<String>> = args.iter().map(|(_, a)| a.file()).collect();
         let served: Vec<itl::plan::Served<'_, '_>> = args
             .iter()
@@ -773,7 +772,7 @@ fn plan<'py>(
             .zip(&files)
             .map(|(((h, _), l), f)| itl::plan::Served { host: h.as_deref(), file: f.as_deref(), list: l })
             .collect();
-        let p = itl::plan::plan(&served, ctl_list.as_ref(), &certs, release)
+        let p = itl::plan::plan(&served, ctl_list.as_deref(), &certs, release)
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         to_py_any(py, &p)
     })
