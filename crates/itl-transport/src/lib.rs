@@ -17,6 +17,8 @@
 pub mod date;
 pub mod fetch;
 pub mod http;
+pub mod probe;
+pub mod ris;
 pub mod tftp;
 
 mod error;

@@ -39,6 +39,7 @@ mod collect;
 mod compare;
 mod format;
 mod json;
+pub mod page;
 mod reader;
 mod reference;
 mod report;
@@ -49,10 +50,11 @@ mod table;
 pub use collect::{collect, Collected, Counts, LISTED};
 pub use compare::{compare, normalize, Reported, Served, Status};
 pub use json::{write_json, DevicesJson};
+pub use page::{read_page, PhonePage, Probed, Reason};
 pub use reader::Reader;
 pub use reference::{reference_files, Reference};
 pub use report::{Event, EventRef, Report, ReportRef};
-pub use row::{DeviceRow, Summary};
+pub use row::{DeviceRow, Source, Summary};
 pub use table::Latest;
 
 /// The longest line read; the rest of a longer one is skipped.

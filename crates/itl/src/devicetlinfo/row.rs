@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::compare::{compare_reported, lower_hex, normalize, Reported, Served, Status};
+use super::page::Reason;
 use super::report::ReportRef;
 
 /// One line of the devices report.
@@ -31,6 +32,37 @@ pub struct DeviceRow {
     pub ctl_status: Status,
     /// The file compared with.
     pub ctl_file: Option<String>,
+    /// Where the values come from: a DeviceTLInfo report or the phone's own page.
+    pub source: Source,
+    /// What was asked, for a probed phone.
+    pub address: Option<String>,
+    /// The phone's model (`CP-8845`), when its page says.
+    pub model: Option<String>,
+    /// Why a probed phone could not be read (its statuses are then `Unknown`).
+    pub reason: Option<Reason>,
+    /// The TVS rows of a probed phone's page.
+    pub tvs: Vec<String>,
+}
+
+/// Where a row's values come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A DeviceTLInfo report (a log, a syslog message).
+    #[default]
+    Report,
+    /// The phone's own web page, asked by `--probe` or `--ris`.
+    Probe,
+}
+
+impl Source {
+    /// The JSON and CSV word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Report => "report",
+            Source::Probe => "probe",
+        }
+    }
 }
 
 /// Counts of ITL statuses.
@@ -98,6 +130,11 @@ impl DeviceRow {
             ctl_hash,
             ctl_status,
             ctl_file: ctl_file.map(str::to_owned),
+            source: Source::Report,
+            address: None,
+            model: None,
+            reason: None,
+            tvs: Vec::new(),
         }
     }
 }

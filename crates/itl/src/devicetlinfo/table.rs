@@ -400,6 +400,11 @@ impl Latest {
             ctl_hash: self.values.shown(e.ctl),
             ctl_status: cs,
             ctl_file: cfile.map(str::to_owned),
+            source: super::row::Source::Report,
+            address: None,
+            model: None,
+            reason: None,
+            tvs: Vec::new(),
         }
     }
 
