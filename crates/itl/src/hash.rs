@@ -31,6 +31,11 @@ impl Checksums {
     }
 }
 
+/// MD5 and SHA-1 of a whole file: the two `show itl` prints.
+pub(crate) fn md5_sha1(bytes: &[u8]) -> ([u8; 16], [u8; 20]) {
+    (Md5::digest(bytes).into(), Sha1::digest(bytes).into())
+}
+
 /// The four whole-file digests computed over a stream, so a file of any size hashes in
 /// constant memory.
 #[derive(Debug, Clone, Default)]

@@ -59,10 +59,11 @@ impl<'l, 'a> Show<'l, 'a> {
 /// cannot be read.
 pub(crate) fn preamble(f: &mut dyn fmt::Write, bytes: &[u8], kind: Kind, modified: Option<&str>) -> fmt::Result {
     let k = kind.as_str();
-    let c = Checksums::of(bytes);
+    // The two digests printed, not all of `Checksums` (SHA-512 alone would double the cost).
+    let (md5, sha1) = crate::hash::md5_sha1(bytes);
     writeln!(f, "The checksum value of the {k} file:")?;
-    writeln!(f, "{}(MD5)", hex::encode(c.md5))?;
-    writeln!(f, "{}(SHA1)", hex::encode(c.sha1))?;
+    writeln!(f, "{}(MD5)", hex::encode(md5))?;
+    writeln!(f, "{}(SHA1)", hex::encode(sha1))?;
     writeln!(f)?;
     writeln!(f, "Length of {k} file: {}", bytes.len())?;
     if let Some(m) = modified {
