@@ -175,6 +175,7 @@ pub(crate) fn read_page<R: BufRead>(input: R, each: &mut dyn FnMut(Entry)) -> Re
     let mut fault = (String::new(), String::new());
     let mut in_fault = false;
     loop {
+        buf.clear();
         let ev = match rd.read_event_into(&mut buf) {
             Ok(ev) => ev,
             Err(quick_xml::Error::Io(e)) => {
