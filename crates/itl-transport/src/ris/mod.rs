@@ -103,7 +103,12 @@ fn no_progress(_: Progress) {}
 
 impl Default for Control<'static> {
     fn default() -> Self {
-        Control { sleep: &real_sleep, progress: &no_progress, timeout: Duration::from_secs(60), pace: Duration::from_secs(4) }
+        Control {
+            sleep: &real_sleep,
+            progress: &no_progress,
+            timeout: Duration::from_secs(60),
+            pace: Duration::from_secs(4),
+        }
     }
 }
 
@@ -212,7 +217,10 @@ fn endpoint(raw: &str) -> Result<Endpoint, Error> {
         return Err(bad(format!("the RIS URL {raw:?} is not https: CUCM serves RIS over HTTPS (https://CUCM:8443)")));
     }
     if !u.username().is_empty() || u.password().is_some() {
-        return Err(bad("the RIS URL must not carry a user or password: name the user apart, the password is never an argument".into()));
+        return Err(bad(
+            "the RIS URL must not carry a user or password: name the user apart, the password is never an argument"
+                .into(),
+        ));
     }
     let host = match u.host_str() {
         Some(h) if !h.is_empty() => h.to_owned(),
@@ -336,7 +344,10 @@ impl Ask<'_> {
             Ok(p) => p,
             Err(soap::ReadError::Io(e)) => return Err(body_failure(e, place)),
             Err(soap::ReadError::Xml(why)) => {
-                let e = Error::new(ErrorKind::Soap, format!("RIS at {place} sent an answer that is not RIS XML ({why}): check the URL"));
+                let e = Error::new(
+                    ErrorKind::Soap,
+                    format!("RIS at {place} sent an answer that is not RIS XML ({why}): check the URL"),
+                );
                 return Err(if status == 500 { Fail::Retry(e, None) } else { Fail::Final(e) });
             }
         };
@@ -357,7 +368,10 @@ impl Ask<'_> {
             ));
         }
         if !page.answered {
-            let e = Error::new(ErrorKind::Soap, format!("RIS at {place} answered without a selectCmDevice result: check the URL"));
+            let e = Error::new(
+                ErrorKind::Soap,
+                format!("RIS at {place} answered without a selectCmDevice result: check the URL"),
+            );
             return Err(if status == 500 { Fail::Retry(e, None) } else { Fail::Final(e) });
         }
         if status == 500 {
@@ -390,7 +404,10 @@ fn transport_failure(e: &ureq::Error, place: &str) -> Fail {
 /// A read of the answer body that broke.
 fn body_failure(e: std::io::Error, place: &str) -> Fail {
     if let Some(ureq::Error::BodyExceedsLimit(n)) = e.get_ref().and_then(|i| i.downcast_ref::<ureq::Error>()) {
-        return Fail::Final(Error::new(ErrorKind::TooLarge, format!("RIS at {place} sent an answer larger than {n} bytes")));
+        return Fail::Final(Error::new(
+            ErrorKind::TooLarge,
+            format!("RIS at {place} sent an answer larger than {n} bytes"),
+        ));
     }
     Fail::Retry(Error::new(ErrorKind::Network, format!("the answer of RIS at {place} broke off ({e})")), None)
 }
@@ -414,8 +431,14 @@ mod tests {
         let e = endpoint("https://cucm-pub").unwrap();
         assert_eq!(e.url, "https://cucm-pub:8443/realtimeservice2/services/RISService70");
         assert_eq!(e.place, "cucm-pub:8443");
-        assert_eq!(endpoint("https://cucm-pub:8443/").unwrap().url, "https://cucm-pub:8443/realtimeservice2/services/RISService70");
-        assert_eq!(endpoint("cucm-pub:9443").unwrap().url, "https://cucm-pub:9443/realtimeservice2/services/RISService70");
+        assert_eq!(
+            endpoint("https://cucm-pub:8443/").unwrap().url,
+            "https://cucm-pub:8443/realtimeservice2/services/RISService70"
+        );
+        assert_eq!(
+            endpoint("cucm-pub:9443").unwrap().url,
+            "https://cucm-pub:9443/realtimeservice2/services/RISService70"
+        );
         assert_eq!(endpoint("https://cucm-pub:443").unwrap().place, "cucm-pub:443");
         assert_eq!(endpoint("https://[2001:db8::1]").unwrap().place, "[2001:db8::1]:8443");
         assert_eq!(endpoint("https://[2001:db8::1]:443").unwrap().place, "[2001:db8::1]:443");

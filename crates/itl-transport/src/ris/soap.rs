@@ -179,7 +179,9 @@ pub(crate) fn read_page<R: BufRead>(input: R, each: &mut dyn FnMut(Entry)) -> Re
         let ev = match rd.read_event_into(&mut buf) {
             Ok(ev) => ev,
             Err(quick_xml::Error::Io(e)) => {
-                return Err(ReadError::Io(std::sync::Arc::try_unwrap(e).unwrap_or_else(|a| std::io::Error::new(a.kind(), a.to_string()))))
+                return Err(ReadError::Io(
+                    std::sync::Arc::try_unwrap(e).unwrap_or_else(|a| std::io::Error::new(a.kind(), a.to_string())),
+                ))
             }
             Err(e) => return Err(ReadError::Xml(format!("malformed XML: {e}"))),
         };
@@ -242,26 +244,24 @@ pub(crate) fn read_page<R: BufRead>(input: R, each: &mut dyn FnMut(Entry)) -> Re
                     El::Name => entry.name = text.trim().to_owned(),
                     El::Class => entry.class = text.trim().to_owned(),
                     El::Time => entry.timestamp = text.trim().parse().unwrap_or(0),
-                    El::LegacyIp => {
-                        if ips.first.is_empty() {
-                            ips.first = text.trim().to_owned();
-                        }
-                    }
+                    El::LegacyIp if ips.first.is_empty() => ips.first = text.trim().to_owned(),
                     El::Ip => ips.item_ip = text.trim().to_owned(),
                     El::IpType => ips.item_type = text.trim().to_owned(),
-                    El::IpItem => {
-                        if !ips.item_ip.is_empty() {
-                            if ips.v4.is_empty() && is_v4(&ips.item_type, &ips.item_ip) {
-                                ips.v4 = std::mem::take(&mut ips.item_ip);
-                            } else if ips.first.is_empty() {
-                                ips.first = std::mem::take(&mut ips.item_ip);
-                            }
+                    El::IpItem if !ips.item_ip.is_empty() => {
+                        if ips.v4.is_empty() && is_v4(&ips.item_type, &ips.item_ip) {
+                            ips.v4 = std::mem::take(&mut ips.item_ip);
+                        } else if ips.first.is_empty() {
+                            ips.first = std::mem::take(&mut ips.item_ip);
                         }
                     }
                     El::Device => {
                         page.entries += 1;
                         let mut e = std::mem::take(&mut entry);
-                        e.address = if ips.v4.is_empty() { std::mem::take(&mut ips.first) } else { std::mem::take(&mut ips.v4) };
+                        e.address = if ips.v4.is_empty() {
+                            std::mem::take(&mut ips.first)
+                        } else {
+                            std::mem::take(&mut ips.v4)
+                        };
                         each(e);
                     }
                     El::StateInfo => page.state_info = text.trim().to_owned(),
@@ -287,7 +287,17 @@ pub(crate) fn read_page<R: BufRead>(input: R, each: &mut dyn FnMut(Entry)) -> Re
 fn keeps_text(el: Option<&El>) -> bool {
     matches!(
         el,
-        Some(El::Name | El::Class | El::Time | El::Ip | El::IpType | El::LegacyIp | El::StateInfo | El::FaultCode | El::FaultString)
+        Some(
+            El::Name
+                | El::Class
+                | El::Time
+                | El::Ip
+                | El::IpType
+                | El::LegacyIp
+                | El::StateInfo
+                | El::FaultCode
+                | El::FaultString
+        )
     )
 }
 
