@@ -5,10 +5,10 @@
 //! `https://CUCM:8443/realtimeservice2/services/RISService70`, each for at most 1000 devices
 //! of class Phone, the next one continuing from the `StateInfo` the previous answer returned,
 //! until an answer holds fewer than 1000 devices or no new `StateInfo`. Answers are read as
-//! they arrive ([`soap`]); only the result rows stay in memory. A phone listed by several
+//! they arrive (`ris/soap.rs`); only the result rows stay in memory. A phone listed by several
 //! nodes is kept once, its entry with the newest `TimeStamp` (among entries that give an
 //! address). Pages are paced ([`Control::pace`]); a throttled or failed request is retried
-//! after 1 s, 2 s, 4 s, 8 s (at most 5 attempts). TLS: [`tls`].
+//! after 1 s, 2 s, 4 s, 8 s (at most 5 attempts). TLS, with pinning: `ris/tls.rs`.
 //!
 //! What the RIS user needs, what a listing costs CUCM and how pinning works: `docs/ris.md`.
 
