@@ -186,17 +186,28 @@ fn one_connection(
         v.len() - 1
     };
     let reply = handler(index, &req);
-    let mut out = format!(
-        "HTTP/1.1 {} X\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n",
-        reply.status,
-        reply.body.len()
-    );
+    // Tomcat sends large answers chunked; a reply that asks for it gets chunked framing.
+    let chunked = reply.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v == "chunked");
+    let mut out =
+        format!("HTTP/1.1 {} X\r\nContent-Type: text/xml; charset=utf-8\r\nConnection: close\r\n", reply.status);
+    if !chunked {
+        out.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
+    }
     for (k, v) in &reply.headers {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
     out.push_str("\r\n");
     tls.write_all(out.as_bytes())?;
-    tls.write_all(reply.body.as_bytes())?;
+    if chunked {
+        for piece in reply.body.as_bytes().chunks(777) {
+            tls.write_all(format!("{:x}\r\n", piece.len()).as_bytes())?;
+            tls.write_all(piece)?;
+            tls.write_all(b"\r\n")?;
+        }
+        tls.write_all(b"0\r\n\r\n")?;
+    } else {
+        tls.write_all(reply.body.as_bytes())?;
+    }
     tls.conn.send_close_notify();
     tls.flush()?;
     Ok(())
@@ -460,6 +471,22 @@ fn a_phone_under_two_nodes_is_counted_once_newest_timestamp_wins_non_phones_skip
     );
     assert_eq!(srv.seen().len(), 1);
     assert!(run.waits.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_chunked_answer_reads_the_same() {
+    let (srv, cert) = pinned_server(Box::new(|_, _| Reply {
+        status: 200,
+        headers: vec![("Transfer-Encoding", "chunked".into())],
+        body: answer(&[("cucm-pub", (0..300).map(|k| phone(&sep(k), 1_700_000_000 + k as i64, &ip(k))).collect())], ""),
+    }));
+    let (r, _) = list(&opts(srv.url(), Some(&cert.pem)), Duration::ZERO);
+    let phones = r.unwrap();
+    assert_eq!(phones.len(), 300);
+    assert_eq!(
+        phones[299],
+        RisPhone { name: "SEP00112233012B".into(), address: "10.20.1.43".into(), timestamp: 1_700_000_299 }
+    );
 }
 
 #[test]

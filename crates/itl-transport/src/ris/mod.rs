@@ -39,6 +39,8 @@ pub const FIRST_RETRY_WAIT: Duration = Duration::from_secs(1);
 const MAX_PAGES: usize = 1000;
 /// Largest answer accepted (a 1000-device answer is about 2 MB).
 const BODY_MAX: u64 = 64 << 20;
+/// Most distinct phones one listing keeps (CUCM clusters hold at most some 80,000 devices).
+const MAX_PHONES: usize = 1_000_000;
 
 /// Where and how to ask.
 #[derive(Clone)]
@@ -157,6 +159,12 @@ pub fn list_phones_with(opts: &Options, ctl: &Control<'_>) -> Result<Vec<RisPhon
         progress.entries += page.entries;
         progress.phones = phones.len();
         (ctl.progress)(progress);
+        if phones.len() > MAX_PHONES {
+            return Err(Error::new(
+                ErrorKind::TooLarge,
+                format!("RIS at {} listed more than {MAX_PHONES} phones; stopped: check the URL", ep.place),
+            ));
+        }
         if page.entries < soap::MAX_RETURNED || page.state_info.is_empty() || page.state_info == state {
             break;
         }
