@@ -16,6 +16,12 @@ pub enum ErrorKind {
     Server,
     /// The file is larger than the caller allows.
     TooLarge,
+    /// The server refused the credentials (HTTP 401) or the user's roles (HTTP 403).
+    Auth,
+    /// The server's certificate did not verify, or the TLS handshake failed.
+    Tls,
+    /// A SOAP service answered with a fault that persisted, or with XML it should not.
+    Soap,
 }
 
 /// A failed transfer: its kind and a message that says what to check.

@@ -7,6 +7,7 @@
 //! Modules, one transport each:
 //! - [`tftp`]: an RFC 1350 TFTP client (read requests, octet mode);
 //! - [`http`]: the HTTP(S) client (CUCM's TFTP service also serves files on port 6970);
+//! - [`ris`]: CUCM's RisPort70 service, every phone and its address;
 //! - [`fetch`]: a file named by URL (`tftp://`, `http://`, `https://`), whatever carries it;
 //! - [`date`]: CUCM's "last modified" text in the local time zone.
 //!
