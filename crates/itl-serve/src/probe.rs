@@ -47,7 +47,9 @@ fn duration(s: &str) -> Result<Option<Duration>, String> {
     let d: jiff::SignedDuration = t.parse().map_err(|_| bad())?;
     let d = Duration::try_from(d).map_err(|_| bad())?;
     if d < MIN_EVERY {
-        return Err(format!("--probe-every {s}: at least 1m (or 0: once at start), so the phones are not asked without pause"));
+        return Err(format!(
+            "--probe-every {s}: at least 1m (or 0: once at start), so the phones are not asked without pause"
+        ));
     }
     Ok(Some(d))
 }
@@ -122,7 +124,9 @@ impl Plan {
         }
         let when = match self.every {
             None => "once".to_owned(),
-            Some(d) => format!("every {}", jiff::SignedDuration::try_from(d).map(|d| format!("{d:#}")).unwrap_or_default()),
+            Some(d) => {
+                format!("every {}", jiff::SignedDuration::try_from(d).map(|d| format!("{d:#}")).unwrap_or_default())
+            }
         };
         format!("probing {} {when}, at most {} phones at once", what.join(" and "), self.phone.jobs)
     }
@@ -249,27 +253,52 @@ pub fn start(
     tx: Arc<Mutex<Option<SyncSender<Cmd>>>>,
     stop: Arc<AtomicBool>,
 ) -> std::io::Result<()> {
-    std::thread::Builder::new().name("itlctl-probe".into()).spawn(move || {
-        loop {
-            if !run_once(&plan, &shared.probe, &tx, &stop) {
+    std::thread::Builder::new().name("itlctl-probe".into()).spawn(move || loop {
+        if !run_once(&plan, &shared.probe, &tx, &stop) {
+            return;
+        }
+        let Some(every) = plan.every else { return };
+        let next = jiff::Timestamp::now()
+            .checked_add(jiff::SignedDuration::try_from(every).unwrap_or_default())
+            .map(|t| t.round(jiff::Unit::Second).unwrap_or(t).to_string())
+            .ok();
+        shared.probe.update(|s| s.next = next);
+        let until = Instant::now() + every;
+        while Instant::now() < until {
+            if stop.load(Ordering::Relaxed) || tx.lock().map(|t| t.is_none()).unwrap_or(true) {
                 return;
             }
-            let Some(every) = plan.every else { return };
-            let next = jiff::Timestamp::now()
-                .checked_add(jiff::SignedDuration::try_from(every).unwrap_or_default())
-                .map(|t| t.round(jiff::Unit::Second).unwrap_or(t).to_string())
-                .ok();
-            shared.probe.update(|s| s.next = next);
-            let until = Instant::now() + every;
-            while Instant::now() < until {
-                if stop.load(Ordering::Relaxed) || tx.lock().map(|t| t.is_none()).unwrap_or(true) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(250).min(until.saturating_duration_since(Instant::now())));
-            }
+            std::thread::sleep(Duration::from_millis(250).min(until.saturating_duration_since(Instant::now())));
         }
     })?;
     Ok(())
+}
+
+/// The longest model name or TVS name kept, and the most TVS rows.
+const MAX_NAME: usize = 255;
+const MAX_TVS: usize = 16;
+
+/// `p` with what its page says checked as a report is ([`crate::check::report`]): a page
+/// whose device name, TFTP server or signatures could not be a report's is not understood;
+/// a model or TVS name with control characters or too long is left out.
+fn checked(mut p: Probed) -> Probed {
+    let name_ok = |s: &String| s.len() <= MAX_NAME && !s.chars().any(|c| c.is_control());
+    if let Ok(page) = &mut p.page {
+        if page.has_trust_rows() {
+            let mut r = page.to_report(&p.address);
+            if r.device_name.is_none() {
+                r.device_name = Some(p.address.clone());
+            }
+            if !crate::check::report(&mut r) {
+                p.page = Err(Reason::NotUnderstood);
+                return p;
+            }
+            page.model = page.model.take().filter(name_ok);
+            page.tvs.retain(name_ok);
+            page.tvs.truncate(MAX_TVS);
+        }
+    }
+    p
 }
 
 /// Addresses asked per call of the engine: the answers are stored as each slice ends, and a
@@ -279,12 +308,7 @@ fn slice_len(jobs: usize) -> usize {
 }
 
 /// One run. Returns `false` when the server is stopping.
-pub(crate) fn run_once(
-    plan: &Plan,
-    state: &State,
-    tx: &Mutex<Option<SyncSender<Cmd>>>,
-    stop: &AtomicBool,
-) -> bool {
+pub(crate) fn run_once(plan: &Plan, state: &State, tx: &Mutex<Option<SyncSender<Cmd>>>, stop: &AtomicBool) -> bool {
     let mut run = Run { started: now_text(), ..Run::default() };
     state.update(|s| {
         s.running = Some(run.clone());
@@ -307,7 +331,8 @@ pub(crate) fn run_once(
         }
     }
     let mut seen = std::collections::HashSet::new();
-    addresses.retain(|a| seen.insert(a.clone()));
+    // An address is a report's field too: no control characters, no longer than a host name.
+    addresses.retain(|a| a.len() <= MAX_NAME && !a.chars().any(char::is_control) && seen.insert(a.clone()));
     drop(seen);
     run.total = addresses.len() as u64;
     state.update(|s| s.running = Some(run.clone()));
@@ -325,7 +350,7 @@ pub(crate) fn run_once(
                 }
             })
         };
-        let answers = engine::probe_all(slice, &plan.phone, &progress);
+        let answers: Vec<Probed> = engine::probe_all(slice, &plan.phone, &progress).into_iter().map(checked).collect();
         let mut c = Counts::default();
         for a in &answers {
             c.add(a);
@@ -362,6 +387,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_page_that_could_not_be_a_report_is_not_understood() {
+        let page = |device: &str, itl: &str| itl::devicetlinfo::PhonePage {
+            device_name: Some(device.into()),
+            itl_signature: Some(itl.into()),
+            model: Some("CP-7841\u{7}".into()),
+            tvs: vec!["cucm-pub".into(), "x".repeat(300)],
+            ..Default::default()
+        };
+        let one = |p| checked(Probed { address: "10.0.0.1".into(), at: 0, page: Ok(p) });
+        let sha1 = "28 0A D9 1C CB 97 8F 07 3A 14 9C BA 91 63 C1 A0 ED 4E 7D 13";
+        let good = one(page("SEP5006AB806306", sha1)).page.unwrap();
+        assert_eq!((good.model, good.tvs), (None, vec!["cucm-pub".to_owned()]));
+        assert_eq!(one(page("SEP<script>", sha1)).page, Err(Reason::NotUnderstood));
+        assert_eq!(one(page("SEP1", "28 0A D9")).page, Err(Reason::NotUnderstood), "a cut signature");
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(duration("0").unwrap(), None);
         assert_eq!(duration("6h").unwrap(), Some(Duration::from_secs(21_600)));
@@ -378,7 +420,8 @@ mod tests {
         if std::env::var(PASSWORD_VAR).is_ok() {
             return;
         }
-        let o = ProbeOptions { ris: Some("https://cucm".into()), ris_user: Some("u".into()), ..ProbeOptions::default() };
+        let o =
+            ProbeOptions { ris: Some("https://cucm".into()), ris_user: Some("u".into()), ..ProbeOptions::default() };
         let e = Plan::new(&o).unwrap_err();
         assert!(e.contains(PASSWORD_VAR), "{e}");
         let o = ProbeOptions { ris: Some("https://cucm".into()), ..ProbeOptions::default() };
@@ -400,7 +443,10 @@ mod tests {
         let cli = crate::Config { jobs: Some(16), ..Default::default() };
         let o = crate::Options::from_config(cli, Some(f.to_str().unwrap())).unwrap().probe;
         assert_eq!(o.targets, ["10.1.20.0/24", "@phones.txt"]);
-        assert_eq!((o.ris.as_deref(), o.ris_user.as_deref(), o.ris_ca.as_deref()), (Some("https://cucm-pub"), Some("r"), Some("ca.pem")));
+        assert_eq!(
+            (o.ris.as_deref(), o.ris_user.as_deref(), o.ris_ca.as_deref()),
+            (Some("https://cucm-pub"), Some("r"), Some("ca.pem"))
+        );
         assert_eq!((o.ris_password_file.as_deref(), o.every.as_deref()), (Some("pw"), Some("0")));
         assert_eq!((o.phone_port, o.phone_https, o.jobs, o.timeout_ms), (Some(8080), true, Some(16), Some(500)));
         let _ = std::fs::remove_dir_all(&dir);

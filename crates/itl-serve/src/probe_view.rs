@@ -53,7 +53,9 @@ pub fn card(s: Option<&Status>) -> Markup {
                         @if let Some(n) = r.ris_listed { span.meta { " · " (n) " listed by RIS" } }
                     }
                 }
-                None => @if s.running.is_none() { p.meta { "No run yet." } },
+                None => {
+                    @if s.running.is_none() { p.meta { "No run yet." } }
+                }
             }
         }
     }

@@ -89,7 +89,10 @@ impl Drop for Server {
 fn http(addr: &str, method: &str, path: &str, body: &[u8]) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n", body.len());
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
     s.write_all(req.as_bytes()).unwrap();
     s.write_all(body).unwrap();
     let mut raw = Vec::new();
@@ -245,7 +248,8 @@ fn unreachable_phones_are_stored_with_their_reason_and_good_values_are_kept() {
 #[test]
 fn a_phone_page_is_probed_and_merged_with_its_report() {
     let page = std::fs::read(testdata().join("phone-pages/serve-7841-network-setup.html")).unwrap();
-    if itl::devicetlinfo::read_page(&page, Some("text/html; charset=iso-8859-1")) == itl::devicetlinfo::PhonePage::default()
+    if itl::devicetlinfo::read_page(&page, Some("text/html; charset=iso-8859-1"))
+        == itl::devicetlinfo::PhonePage::default()
     {
         // The page reader of issue 25 is not in this build yet (a stub that reads nothing):
         // nothing to test against. Remove this guard once it is.
@@ -269,7 +273,11 @@ fn a_phone_page_is_probed_and_merged_with_its_report() {
     let port = phone.port.to_string();
     let s = Server::start(&db, &["--itl", &itl, "--probe", "127.0.0.2", "--phone-port", &port, "--probe-every", "0"]);
     let h = s.probed();
-    assert_eq!((h["probe"]["last"]["asked"].as_u64(), h["probe"]["last"]["answered"].as_u64()), (Some(1), Some(1)), "{h}");
+    assert_eq!(
+        (h["probe"]["last"]["asked"].as_u64(), h["probe"]["last"]["answered"].as_u64()),
+        (Some(1), Some(1)),
+        "{h}"
+    );
     assert_eq!(h["phones"], 1, "a report and a probe of one phone are one phone: {h}");
     let rows = s.csv();
     assert_eq!(rows.len(), 1, "{rows:?}");

@@ -83,8 +83,7 @@ pub fn fill_row(row: &mut DeviceRow, r: &rusqlite::Row<'_>, at: usize) -> rusqli
     row.address = r.get(at + 1)?;
     row.model = r.get(at + 2)?;
     let reason: Option<String> = r.get(at + 3)?;
-    row.reason =
-        reason.as_deref().and_then(reason_of).filter(|_| row.itl_hash.is_none() && row.ctl_hash.is_none());
+    row.reason = reason.as_deref().and_then(reason_of).filter(|_| row.itl_hash.is_none() && row.ctl_hash.is_none());
     row.tvs = tvs_of(r.get::<_, Option<String>>(at + 4)?.as_deref());
     Ok(())
 }
@@ -102,7 +101,8 @@ impl<'t> OnePhone<'t> {
     /// Prepares them in `tx`.
     pub fn new(tx: &'t Transaction<'_>) -> rusqlite::Result<Self> {
         Ok(OnePhone {
-            probe_rows: tx.prepare_cached("DELETE FROM phones WHERE device=?1 AND server_key<>?2 AND source='probe'")?,
+            probe_rows: tx
+                .prepare_cached("DELETE FROM phones WHERE device=?1 AND server_key<>?2 AND source='probe'")?,
             placeholder: tx.prepare_cached(DELETE_PLACEHOLDER)?,
         })
     }
@@ -218,7 +218,8 @@ fn answered(
         tx.prepare_cached(DELETE_PLACEHOLDER)?.execute(params![p.address])?;
     }
     let tvs = tvs_text(&page.tvs);
-    type Prev = (Option<String>, Option<String>, Option<String>, String, Option<String>, Option<String>, Option<String>);
+    type Prev =
+        (Option<String>, Option<String>, Option<String>, String, Option<String>, Option<String>, Option<String>);
     let prev: Option<Prev> = tx
         .prepare_cached(
             "SELECT itl_signature, ctl_signature, itl_tftp_server, source, address, model, tvs
@@ -305,9 +306,8 @@ fn not_read(
             if prev.as_deref() == Some(word) {
                 out.unchanged += 1;
             } else {
-                tx.prepare_cached(INSERT_HISTORY)?.execute(params![
-                    device, server, now, none, none, none, none, none, p.address, none, word, none
-                ])?;
+                tx.prepare_cached(INSERT_HISTORY)?
+                    .execute(params![device, server, now, none, none, none, none, none, p.address, none, word, none])?;
                 out.stored += 1;
             }
             tx.prepare_cached("UPDATE phones SET reason=?3, probe_failed=?4 WHERE device=?1 AND server_key=?2")?
@@ -433,7 +433,12 @@ PRAGMA user_version=1;
         let c = open_writer(&loc).unwrap();
         assert_eq!(
             fleet(&c),
-            [("SEPOLD000001".to_owned(), Some("AA BB".to_owned()), "report".to_owned(), Some("no-web-access".to_owned()))]
+            [(
+                "SEPOLD000001".to_owned(),
+                Some("AA BB".to_owned()),
+                "report".to_owned(),
+                Some("no-web-access".to_owned())
+            )]
         );
         drop(c);
         let _ = std::fs::remove_dir_all(&dir);
