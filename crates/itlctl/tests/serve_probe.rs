@@ -24,6 +24,8 @@ const OTHER_SHA1: &str = "11 22 33 44 55 66 77 88 99 00 11 22 33 44 55 66 77 88 
 struct Server {
     child: Child,
     http: String,
+    /// Its standard output, kept open: it prints more lines after the first.
+    _out: std::io::Lines<BufReader<std::process::ChildStdout>>,
 }
 
 impl Server {
@@ -40,9 +42,10 @@ impl Server {
             .spawn()
             .unwrap();
         let out = child.stdout.take().unwrap();
-        let first = BufReader::new(out).lines().next().unwrap().unwrap();
+        let mut lines = BufReader::new(out).lines();
+        let first = lines.next().unwrap().unwrap();
         let http = first.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
-        Server { child, http }
+        Server { child, http, _out: lines }
     }
 
     fn get(&self, path: &str) -> (u16, String) {
