@@ -120,6 +120,8 @@ struct Health<'a> {
     write_failures: u64,
     references: Vec<Reference<'a>>,
     problems: Vec<String>,
+    /// The scheduled probes (null when nothing is probed).
+    probe: Option<crate::probe::Status>,
 }
 
 /// One reference file in force.
@@ -148,7 +150,8 @@ async fn health(State(app): State<App>) -> Response {
         .collect();
     let status = if problems.is_empty() { "ok" } else { "degraded" };
     let (held, write_failures) = (w.held(), w.failures());
-    let h = Health { status, phones, reports, other, skipped, lost, held, write_failures, references, problems };
+    let probe = app.shared.probe.status();
+    let h = Health { status, phones, reports, other, skipped, lost, held, write_failures, references, problems, probe };
     json(StatusCode::OK, &h)
 }
 
@@ -277,6 +280,25 @@ fn stream_devices(app: App, q: DevicesQuery, csv_out: bool) -> Body {
     Body::from_stream(stream)
 }
 
+/// The columns of `devices --csv`: the row's fields in order, the TVS names joined by `;`.
+const CSV_HEADER: [&str; 15] = [
+    "device",
+    "ipv4",
+    "itl_tftp_server",
+    "itl_hash",
+    "itl_status",
+    "itl_file",
+    "ctl_tftp_server",
+    "ctl_hash",
+    "ctl_status",
+    "ctl_file",
+    "source",
+    "address",
+    "model",
+    "reason",
+    "tvs",
+];
+
 /// Writes `row` as `devices --csv` does (with the header row when `header`), every cell that
 /// a spreadsheet would take for a formula made inert ([`crate::check::inert`]).
 fn write_inert<W: std::io::Write>(
@@ -284,15 +306,28 @@ fn write_inert<W: std::io::Write>(
     row: &itl::devicetlinfo::DeviceRow,
     header: bool,
 ) -> Result<(), csv::Error> {
-    let mut one = csv::WriterBuilder::new().has_headers(header).from_writer(Vec::new());
-    one.serialize(row)?;
-    let bytes = one.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
-    let mut rd = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes.as_slice());
-    for rec in rd.records() {
-        let rec = rec?;
-        w.write_record(rec.iter().map(crate::check::inert).collect::<Vec<_>>().iter().map(|c| c.as_bytes()))?;
+    if header {
+        w.write_record(CSV_HEADER)?;
     }
-    Ok(())
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let cells = [
+        row.device.clone(),
+        o(&row.ipv4),
+        o(&row.itl_tftp_server),
+        o(&row.itl_hash),
+        row.itl_status.as_str().to_owned(),
+        o(&row.itl_file),
+        o(&row.ctl_tftp_server),
+        o(&row.ctl_hash),
+        row.ctl_status.as_str().to_owned(),
+        o(&row.ctl_file),
+        row.source.as_str().to_owned(),
+        o(&row.address),
+        o(&row.model),
+        row.reason.map(|r| r.as_str().to_owned()).unwrap_or_default(),
+        row.tvs.join(";"),
+    ];
+    w.write_record(cells.iter().map(|c| crate::check::inert(c)).collect::<Vec<_>>().iter().map(|c| c.as_bytes()))
 }
 
 async fn devices(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Response {
@@ -331,6 +366,14 @@ struct HistoryJson<'a> {
     ctl_signature: Option<&'a str>,
     ctl_status: &'static str,
     status_code: Option<&'a str>,
+    /// What was asked (a probe).
+    address: Option<&'a str>,
+    /// The page's model (a probe).
+    model: Option<&'a str>,
+    /// Why the phone could not be read (a failed probe).
+    reason: Option<&'a str>,
+    /// The page's TVS rows (a probe).
+    tvs: &'a [String],
 }
 
 impl<'a> HistoryJson<'a> {
@@ -349,6 +392,10 @@ impl<'a> HistoryJson<'a> {
             ctl_signature: r.ctl_signature.as_deref(),
             ctl_status,
             status_code: r.status_code.as_deref(),
+            address: h.probe.address.as_deref(),
+            model: h.probe.model.as_deref(),
+            reason: h.probe.reason.as_deref(),
+            tvs: &h.probe.tvs,
         }
     }
 }

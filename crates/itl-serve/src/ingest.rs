@@ -51,6 +51,8 @@ pub enum Cmd {
     Batch(Batch),
     /// The references changed: recompute the statuses.
     Recompute,
+    /// Phones asked directly (`--probe`, `--ris`): their answers.
+    Probes(Vec<itl::devicetlinfo::Probed>),
 }
 
 /// The most reports one transaction takes.
@@ -183,6 +185,8 @@ struct Held {
     batches: VecDeque<Batch>,
     reports: usize,
     recompute: bool,
+    /// Probe answers waiting (a few runs' worth at most: older ones go first).
+    probes: VecDeque<itl::devicetlinfo::Probed>,
 }
 
 impl Held {
@@ -258,6 +262,14 @@ pub fn run(mut conn: Connection, rx: Receiver<Cmd>, shared: Arc<Shared>, keep_da
                     held.push(b, state);
                 }
                 Cmd::Recompute => held.recompute = true,
+                Cmd::Probes(p) => {
+                    n += p.len().max(1);
+                    held.probes.extend(p);
+                    // Answers are asked again at the next run: beyond the bound, the oldest go.
+                    while held.probes.len() > MAX_HELD {
+                        held.probes.pop_front();
+                    }
+                }
             }
             if n < MAX_BATCH {
                 next = rx.try_recv().ok();
@@ -265,11 +277,12 @@ pub fn run(mut conn: Connection, rx: Receiver<Cmd>, shared: Arc<Shared>, keep_da
         }
         let failing = state.error().is_some();
         let due = !failing || urgent || last_try.elapsed() >= RETRY || !open;
-        while due && (!held.batches.is_empty() || held.recompute) {
+        while due && (!held.batches.is_empty() || held.recompute || !held.probes.is_empty()) {
             last_try = Instant::now();
             let batches = held.take();
             let recompute = std::mem::take(&mut held.recompute);
-            match apply(&mut conn, &batches, recompute, &shared) {
+            let probes: Vec<_> = held.probes.drain(..held.probes.len().min(MAX_BATCH)).collect();
+            match apply(&mut conn, &batches, recompute, &probes, &shared) {
                 Ok(()) => {
                     state.set_error(None);
                     dirty = true;
@@ -284,6 +297,9 @@ pub fn run(mut conn: Connection, rx: Receiver<Cmd>, shared: Arc<Shared>, keep_da
                     state.failures.fetch_add(1, Ordering::Relaxed);
                     state.set_error(Some(e.clone()));
                     held.recompute |= recompute;
+                    for p in probes.into_iter().rev() {
+                        held.probes.push_front(p);
+                    }
                     // HTTP is told at once; syslog batches wait for the next try.
                     let mut keep = Vec::new();
                     for mut b in batches {
@@ -333,7 +349,13 @@ pub fn run(mut conn: Connection, rx: Receiver<Cmd>, shared: Arc<Shared>, keep_da
 /// Commits `batches` (and the recomputed statuses) in one transaction. `BEGIN IMMEDIATE`
 /// takes the write lock first, so another process's lock is waited for (the busy timeout)
 /// rather than failing at the first write.
-fn apply(conn: &mut Connection, batches: &[Batch], recompute: bool, shared: &Shared) -> Result<(), String> {
+fn apply(
+    conn: &mut Connection,
+    batches: &[Batch],
+    recompute: bool,
+    probes: &[itl::devicetlinfo::Probed],
+    shared: &Shared,
+) -> Result<(), String> {
     let refs = shared.refs();
     let now = now_ms();
     let lost = shared.writer.lost_unsaved();
@@ -345,6 +367,9 @@ fn apply(conn: &mut Connection, batches: &[Batch], recompute: bool, shared: &Sha
         for b in batches {
             store::add_reports(&tx, &b.reports, now, &refs.itl, &refs.ctl)?;
             store::count(&tx, b.reports.len() as u64, b.other, b.skipped)?;
+        }
+        if !probes.is_empty() {
+            store::add_probes(&tx, probes, now, &refs.itl, &refs.ctl)?;
         }
         store::count_lost(&tx, lost)?;
         tx.commit()

@@ -15,6 +15,8 @@ mod ingest;
 mod listen;
 mod metrics;
 mod pages;
+mod probe;
+mod probe_view;
 mod refs;
 mod reply;
 mod rx;
@@ -55,12 +57,40 @@ pub struct Options {
     pub hosts: Vec<String>,
     /// Connection limits and timeouts.
     pub limits: Limits,
+    /// Phones asked directly, on a schedule (`--probe`, `--ris`, …).
+    pub probe: ProbeOptions,
+}
+
+/// The options of `itlctl serve` that ask phones directly (docs/serve-operations.md).
+#[derive(Debug, Clone, Default)]
+pub struct ProbeOptions {
+    /// `--probe ADDR|CIDR|@FILE`.
+    pub targets: Vec<String>,
+    /// `--ris URL`.
+    pub ris: Option<String>,
+    /// `--ris-user USER`.
+    pub ris_user: Option<String>,
+    /// `--ris-ca PEM`.
+    pub ris_ca: Option<String>,
+    /// `--ris-password-file FILE`: the RIS password, read at start (else `ITLCTL_RIS_PASSWORD`).
+    pub ris_password_file: Option<String>,
+    /// `--probe-every DURATION` (`6h` when not given; `0`: once at start).
+    pub every: Option<String>,
+    /// `--phone-port N` (default 80).
+    pub phone_port: Option<u16>,
+    /// `--phone-https`.
+    pub phone_https: bool,
+    /// `--jobs N`: phones asked at once (default 64).
+    pub jobs: Option<usize>,
+    /// `--timeout-ms MS`: the longest one request to a phone may take (default 3000).
+    pub timeout_ms: Option<u64>,
 }
 
 /// The settings of `itlctl serve` as given: on the command line, or in the TOML file of
 /// `--config FILE`, under the same names as the flags (`listen`, `db`, `syslog`,
-/// `syslog-cert`, `itl`, `ctl`, `token`, `keep-days`, `host`) plus a `[limits]` table
-/// ([`Limits`]). A sample is `docs/serve.example.toml`.
+/// `syslog-cert`, `itl`, `ctl`, `token`, `keep-days`, `host`, `probe`, `ris`, `ris-user`,
+/// `ris-ca`, `ris-password-file`, `probe-every`, `phone-port`, `phone-https`, `jobs`,
+/// `timeout-ms`) plus a `[limits]` table ([`Limits`]). A sample is `docs/serve.example.toml`.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Config {
@@ -88,6 +118,27 @@ pub struct Config {
     pub host: Vec<String>,
     /// Connection limits and timeouts (only in the file).
     pub limits: Option<Limits>,
+    /// `--probe`.
+    #[serde(default)]
+    pub probe: Vec<String>,
+    /// `--ris`.
+    pub ris: Option<String>,
+    /// `--ris-user`.
+    pub ris_user: Option<String>,
+    /// `--ris-ca`.
+    pub ris_ca: Option<String>,
+    /// `--ris-password-file`: a file holding the RIS password (a service has no terminal).
+    pub ris_password_file: Option<String>,
+    /// `--probe-every` (default `6h`; `0`: once at start).
+    pub probe_every: Option<String>,
+    /// `--phone-port` (default 80).
+    pub phone_port: Option<u16>,
+    /// `--phone-https`.
+    pub phone_https: Option<bool>,
+    /// `--jobs` (default 64).
+    pub jobs: Option<usize>,
+    /// `--timeout-ms` (default 3000).
+    pub timeout_ms: Option<u64>,
 }
 
 impl Options {
@@ -113,6 +164,18 @@ impl Options {
             keep_days: cli.keep_days.or(f.keep_days).unwrap_or(90),
             hosts: list(cli.host, f.host),
             limits: cli.limits.or(f.limits).unwrap_or_default(),
+            probe: ProbeOptions {
+                targets: list(cli.probe, f.probe),
+                ris: cli.ris.or(f.ris),
+                ris_user: cli.ris_user.or(f.ris_user),
+                ris_ca: cli.ris_ca.or(f.ris_ca),
+                ris_password_file: cli.ris_password_file.or(f.ris_password_file),
+                every: cli.probe_every.or(f.probe_every),
+                phone_port: cli.phone_port.or(f.phone_port),
+                phone_https: cli.phone_https.or(f.phone_https).unwrap_or(false),
+                jobs: cli.jobs.or(f.jobs),
+                timeout_ms: cli.timeout_ms.or(f.timeout_ms),
+            },
         })
     }
 }
@@ -125,6 +188,8 @@ pub(crate) struct Shared {
     db_label: String,
     /// Whether writes fail, what is held and what was lost.
     writer: ingest::WriterState,
+    /// The scheduled probes: configured or not, the current and the last run.
+    probe: probe::State,
 }
 
 impl Shared {
@@ -138,6 +203,7 @@ impl Shared {
     pub(crate) fn problems(&self) -> Vec<String> {
         let mut out = self.writer.problems(jiff::Timestamp::now().as_millisecond());
         out.extend(self.refs().problems.iter().cloned());
+        out.extend(self.probe.problems());
         out
     }
 }
@@ -264,6 +330,10 @@ pub fn run(opts: Options) -> u8 {
     for p in &loaded.problems {
         eprintln!("itlctl: {p}");
     }
+    let plan = match probe::Plan::new(&opts.probe) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
     let loc = store::Location::new(&opts.db);
     let conn = match store::open_writer(&loc) {
         Ok(c) => c,
@@ -275,6 +345,7 @@ pub fn run(opts: Options) -> u8 {
         token,
         db_label: opts.db.clone(),
         writer: ingest::WriterState::default(),
+        probe: probe::State::new(plan.as_ref()),
     });
     // The writer recomputes the stored statuses against the references loaded now.
     let (tx, rx) = std::sync::mpsc::sync_channel::<ingest::Cmd>(4096);
@@ -292,6 +363,10 @@ pub fn run(opts: Options) -> u8 {
         Err(e) => return fail(&format!("cannot start: {e}")),
     };
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The probe thread's way to the writer, taken back at the end: a probe run still under
+    // way then cannot keep the writer from stopping.
+    let probe_tx = Arc::new(std::sync::Mutex::new(Some(tx.clone())));
+    let mut plan = plan;
     let mut udp_threads = Vec::new();
     let code = rt.block_on(async {
         let http = match tokio::net::TcpListener::bind(listen).await {
@@ -331,6 +406,12 @@ pub fn run(opts: Options) -> u8 {
             println!("itlctl: syslog {l}");
         }
         refs::watch(shared.clone(), sources, tx.clone());
+        if let Some(plan) = plan.take() {
+            println!("itlctl: {}", plan.describe());
+            if let Err(e) = probe::start(plan, shared.clone(), probe_tx.clone(), stop.clone()) {
+                return fail(&format!("cannot start the probes: {e}"));
+            }
+        }
         let hosts = http::Hosts::new(local, &opts.hosts);
         let bodies = Arc::new(tokio::sync::Semaphore::new(upload::MAX_BODIES / 1024));
         let app = http::router(App { shared: shared.clone(), tx: tx.clone(), hosts: Arc::new(hosts), limits, bodies });
@@ -348,6 +429,9 @@ pub fn run(opts: Options) -> u8 {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for t in udp_threads {
         let _ = t.join();
+    }
+    if let Ok(mut p) = probe_tx.lock() {
+        p.take();
     }
     drop(tx);
     let _ = writer.join();

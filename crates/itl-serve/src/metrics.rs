@@ -26,6 +26,32 @@ struct KindLabel {
     kind: String,
 }
 
+/// `result="answered"`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ResultLabel {
+    result: String,
+}
+
+/// The probe counters (only when something is probed): phones asked since start by result,
+/// runs ended, the run under way.
+fn probe_metrics(reg: &mut Registry, p: &crate::probe::Status) {
+    let results = Family::<ResultLabel, Counter>::default();
+    reg.register("itlctl_probe_results", "Phones asked directly since start, by result", results.clone());
+    let t = &p.total;
+    for (result, n) in [
+        ("answered", t.answered),
+        ("unreachable", t.unreachable),
+        ("no-web-access", t.no_web_access),
+        ("not-understood", t.not_understood),
+    ] {
+        results.get_or_create(&ResultLabel { result: result.into() }).inc_by(n);
+    }
+    counter(reg, "itlctl_probe_runs", "Probe runs ended since start", i64::try_from(p.runs).unwrap_or(i64::MAX));
+    gauge(reg, "itlctl_probe_running", "1 while a probe run is under way", i64::from(p.running.is_some()));
+    let failed = p.last.as_ref().map_or(0, |r| r.counts.failed());
+    gauge(reg, "itlctl_probe_last_failed", "Phones the last probe run could not read", failed as i64);
+}
+
 /// What one scrape reads from the database.
 struct Stored {
     summary: itl::devicetlinfo::Summary,
@@ -103,6 +129,9 @@ async fn metrics(State(app): State<App>) -> Response {
         "Reference files that cannot be used (see /api/health)",
         refs.problems.len() as i64,
     );
+    if let Some(p) = app.shared.probe.status() {
+        probe_metrics(&mut reg, &p);
+    }
     let mut out = String::new();
     if prometheus_client::encoding::text::encode(&mut out, &reg).is_err() {
         return crate::reply::plain(StatusCode::INTERNAL_SERVER_ERROR, "500: the metrics could not be written");

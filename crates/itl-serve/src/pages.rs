@@ -409,8 +409,9 @@ async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Respons
     let problems = app.shared.problems();
     let pageno = q.page.unwrap_or(1).max(1);
     let f = q.filter();
+    let shared = app.shared.clone();
     let res = tokio::task::spawn_blocking(move || {
-        app.shared.pool.with(|c| {
+        shared.pool.with(|c| {
             let total = store::summary(c)?;
             let n = store::count_phones(c, &f)?;
             let stored = store::phones(c, &f, (pageno - 1) * PAGE, PAGE)?;
@@ -433,12 +434,14 @@ async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Respons
     }
     // The page's rows, through the library (as `devices` would print them).
     let mut latest = itl::devicetlinfo::Latest::default();
-    let seen: Vec<i64> = stored.iter().map(|p| p.last_seen).collect();
+    let mut seen = Vec::with_capacity(stored.len());
     for p in stored {
+        seen.push((p.last_seen, p.probe));
         latest.add(p.report);
     }
     let (rows, _) = latest.rows(&refs.itl, &refs.ctl);
-    let rows: Vec<(DeviceRow, i64)> = rows.into_iter().zip(seen).collect();
+    let rows: Vec<(DeviceRow, (i64, store::Extra))> = rows.into_iter().zip(seen).collect();
+    let probe = app.shared.probe.status();
     let pages = ((n + PAGE - 1) / PAGE).max(1);
     let status = q.status.as_deref().unwrap_or("");
     let qtext = q.q.as_deref().unwrap_or("");
@@ -466,6 +469,7 @@ async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Respons
                 (line_chart(&points))
             }
         }
+        (crate::probe_view::card(probe.as_ref()))
         section.card {
             form.filter method="get" action="/fleet" {
                 select name="status" {
@@ -483,9 +487,9 @@ async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Respons
                 }
             }
             table.phones {
-                thead { tr { th { "Device" } th { "IPv4" } th { "TFTP server" } th { "ITL hash" } th { "ITL" } th { "CTL" } th { "Last report" } } }
+                thead { tr { th { "Device" } th { "IPv4" } th { "TFTP server" } th { "ITL hash" } th { "ITL" } th { "CTL" } th { "Source" } th { "Last report" } } }
                 tbody {
-                    @for (r, t) in &rows {
+                    @for (r, (t, extra)) in &rows {
                         tr {
                             td { a href={ "/fleet/" (enc_path(&r.device)) } { (r.device) } }
                             td { (r.ipv4.as_deref().unwrap_or("")) }
@@ -493,11 +497,12 @@ async fn fleet(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Respons
                             td.hash { (phone_hash(r.itl_hash.as_deref())) }
                             td { span class=(status_class(r.itl_status.as_str())) { (r.itl_status.as_str()) } }
                             td { span class=(status_class(r.ctl_status.as_str())) { (r.ctl_status.as_str()) } }
+                            td.source { (crate::probe_view::source_cell(extra, short_time)) }
                             td.time { (short_time(*t)) }
                         }
                     }
                     @if rows.is_empty() {
-                        tr { td colspan="7" .none { "No phone matches. Point CUCM's remote syslog here, or POST reports to /api/reports." } }
+                        tr { td colspan="8" .none { "No phone matches. Point CUCM's remote syslog here, or POST reports to /api/reports." } }
                     }
                 }
             }
@@ -553,7 +558,7 @@ async fn phone(State(app): State<App>, Path(device): Path<String>) -> Response {
                             @let (is, cs) = store::statuses(&h.report, &refs.itl, &refs.ctl);
                             tr {
                                 td.time { (short_time(h.received)) }
-                                td { (h.source.as_deref().unwrap_or("")) }
+                                td { (h.source.as_deref().unwrap_or("")) @if let Some(r) = &h.probe.reason { " (" (r) ")" } }
                                 td { (h.report.ipv4.as_deref().unwrap_or("")) }
                                 td { (h.report.itl_tftp_server.as_deref().unwrap_or("")) }
                                 td.hash { (h.report.itl_signature.as_deref().unwrap_or("")) }

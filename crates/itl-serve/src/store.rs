@@ -11,7 +11,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 /// `PRAGMA application_id`: "ITLC".
 const APP_ID: i64 = 0x4954_4C43;
 /// `PRAGMA user_version` this build writes.
-const SCHEMA: i64 = 1;
+const SCHEMA: i64 = 2;
+
+mod probe;
+pub use probe::{add_probes, Extra, ProbeAdded};
 
 /// How long the writer waits for another process's lock.
 pub const WRITER_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -27,19 +30,39 @@ CREATE TABLE phones(
   itl_status TEXT NOT NULL, ctl_status TEXT NOT NULL,
   first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
   changed INTEGER NOT NULL, last_report INTEGER NOT NULL,
+  source TEXT NOT NULL DEFAULT 'report', address TEXT, model TEXT, reason TEXT, tvs TEXT, probe_failed INTEGER,
   PRIMARY KEY(device, server_key)) WITHOUT ROWID;
 CREATE INDEX phones_status ON phones(itl_status, device, server_key);
 CREATE TABLE reports(
   id INTEGER PRIMARY KEY, device TEXT NOT NULL, server_key TEXT NOT NULL,
   received INTEGER NOT NULL, source TEXT,
   ipv4 TEXT, ipv6 TEXT, itl_tftp_server TEXT, itl_signature TEXT,
-  ctl_tftp_server TEXT, ctl_signature TEXT, status_code TEXT);
+  ctl_tftp_server TEXT, ctl_signature TEXT, status_code TEXT,
+  address TEXT, model TEXT, reason TEXT, tvs TEXT);
 CREATE INDEX reports_device ON reports(device, received);
 CREATE TABLE hourly(
   hour INTEGER PRIMARY KEY, total INTEGER NOT NULL, matched INTEGER NOT NULL,
   mismatch INTEGER NOT NULL, not_installed INTEGER NOT NULL, unknown INTEGER NOT NULL);
 CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO counters VALUES('reports', 0), ('other', 0), ('skipped', 0);
+";
+
+/// Schema 1 to 2 (issue 25, phones asked directly): where each phone's values come from
+/// (`source`: `report` or `probe`), what was asked (`address`), the page's `model` and TVS
+/// names (`tvs`, a JSON array), and the last failed probe (`reason`, `probe_failed`, Unix
+/// ms) kept beside the last good values. Every column is added with a default, so the rows
+/// of a schema-1 database read as reports.
+const MIGRATE_1_2: &str = "
+ALTER TABLE phones ADD COLUMN source TEXT NOT NULL DEFAULT 'report';
+ALTER TABLE phones ADD COLUMN address TEXT;
+ALTER TABLE phones ADD COLUMN model TEXT;
+ALTER TABLE phones ADD COLUMN reason TEXT;
+ALTER TABLE phones ADD COLUMN tvs TEXT;
+ALTER TABLE phones ADD COLUMN probe_failed INTEGER;
+ALTER TABLE reports ADD COLUMN address TEXT;
+ALTER TABLE reports ADD COLUMN model TEXT;
+ALTER TABLE reports ADD COLUMN reason TEXT;
+ALTER TABLE reports ADD COLUMN tvs TEXT;
 ";
 
 /// Where the database lives.
@@ -91,6 +114,14 @@ pub fn open_writer(loc: &Location) -> Result<Connection, String> {
         return Err(format!(
             "the database has schema version {version}, newer than this itlctl's {SCHEMA}; use a newer itlctl"
         ));
+    } else if version == 1 {
+        // An older itlctl's database: upgraded in place, in one transaction (all or nothing).
+        check(&c)?;
+        let sql = format!("BEGIN IMMEDIATE; {MIGRATE_1_2} PRAGMA user_version={SCHEMA}; COMMIT;");
+        if let Err(e) = c.execute_batch(&sql) {
+            let _ = c.execute_batch("ROLLBACK");
+            return Err(format!("cannot upgrade the database from schema 1 to {SCHEMA}: {e}"));
+        }
     } else if version < SCHEMA {
         return Err(format!("the database has an unknown schema version {version}"));
     } else {
@@ -211,8 +242,10 @@ pub fn add_reports(
          itl_tftp_server=excluded.itl_tftp_server, itl_signature=excluded.itl_signature,
          ctl_tftp_server=excluded.ctl_tftp_server, ctl_signature=excluded.ctl_signature,
          status_code=excluded.status_code, itl_status=excluded.itl_status, ctl_status=excluded.ctl_status,
-         last_seen=excluded.last_seen, changed=excluded.changed, last_report=excluded.last_report",
+         last_seen=excluded.last_seen, changed=excluded.changed, last_report=excluded.last_report,
+         source='report'",
     )?;
+    let mut one_phone = probe::OnePhone::new(tx)?;
     let mut out = Added::default();
     for (r, source) in reports {
         let (device, server) = key(r);
@@ -262,6 +295,7 @@ pub fn add_reports(
             now,
             id
         ])?;
+        one_phone.reported(&device, &server, r.ipv4.as_deref())?;
         out.stored += 1;
     }
     Ok(out)
@@ -406,10 +440,13 @@ pub struct PhoneRow {
     pub report: Report,
     /// When it was last seen (Unix ms).
     pub last_seen: i64,
+    /// Where the values come from, what was asked, the model, the TVS names, the last
+    /// failed probe.
+    pub probe: probe::Extra,
 }
 
-const PHONE_COLS: &str =
-    "device, ipv4, ipv6, itl_tftp_server, itl_signature, ctl_tftp_server, ctl_signature, status_code, last_seen";
+const PHONE_COLS: &str = "device, ipv4, ipv6, itl_tftp_server, itl_signature, ctl_tftp_server, ctl_signature, \
+     status_code, last_seen, source, address, model, reason, tvs, probe_failed";
 
 fn phone_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PhoneRow> {
     Ok(PhoneRow {
@@ -425,6 +462,7 @@ fn phone_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PhoneRow> {
             status_code: r.get(7)?,
         },
         last_seen: r.get(8)?,
+        probe: probe::Extra::read(r, 9)?,
     })
 }
 
@@ -468,7 +506,8 @@ pub fn phones(c: &Connection, f: &Filter, offset: i64, limit: i64) -> rusqlite::
     rows.collect()
 }
 
-const ROW_COLS: &str = "device, ipv4, itl_tftp_server, itl_signature, ctl_tftp_server, ctl_signature";
+const ROW_COLS: &str =
+    "device, ipv4, itl_tftp_server, itl_signature, ctl_tftp_server, ctl_signature, source, address, model, reason, tvs";
 
 /// Calls `each` with the `devices` row of every phone matching `f`, by device then server,
 /// made from the stored row by the library ([`DeviceRow::of`]) without keeping any: memory
@@ -547,7 +586,9 @@ fn device_row(r: &rusqlite::Row<'_>, itl: &[Served], ctl: &[Served]) -> rusqlite
         ctl_signature: text(5)?,
         ..ReportRef::default()
     };
-    Ok(DeviceRow::of(&report, itl, ctl))
+    let mut row = DeviceRow::of(&report, itl, ctl);
+    probe::fill_row(&mut row, r, 6)?;
+    Ok(row)
 }
 
 /// One stored report of a phone.
@@ -556,19 +597,22 @@ pub struct HistoryRow {
     pub report: Report,
     /// When it arrived (Unix ms).
     pub received: i64,
-    /// How: `udp`, `tcp`, `tls`, `http`.
+    /// How: `udp`, `tcp`, `tls`, `http`, or `probe` (the phone's page).
     pub source: Option<String>,
+    /// What was asked, the model, the TVS names and why the page could not be read (probes).
+    pub probe: probe::Extra,
 }
 
 /// The reports of `device`, newest first (at most `limit`).
 pub fn history(c: &Connection, device: &str, limit: i64) -> rusqlite::Result<Vec<HistoryRow>> {
     let mut st = c.prepare_cached(
         "SELECT device, ipv4, ipv6, itl_tftp_server, itl_signature, ctl_tftp_server, ctl_signature, status_code,
-         received, source FROM reports WHERE device=?1 ORDER BY received DESC, id DESC LIMIT ?2",
+         received, source, address, model, reason, tvs, NULL FROM reports WHERE device=?1
+         ORDER BY received DESC, id DESC LIMIT ?2",
     )?;
     let rows = st.query_map(params![device, limit], |r| {
         let p = phone_row(r)?;
-        Ok(HistoryRow { report: p.report, received: p.last_seen, source: r.get(9)? })
+        Ok(HistoryRow { report: p.report, received: p.last_seen, source: r.get(9)?, probe: p.probe })
     })?;
     rows.collect()
 }

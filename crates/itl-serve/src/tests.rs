@@ -55,6 +55,7 @@ impl TestApp {
             token: token.map(str::to_owned),
             db_label: ":memory:".into(),
             writer: ingest::WriterState::default(),
+            probe: crate::probe::State::default(),
         });
         let (tx, rx) = std::sync::mpsc::sync_channel(64);
         let s2 = shared.clone();

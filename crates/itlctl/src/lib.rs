@@ -110,6 +110,37 @@ enum Command {
         /// flags given here win.
         #[arg(long, value_name = "FILE")]
         config: Option<String>,
+        /// Phones to ask directly on their web pages: ADDR, CIDR (at most /16) or @FILE (repeatable).
+        #[arg(long, value_name = "ADDR|CIDR|@FILE")]
+        probe: Vec<String>,
+        /// Ask every phone CUCM's RisPort70 lists (https://cucm-pub[:8443]); the password
+        /// comes from ITLCTL_RIS_PASSWORD or --ris-password-file.
+        #[arg(long, value_name = "URL")]
+        ris: Option<String>,
+        /// The RIS user.
+        #[arg(long, value_name = "USER")]
+        ris_user: Option<String>,
+        /// A CA, or CUCM's own Tomcat certificate (then pinned), trusted for RIS besides the system roots.
+        #[arg(long, value_name = "PEM")]
+        ris_ca: Option<String>,
+        /// A file holding the RIS password (a service has no terminal to ask on).
+        #[arg(long, value_name = "FILE")]
+        ris_password_file: Option<String>,
+        /// How often the phones are asked (default 6h; 0: once at start).
+        #[arg(long, value_name = "DURATION")]
+        probe_every: Option<String>,
+        /// The phones' web port (default 80).
+        #[arg(long, value_name = "N")]
+        phone_port: Option<u16>,
+        /// Reach the phones over HTTPS.
+        #[arg(long)]
+        phone_https: bool,
+        /// Phones asked at once (default 64).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// The longest one request to a phone may take, in milliseconds (default 3000).
+        #[arg(long, value_name = "MS")]
+        timeout_ms: Option<u64>,
     },
 }
 
@@ -160,7 +191,28 @@ where
         Command::Completions(a) => cmd::completions::run(&a, command()),
         Command::Manpage(a) => cmd::manpage::run(&a, command()),
         #[cfg(feature = "serve")]
-        Command::Serve { listen, db, syslog, syslog_cert, itl, ctl, token, keep_days, hosts, config } => {
+        Command::Serve {
+            listen,
+            db,
+            syslog,
+            syslog_cert,
+            itl,
+            ctl,
+            token,
+            keep_days,
+            hosts,
+            config,
+            probe,
+            ris,
+            ris_user,
+            ris_ca,
+            ris_password_file,
+            probe_every,
+            phone_port,
+            phone_https,
+            jobs,
+            timeout_ms,
+        } => {
             let cli = itl_serve::Config {
                 listen,
                 db,
@@ -172,6 +224,16 @@ where
                 keep_days,
                 host: hosts,
                 limits: None,
+                probe,
+                ris,
+                ris_user,
+                ris_ca,
+                ris_password_file,
+                probe_every,
+                phone_port,
+                phone_https: phone_https.then_some(true),
+                jobs,
+                timeout_ms,
             };
             match itl_serve::Options::from_config(cli, config.as_deref()) {
                 Ok(opts) => itl_serve::run(opts),
