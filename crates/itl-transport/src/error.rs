@@ -16,6 +16,9 @@ pub enum ErrorKind {
     Server,
     /// The file is larger than the caller allows.
     TooLarge,
+    /// The caller's input is not what it should be (a `--probe` target, a file of
+    /// addresses).
+    Input,
 }
 
 /// A failed transfer: its kind and a message that says what to check.
