@@ -64,7 +64,8 @@ fn reads_each_family_at_its_paths() {
     assert_eq!(got[3].page, Err(Reason::NotUnderstood), "a 7940 page has no trust rows");
     assert_eq!(got[4].page, Err(Reason::NotUnderstood), "a redacted signature");
     assert!(fleet.methods().iter().all(|m| m == "GET"), "{:?}", fleet.methods());
-    // 8845: 2 GETs; 7965: 404 + 2; ATA: 404, 404, 200; 7940: 404, 200, then 404 twice more; 8865: 1.
+    // 8845: 2 GETs; 7965: 404 + 2; ATA: 404, 404, 200; 7940: 404, 200, then 404 twice more; 8865: 1 (no
+    // device page for a page not understood).
     assert_eq!(fleet.requests(), 2 + 3 + 3 + 4 + 1);
 }
 

@@ -143,13 +143,16 @@ fn attempt(client: &Client, host: &str, deadline: Instant) -> Result<Result<Phon
         if !page.has_trust_rows() {
             continue;
         }
+        if !page.trust_readable() {
+            return Ok(Err(Reason::NotUnderstood));
+        }
         if let (Some(device), true) = (family.device, page.model.is_none() || page.device_name.is_none()) {
             // The trust rows are in hand: a failure here costs only the model.
             if let Ok(Fetch::Page { body, content_type }) = client.get(host, device, deadline) {
                 page.merge(read_page(&body, content_type.as_deref()));
             }
         }
-        return Ok(if page.trust_readable() { Ok(page) } else { Err(Reason::NotUnderstood) });
+        return Ok(Ok(page));
     }
     Ok(Err(if answered { Reason::NotUnderstood } else { Reason::NoWebAccess }))
 }
