@@ -126,7 +126,11 @@ pub fn probe_all(addresses: &[String], opts: &Options, progress: &(dyn Fn(Progre
         .into_iter()
         .zip(addresses)
         .map(|(slot, a)| {
-            slot.into_inner().unwrap_or_else(|| Probed { address: a.clone(), at: unix_now(), page: Err(Reason::Unreachable) })
+            slot.into_inner().unwrap_or_else(|| Probed {
+                address: a.clone(),
+                at: unix_now(),
+                page: Err(Reason::Unreachable),
+            })
         })
         .collect()
 }

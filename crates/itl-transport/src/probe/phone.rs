@@ -72,8 +72,7 @@ impl Client {
             if left.is_zero() {
                 return Err(Fail::Transport);
             }
-            let mut resp =
-                self.agent.get(&url).config().timeout_global(Some(left)).build().call().map_err(classify)?;
+            let mut resp = self.agent.get(&url).config().timeout_global(Some(left)).build().call().map_err(classify)?;
             let status = resp.status().as_u16();
             if (300..400).contains(&status) {
                 let location = resp.headers().get("location").and_then(|v| v.to_str().ok());

@@ -54,7 +54,8 @@ fn too_many() -> String {
 /// A block's hosts: IPv4 without the network and broadcast addresses (a /31 or /32 is all
 /// hosts), IPv6 without the all-zero Subnet-Router anycast address.
 fn cidr(e: &str, out: &mut Vec<String>) -> Result<(), String> {
-    let net: IpNet = e.parse().map_err(|_| format!("{e:?} is not a CIDR block (like 10.1.20.0/24 or 2001:db8::/120)"))?;
+    let net: IpNet =
+        e.parse().map_err(|_| format!("{e:?} is not a CIDR block (like 10.1.20.0/24 or 2001:db8::/120)"))?;
     let (min, size) = match net {
         IpNet::V4(n) => (MIN_PREFIX_V4, 32 - n.prefix_len()),
         IpNet::V6(n) => (MIN_PREFIX_V6, 128 - n.prefix_len()),
@@ -128,7 +129,13 @@ fn strip_comment(line: &str) -> &str {
 /// dropped, bad bytes replaced).
 fn decode_text(b: &[u8]) -> String {
     let utf16 = |le: bool| {
-        let units = b[2..].chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
+        let units = b[2..].chunks_exact(2).map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
         char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
     };
     match b {
@@ -156,7 +163,8 @@ fn csv_header(line: &str) -> Option<(u8, usize)> {
 /// phones without an address and are skipped. Errors name the 1-based line.
 fn from_csv(text: &str, header: usize, delim: u8, col: usize, out: &mut Vec<String>) -> Result<(), (usize, String)> {
     let body = text.split_inclusive('\n').skip(header + 1).collect::<String>();
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(body.as_bytes());
+    let mut r =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(body.as_bytes());
     let mut rec = csv::StringRecord::new();
     loop {
         let line = header + 2 + r.position().line() as usize - 1;

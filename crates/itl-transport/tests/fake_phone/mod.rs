@@ -178,10 +178,7 @@ fn read_head(s: &mut TcpStream) -> Option<(String, String)> {
 
 fn answer(s: &mut TcpStream, b: &Behavior, path: &str, port: u16, shared: &Shared) {
     let reply = |s: &mut TcpStream, status: &str, extra: &str, body: &[u8]| {
-        let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n",
-            body.len()
-        );
+        let head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n", body.len());
         let _ = s.write_all(head.as_bytes()).and_then(|()| s.write_all(body));
     };
     match b {
@@ -197,7 +194,9 @@ fn answer(s: &mut TcpStream, b: &Behavior, path: &str, port: u16, shared: &Share
             }
         }
         Behavior::Status(code) => reply(s, &format!("{code} Error"), "", b"no"),
-        Behavior::Redirect(to) => reply(s, "302 Found", &format!("Location: {}\r\n", to.replace("{port}", &port.to_string())), b""),
+        Behavior::Redirect(to) => {
+            reply(s, "302 Found", &format!("Location: {}\r\n", to.replace("{port}", &port.to_string())), b"")
+        }
         Behavior::Huge(n) => {
             let head = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {n}\r\n\r\n");
             let _ = s.write_all(head.as_bytes());

@@ -58,7 +58,10 @@ mod tests {
         // Undeclared, not UTF-8: read as Windows-1252.
         assert_eq!(decode(b"M\xfcnchen", Some("text/html")), "München");
         // Declared UTF-8 wins over the meta tag; bad bytes become U+FFFD.
-        assert_eq!(decode(b"<meta charset=latin1>\xfc", Some("text/html;charset=UTF-8")), "<meta charset=latin1>\u{fffd}");
+        assert_eq!(
+            decode(b"<meta charset=latin1>\xfc", Some("text/html;charset=UTF-8")),
+            "<meta charset=latin1>\u{fffd}"
+        );
         assert_eq!(decode("München".as_bytes(), None), "München");
         // Byte-order mark first.
         assert_eq!(decode(b"\xef\xbb\xbfok", Some("text/html; charset=latin1")), "ok");

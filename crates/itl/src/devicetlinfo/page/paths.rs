@@ -19,11 +19,7 @@ pub const PAGE_PATHS: &[PagePaths] = &[
         network: "/CGI/Java/Serviceability?adapter=device.statistics.configuration",
         device: Some("/CGI/Java/Serviceability?adapter=device.statistics.device"),
     },
-    PagePaths {
-        family: "7900, IP Communicator",
-        network: "/NetworkConfiguration",
-        device: Some("/DeviceInformation"),
-    },
+    PagePaths { family: "7900, IP Communicator", network: "/NetworkConfiguration", device: Some("/DeviceInformation") },
     PagePaths { family: "ATA 190/191", network: "/Network_Setup.htm", device: None },
     PagePaths {
         family: "DX on early firmware (adapter at the root)",
