@@ -22,6 +22,9 @@ pub enum ErrorKind {
     Tls,
     /// A SOAP service answered with a fault that persisted, or with XML it should not.
     Soap,
+    /// The caller's input is not what it should be (a `--probe` target, a file of
+    /// addresses).
+    Input,
 }
 
 /// A failed transfer: its kind and a message that says what to check.

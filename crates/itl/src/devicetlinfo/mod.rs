@@ -50,7 +50,7 @@ mod table;
 pub use collect::{collect, Collected, Counts, LISTED};
 pub use compare::{compare, normalize, Reported, Served, Status};
 pub use json::{write_json, DevicesJson};
-pub use page::{read_page, PhonePage, Probed, Reason};
+pub use page::{read_page, PagePaths, PhonePage, Probed, Reason, PAGE_PATHS};
 pub use reader::Reader;
 pub use reference::{reference_files, Reference};
 pub use report::{Event, EventRef, Report, ReportRef};

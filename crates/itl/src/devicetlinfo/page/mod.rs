@@ -1,9 +1,34 @@
-//! A phone's own web page ("Network setup" / "Network Configuration", "Device information"):
-//! what it says of the phone's trust lists, read with an HTML parser.
+//! A phone's own web pages ("Network setup" / "Network Configuration", "Device information"):
+//! what they say of the phone's trust lists, read with an HTML tokenizer.
 //!
-//! STUB (issue 25): the `page` helper fills this in; the types below are the interface the
-//! probe engine (`itl_transport::probe`) and the devices rows build on. Keep their names.
+//! [`read_page`] decodes the body in its character set (the `Content-Type` charset, else a
+//! `<meta charset>` in the first 1024 bytes, else UTF-8 when the bytes are UTF-8, else
+//! Windows-1252, the WHATWG reading of Latin-1), tokenizes it, cuts it into lines of cells
+//! (a table row, or the text between `<br>`s and block tags), and reads the known labels
+//! (`Host name`, `Model number`, `CTL file`, `CTL signature`, `ITL file`, `ITL signature`,
+//! `TVS`, `TFTP server 1`) in any case, with or without a colon, as a row's first cell or at
+//! the start of a line (`<B>Host name</B> SEP…`). [`PAGE_PATHS`] lists, per model family, the
+//! pages a probe asks for.
+//!
+//! Parser: `html5gum`, a WHATWG-conformant HTML tokenizer (it passes html5lib's tokenizer
+//! tests), no unsafe code, one dependency, maintained and used by link checkers on arbitrary
+//! tag soup. Reading label/value rows needs tokens (tags, decoded text, character references
+//! such as `&#x2D;` and `&nbsp;` resolved as browsers do), not a DOM: a tree builder
+//! (`scraper`/`html5ever`) would cost more to build and run for no extra information, and
+//! `lol_html` hands out text with its entities undecoded. Character sets come from
+//! `encoding_rs`, the WHATWG Encoding Standard's implementation.
+//!
+//! One idea a file: `charset` (bytes to text), `lines` (tokens to lines of cells), `fields`
+//! (labels to a [`PhonePage`]), `paths` (the pages to ask for).
 
+mod charset;
+mod fields;
+mod lines;
+mod paths;
+
+pub use paths::{PagePaths, PAGE_PATHS};
+
+use super::compare::{normalize, Reported};
 use super::report::Report;
 
 /// What one or more of a phone's pages say (the probe merges the pages it reads).
@@ -27,6 +52,16 @@ impl PhonePage {
     /// Whether the page held trust rows (an ITL or CTL row).
     pub fn has_trust_rows(&self) -> bool {
         self.itl_signature.is_some() || self.ctl_signature.is_some()
+    }
+
+    /// Whether the trust rows say something comparable: at least one is a hash or
+    /// `Not Installed`, and none is redacted (`****`, as phones that hide their hashes show
+    /// them). A bare `Installed` with no signature row is not comparable either.
+    pub fn trust_readable(&self) -> bool {
+        let rows = [&self.itl_signature, &self.ctl_signature];
+        let redacted = |v: &str| v.contains(['*', '\u{2022}']);
+        rows.iter().any(|v| v.is_some() && normalize(v.as_deref()) != Reported::Unusable)
+            && !rows.iter().any(|v| v.as_deref().is_some_and(redacted))
     }
 
     /// Fills what `self` lacks from `other` (the values of `self` win).
@@ -63,10 +98,20 @@ impl PhonePage {
     }
 }
 
-/// Reads one page (`content_type`: the HTTP `Content-Type`, for its charset).
+/// Reads one page (`content_type`: the HTTP `Content-Type`, for its charset). Never fails:
+/// what it cannot read is left `None`; memory is linear in the body.
+///
+/// ```
+/// use itl::devicetlinfo::read_page;
+/// let html = b"<table><tr><td><b>ITL signature</b></td><td></td><td><b>93 B6 4C</b></td></tr>\
+///              <tr><td>Host Name:</td><td>SEP5006AB806306</td></tr></table>";
+/// let page = read_page(html, Some("text/html"));
+/// assert_eq!(page.itl_signature.as_deref(), Some("93 B6 4C"));
+/// assert_eq!(page.device_name.as_deref(), Some("SEP5006AB806306"));
+/// ```
 pub fn read_page(body: &[u8], content_type: Option<&str>) -> PhonePage {
-    let _ = (body, content_type);
-    PhonePage::default()
+    let text = charset::decode(body, content_type);
+    fields::read(&lines::lines(&text))
 }
 
 /// Why a probed phone gave no trust rows (`devices --json`'s `reason`).
