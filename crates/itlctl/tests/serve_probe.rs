@@ -251,14 +251,8 @@ fn unreachable_phones_are_stored_with_their_reason_and_good_values_are_kept() {
 #[test]
 fn a_phone_page_is_probed_and_merged_with_its_report() {
     let page = std::fs::read(testdata().join("phone-pages/serve-7841-network-setup.html")).unwrap();
-    if itl::devicetlinfo::read_page(&page, Some("text/html; charset=iso-8859-1"))
-        == itl::devicetlinfo::PhonePage::default()
-    {
-        // The page reader of issue 25 is not in this build yet (a stub that reads nothing):
-        // nothing to test against. Remove this guard once it is.
-        eprintln!("skipped: itl::devicetlinfo::read_page reads nothing in this build");
-        return;
-    }
+    let read = itl::devicetlinfo::read_page(&page, Some("text/html; charset=iso-8859-1"));
+    assert!(read.has_trust_rows(), "the reader finds the trust rows of the 7841 page: {read:?}");
     let d = tmpdir("probe-page");
     let db = d.join("fleet.db");
     let itl = format!("cucm-pub={}", itl_arg());
