@@ -382,3 +382,66 @@ fn apply(
         Err(e) => Err(e.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::RwLock;
+
+    fn report(device: &str) -> Report {
+        let mut r = Report::default();
+        r.set("DeviceName", device);
+        r.set("ITL_Signature", "28 0A D9 1C CB 97 8F 07 3A 14 9C BA 91 63 C1 A0 ED 4E 7D 13");
+        r.set("ITL_TFTP_Server", "cucm-pub");
+        r
+    }
+
+    /// A writer over a database it may only read (SQLite's own read-only open, as it opens a
+    /// file it may not write): syslog batches are held and shown, an HTTP batch is told why
+    /// at once, and what is still held when the server stops is counted as lost.
+    #[test]
+    fn a_read_only_database_holds_syslog_tells_http_and_counts_what_is_lost() {
+        let dir = std::env::temp_dir().join(format!("itl-serve-ingest-ro-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let loc = store::Location::File(dir.join("ro.db"));
+        drop(store::open_writer(&loc).unwrap());
+        let ro = Connection::open_with_flags(dir.join("ro.db"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let shared = Arc::new(Shared {
+            refs: RwLock::new(Arc::default()),
+            pool: store::Pool::new(loc),
+            token: None,
+            db_label: "ro.db".into(),
+            writer: WriterState::default(),
+        });
+        let (tx, rx) = std::sync::mpsc::sync_channel(16);
+        let s2 = shared.clone();
+        let writer = std::thread::spawn(move || run(ro, rx, s2, 90));
+        let syslog = Batch {
+            reports: (0..3).map(|i| (report(&format!("SEPRO{i:08}")), "udp")).collect(),
+            retry: true,
+            ..Batch::default()
+        };
+        tx.send(Cmd::Batch(syslog)).unwrap();
+        let (ack, answer) = oneshot::channel();
+        let http = Batch { reports: vec![(report("SEPROHTTP001"), "http")], ack: Some(ack), ..Batch::default() };
+        tx.send(Cmd::Batch(http)).unwrap();
+        // sqlite3_errstr(SQLITE_READONLY), as documented at sqlite.org/rescode.html.
+        let told = answer.blocking_recv().unwrap();
+        assert!(told.as_ref().is_err_and(|e| e.contains("attempt to write a readonly database")), "{told:?}");
+        let w = &shared.writer;
+        let t = Instant::now();
+        while w.held() != 3 && t.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(w.held(), 3);
+        assert!(w.failures() >= 1);
+        let problems = shared.problems().join("\n");
+        assert!(problems.contains("cannot be stored") && problems.contains("readonly"), "{problems}");
+        drop(tx);
+        writer.join().unwrap();
+        assert_eq!((w.lost(), w.lost_unsaved()), (3, 3));
+        assert!(shared.problems().iter().any(|p| p.starts_with("3 reports lost")), "{:?}", shared.problems());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -326,7 +326,7 @@ pub fn run(opts: Options) -> u8 {
         .map(|a| refs::Source::parse("ITL", a))
         .chain(opts.ctl.iter().map(|a| refs::Source::parse("CTL", a)))
         .collect();
-    let loaded = refs::load(&sources);
+    let loaded = refs::load_at_start(&sources);
     for p in &loaded.problems {
         eprintln!("itlctl: {p}");
     }
@@ -347,6 +347,16 @@ pub fn run(opts: Options) -> u8 {
         writer: ingest::WriterState::default(),
         probe: probe::State::new(plan.as_ref()),
     });
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start: {e}")),
+    };
+    // A file size limit (`LimitFSIZE=`, `ulimit -f`) makes a write past it fail like a full
+    // disk (held and shown) instead of killing the process with SIGXFSZ.
+    #[cfg(unix)]
+    rt.block_on(async {
+        let _ = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ));
+    });
     // The writer recomputes the stored statuses against the references loaded now.
     let (tx, rx) = std::sync::mpsc::sync_channel::<ingest::Cmd>(4096);
     let _ = tx.send(ingest::Cmd::Recompute);
@@ -357,10 +367,6 @@ pub fn run(opts: Options) -> u8 {
             Ok(w) => w,
             Err(e) => return fail(&format!("cannot start: {e}")),
         }
-    };
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => return fail(&format!("cannot start: {e}")),
     };
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // The probe thread's way to the writer, taken back at the end: a probe run still under

@@ -150,6 +150,32 @@ impl Refs {
     }
 }
 
+/// The problem shown while reading the references hangs.
+fn hung() -> String {
+    format!(
+        "reading the reference files took more than {} s (a hung share?); the ones loaded before stay in force",
+        READ_TIMEOUT.as_secs()
+    )
+}
+
+/// Loads every source at start, within [`READ_TIMEOUT`]: a read that hangs is left behind
+/// on its own thread, the server starts without references (the problem shown), and the
+/// watcher loads them once they can be read.
+pub fn load_at_start(sources: &[Source]) -> Refs {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let s2 = sources.to_vec();
+    let started = std::thread::Builder::new().name("itlctl-refs".into()).spawn(move || {
+        let _ = tx.send(load(&s2));
+    });
+    if started.is_err() {
+        return load(sources);
+    }
+    match rx.recv_timeout(READ_TIMEOUT) {
+        Ok(r) => r,
+        Err(_) => Refs { problems: vec![hung()], ..Refs::default() },
+    }
+}
+
 /// Watches the reference files every second and, when they change, loads them again (off
 /// the runtime, within [`READ_TIMEOUT`]: a read that hangs, on a stuck network share, is
 /// left behind and shown as a problem, and the watcher goes on) and has the writer
@@ -157,8 +183,10 @@ impl Refs {
 pub(crate) fn watch(shared: Arc<crate::Shared>, sources: Vec<Source>, tx: SyncSender<crate::ingest::Cmd>) {
     tokio::spawn(async move {
         let mut stuck: Option<tokio::task::JoinHandle<Option<Refs>>> = None;
+        let msg = hung();
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            let was_stuck = stuck.is_some();
             let mut task = match stuck.take() {
                 Some(t) => t,
                 None => {
@@ -168,24 +196,26 @@ pub(crate) fn watch(shared: Arc<crate::Shared>, sources: Vec<Source>, tx: SyncSe
             };
             let fresh = match tokio::time::timeout(READ_TIMEOUT, &mut task).await {
                 Ok(Ok(Some(fresh))) => fresh,
-                Ok(_) => continue,
-                Err(_) => {
-                    let msg = format!(
-                        "reading the reference files took more than {} s (a hung share or a special file?); the ones loaded before stay in force",
-                        READ_TIMEOUT.as_secs()
-                    );
-                    if shared.refs().problems.last() != Some(&msg) {
-                        eprintln!("itlctl: {msg}");
-                        let mut r = (*shared.refs()).clone();
-                        r.problems.push(msg);
-                        if let Ok(mut w) = shared.refs.write() {
-                            *w = Arc::new(r);
-                        }
+                Ok(_) => {
+                    // A hung round that ended with nothing new: its problem goes.
+                    if was_stuck {
+                        eprintln!("itlctl: the reference files can be read again");
+                        set_problem(&shared, &msg, false);
                     }
+                    continue;
+                }
+                Err(_) => {
+                    if !was_stuck {
+                        eprintln!("itlctl: {msg}");
+                    }
+                    set_problem(&shared, &msg, true);
                     stuck = Some(task);
                     continue;
                 }
             };
+            if was_stuck {
+                eprintln!("itlctl: the reference files can be read again");
+            }
             for p in &fresh.problems {
                 eprintln!("itlctl: {p}");
             }
@@ -195,4 +225,22 @@ pub(crate) fn watch(shared: Arc<crate::Shared>, sources: Vec<Source>, tx: SyncSe
             let _ = crate::ingest::send(&tx, crate::ingest::Cmd::Recompute).await;
         }
     });
+}
+
+/// Adds (`on`) or removes the watcher's own problem `msg` in the references in force.
+fn set_problem(shared: &crate::Shared, msg: &str, on: bool) {
+    let current = shared.refs();
+    let has = current.problems.iter().any(|p| p == msg);
+    if has == on {
+        return;
+    }
+    let mut r = (*current).clone();
+    if on {
+        r.problems.push(msg.to_owned());
+    } else {
+        r.problems.retain(|p| p != msg);
+    }
+    if let Ok(mut w) = shared.refs.write() {
+        *w = Arc::new(r);
+    }
 }

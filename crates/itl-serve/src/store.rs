@@ -102,6 +102,13 @@ impl Location {
 pub fn open_writer(loc: &Location) -> Result<Connection, String> {
     let c = loc.open().map_err(|e| format!("cannot open the database: {e}"))?;
     let err = |e: rusqlite::Error| format!("cannot use the database: {e}");
+    // SQLite opens a file it may not write read-only, without saying so: every report
+    // would then fail. Refused at start instead.
+    if c.is_readonly(rusqlite::MAIN_DB).map_err(err)? {
+        return Err("the file is read-only (its permissions, attributes or file system); \
+                    make it writable or give another --db"
+            .into());
+    }
     let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(err)?;
     let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(err)?;
     let tables: i64 = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(err)?;

@@ -29,6 +29,15 @@ struct Server {
 impl Server {
     /// Starts `itlctl serve` on free ports (port 0) and reads the ports it prints.
     fn start(db: &Path, extra: &[&str]) -> Server {
+        Server::start_logged(db, extra, None)
+    }
+
+    /// As [`Server::start`], its log lines (stderr) written to `log`.
+    fn start_logged(db: &Path, extra: &[&str], log: Option<&Path>) -> Server {
+        let stderr = match log {
+            Some(p) => Stdio::from(std::fs::File::create(p).unwrap()),
+            None => Stdio::null(),
+        };
         let mut child = Command::new(common::BIN)
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--db"])
@@ -36,7 +45,7 @@ impl Server {
             .args(extra)
             .env_remove("ITLCTL_TOKEN")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let out = child.stdout.take().unwrap();
@@ -771,22 +780,38 @@ fn sigterm_stops_within_the_deadline_despite_a_half_sent_request() {
     }
 }
 
+/// CPU time of process `pid` so far, in clock ticks (`/proc/PID/stat`, utime + stime).
+fn cpu_ticks(pid: u32) -> u64 {
+    let st = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let f: Vec<&str> = st.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+}
+
+/// Up to `n` connections to `addr`, each given 1 s: once the server's cap is reached and
+/// the kernel's queue of the listener is full, a new connection's SYN goes unanswered and
+/// a blocking connect would wait minutes (the SYN retries), so the first that times out
+/// ends the count.
+fn idle_connections(addr: &str, n: usize) -> Vec<TcpStream> {
+    let a: std::net::SocketAddr = addr.parse().unwrap();
+    (0..n).map_while(|_| TcpStream::connect_timeout(&a, Duration::from_secs(1)).ok()).collect()
+}
+
 #[test]
-#[ignore = "hangs on this machine (unexplained, not investigated in time): see the report of issue 28"]
 fn the_file_limit_reached_by_idle_connections_leaves_http_answering() {
     let d = tmpdir("nofile");
-    let db = d.join("n.db");
-    // The server under a small file limit: 200 idle syslog connections exceed it.
+    let log = d.join("serve.log");
+    // The server under a file limit of 128: 200 idle syslog connections would exceed it.
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(format!(
             "ulimit -n 128 && exec '{}' serve --listen 127.0.0.1:0 --db '{}' --syslog tcp://127.0.0.1:0",
-            env!("CARGO_BIN_EXE_itlctl"),
-            db.display()
+            common::BIN,
+            d.join("n.db").display()
         ))
         .env_remove("ITLCTL_TOKEN")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -794,18 +819,52 @@ fn the_file_limit_reached_by_idle_connections_leaves_http_answering() {
     let http_addr = first.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
     let tcp = lines.next().unwrap().unwrap().split("://").nth(1).unwrap().to_owned();
     let s = Server { child, http: http_addr, udp: None, tcp: Some(tcp.clone()), tls: None };
-    let conns: Vec<TcpStream> = (0..200).filter_map(|_| TcpStream::connect(&tcp).ok()).collect();
-    assert!(conns.len() > 128);
-    let cpu = |pid: u32| -> u64 {
-        let st = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let f: Vec<&str> = st.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-        f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
-            + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
-    };
-    let c0 = cpu(s.child.id());
+    let pid = s.child.id();
+    let mut conns = idle_connections(&tcp, 200);
+    // The connections past the cap wait in the kernel's queue (128 deep at least, so over
+    // 128 in all): the server keeps room for HTTP and its database.
+    assert!(conns.len() > 128, "{} connections", conns.len());
+    let c0 = cpu_ticks(pid);
     std::thread::sleep(Duration::from_secs(2));
-    let used = cpu(s.child.id()) - c0;
+    let used = cpu_ticks(pid) - c0;
     assert!(used < 50, "{used} ticks of CPU in 2 s with the limit reached: the accept loop spins");
+    health_within(&s, 100);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("the limit of open connections is reached"), "{text}");
+    // The last connection waits, not refused: once the others close, it is read.
+    let mut last = conns.pop().unwrap();
+    last.write_all((tlinfo(1, "SEPNOFILE001", ITL_SHA1) + "\n").as_bytes()).unwrap();
+    drop(conns);
+    wait_for("the waiting connection read", || s.json("/api/health")["phones"] == 1);
+    drop(last);
+}
+
+#[test]
+fn accept_errors_at_the_file_limit_back_off_instead_of_spinning() {
+    let d = tmpdir("emfile");
+    let log = d.join("serve.log");
+    let s = Server::start_logged(&d.join("e.db"), &["--syslog", "tcp://127.0.0.1:0"], Some(&log));
+    let pid = s.child.id();
+    health_within(&s, 1000);
+    // The file limit lowered under the running server to what it has open and 4 more
+    // (another program using the descriptors up): accepting fails with EMFILE.
+    let open = std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count();
+    if !prlimit(pid, &format!("--nofile={}:", open + 4)) {
+        eprintln!("skipped: prlimit (util-linux) cannot set the server's file limit here");
+        return;
+    }
+    let conns = idle_connections(s.tcp.as_deref().unwrap(), 20);
+    assert!(conns.len() >= 10, "{} connections", conns.len());
+    std::thread::sleep(Duration::from_millis(500));
+    let c0 = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(2));
+    let used = cpu_ticks(pid) - c0;
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(prlimit(pid, "--nofile=1024:"));
+    assert!(used < 50, "{used} ticks of CPU in 2 s while accept fails: the accept loop spins");
+    assert!(text.contains("cannot accept a connection") && text.contains("retrying in"), "{text}");
+    // The limit raised again: within the longest backoff (1 s), HTTP answers again.
+    std::thread::sleep(Duration::from_millis(1200));
     health_within(&s, 100);
     drop(conns);
 }
@@ -860,4 +919,218 @@ fn config_file_gives_the_same_settings_as_the_flags() {
     std::fs::write(&bad, "lisen = \"127.0.0.1:1\"\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_itlctl")).args(["serve", "--config"]).arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Sets a resource limit of the running process `pid` with util-linux's `prlimit`
+/// (`--fsize=SOFT:` changes the soft limit only, which any user may raise again up to
+/// the hard one); false where the tool is missing.
+fn prlimit(pid: u32, arg: &str) -> bool {
+    Command::new("prlimit")
+        .arg(format!("--pid={pid}"))
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn file_len(p: &Path) -> u64 {
+    std::fs::metadata(p).map_or(0, |m| m.len())
+}
+
+/// The words SQLite gives a failed write (`sqlite3_errstr` of SQLITE_FULL, SQLITE_IOERR,
+/// SQLITE_READONLY), as documented at sqlite.org/rescode.html.
+fn says_write_failed(text: &str) -> bool {
+    ["database or disk is full", "disk I/O error", "attempt to write a readonly database"]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
+#[test]
+fn a_full_disk_holds_reports_shows_it_and_loses_none() {
+    let d = tmpdir("full");
+    let db = d.join("f.db");
+    let log = d.join("serve.log");
+    let s = Server::start_logged(&db, &["--syslog", "tcp://127.0.0.1:0"], Some(&log));
+    let pid = s.child.id();
+    let first: String = (0..100).map(|i| tlinfo(i, &format!("SEPFULLA{i:04}"), ITL_SHA1) + "\n").collect();
+    assert_eq!(http(&s.http, "POST", "/api/reports", &[], first.as_bytes()).status, 200);
+    // The disk fills: no file of the server may grow past 64 KiB more than the largest now
+    // (RLIMIT_FSIZE: a write past it fails, as one on a full disk does).
+    let limit = file_len(&db).max(file_len(&d.join("f.db-wal"))) + 64 * 1024;
+    if !prlimit(pid, &format!("--fsize={limit}:")) {
+        eprintln!("skipped: prlimit (util-linux) cannot set the server's file size limit here");
+        return;
+    }
+    // 3,000 reports over TCP syslog (about 1 MB to store): they stop fitting.
+    let tcp = s.tcp.clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let mut c = TcpStream::connect(&tcp).unwrap();
+        c.set_write_timeout(Some(Duration::from_secs(30))).unwrap();
+        let body: String = (0..3000).map(|i| tlinfo(i, &format!("SEPFULLB{i:04}"), ITL_SHA1) + "\n").collect();
+        c.write_all(body.as_bytes()).unwrap();
+    });
+    wait_for("writes to fail", || s.json("/api/health")["write_failures"].as_u64().unwrap() > 0);
+    let h = health_within(&s, 100);
+    assert_eq!(h["status"], "degraded", "{h}");
+    let problems = h["problems"].to_string();
+    assert!(problems.contains("cannot be stored") && says_write_failed(&problems), "{problems}");
+    assert!(h["held"].as_u64().unwrap() > 0, "{h}");
+    assert!(s.get("/fleet").text().contains("cannot be stored"), "/fleet says why");
+    // HTTP is answered at once, with the reason (its sender still holds the report).
+    let r = http(&s.http, "POST", "/api/reports", &[], tlinfo(1, "SEPFULLHTTP1", ITL_SHA1).as_bytes());
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert!(says_write_failed(&r.text()), "{}", r.text());
+    // Space again: everything held is stored, nothing lost.
+    assert!(prlimit(pid, "--fsize=unlimited:"));
+    sender.join().unwrap();
+    wait_for("the held reports stored", || s.json("/api/health")["phones"] == 3100);
+    let h = s.json("/api/health");
+    assert_eq!((h["status"].as_str(), h["lost"].as_i64(), h["held"].as_u64()), (Some("ok"), Some(0), Some(0)), "{h}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("cannot store reports") && text.contains("takes reports again"), "{text}");
+}
+
+/// Makes `p` read-only for this process: without write permission, or (for root, whom
+/// permissions do not stop) immutable with `chattr +i`. False where neither works here.
+fn make_read_only(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o444));
+    if std::fs::OpenOptions::new().write(true).open(p).is_err() {
+        return true;
+    }
+    let _ = Command::new("chattr").arg("+i").arg(p).stderr(Stdio::null()).status();
+    std::fs::OpenOptions::new().write(true).open(p).is_err()
+}
+
+fn make_writable(p: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = Command::new("chattr").arg("-i").arg(p).stderr(Stdio::null()).status();
+    let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644));
+}
+
+#[test]
+fn a_read_only_database_is_refused_at_start() {
+    let d = tmpdir("readonly");
+    let db = d.join("r.db");
+    drop(Server::start(&db, &[]));
+    rusqlite::Connection::open(&db).unwrap().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    let _ = std::fs::remove_file(d.join("r.db-wal"));
+    let _ = std::fs::remove_file(d.join("r.db-shm"));
+    if !make_read_only(&db) {
+        make_writable(&db);
+        eprintln!("skipped: the file cannot be made read-only here");
+        return;
+    }
+    let out = Command::new(common::BIN).args(["serve", "--listen", "127.0.0.1:0", "--db"]).arg(&db).output().unwrap();
+    make_writable(&db);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("read-only"), "{err}");
+}
+
+#[test]
+fn a_database_made_read_only_while_running_holds_reports_and_loses_none() {
+    let d = tmpdir("ro-live");
+    let db = d.join("r.db");
+    let log = d.join("serve.log");
+    let s = Server::start_logged(&db, &["--syslog", "udp://127.0.0.1:0"], Some(&log));
+    // The file system turns read-only under the server (as ext4 does after an error): the
+    // files it has open refuse writes.
+    let files = [db.clone(), d.join("r.db-wal")];
+    let done = files.iter().all(|f| make_read_only(f));
+    if !done {
+        files.iter().for_each(|f| make_writable(f));
+        eprintln!("skipped: the files cannot be made read-only here");
+        return;
+    }
+    let msgs: Vec<String> = (0..40).map(|i| tlinfo(i, &format!("SEPRO{i:07}"), ITL_SHA1)).collect();
+    let refs: Vec<&[u8]> = msgs.iter().map(|m| m.as_bytes()).collect();
+    s.udp(&refs);
+    let writable_again = || files.iter().for_each(|f| make_writable(f));
+    let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_for("writes to fail", || s.json("/api/health")["write_failures"].as_u64().unwrap() > 0);
+        let h = health_within(&s, 100);
+        assert_eq!(h["status"], "degraded", "{h}");
+        assert!(says_write_failed(&h["problems"].to_string()), "{h}");
+        assert!(s.get("/fleet").text().contains("cannot be stored"), "/fleet says why");
+    }));
+    writable_again();
+    if let Err(e) = ok {
+        std::panic::resume_unwind(e);
+    }
+    wait_for("the held reports stored", || s.json("/api/health")["phones"] == 40);
+    let h = s.json("/api/health");
+    assert_eq!((h["status"].as_str(), h["lost"].as_i64()), (Some("ok"), Some(0)), "{h}");
+}
+
+/// Holds a write lease on a file (Linux `F_SETLEASE`) from a Python child: whoever else
+/// opens the file then blocks until the lease is given up or the kernel's lease-break time
+/// (45 s by default) passes, as a read on a network share that stopped answering does. The
+/// child also moves the file's time, so a watcher sees a change. `None` where Python or
+/// leases are missing.
+fn hold_lease(file: &Path) -> Option<Child> {
+    const HOLD: &str = "import fcntl, os, signal, sys, time
+signal.signal(signal.SIGIO, signal.SIG_IGN)
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+st = os.stat(sys.argv[1])
+os.utime(sys.argv[1], ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+print('held', flush=True)
+time.sleep(60)
+";
+    let mut child = Command::new("python3")
+        .args(["-c", HOLD])
+        .arg(file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut line = String::new();
+    let _ = BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
+    if line.trim() == "held" {
+        Some(child)
+    } else {
+        let _ = child.kill();
+        let _ = child.wait();
+        None
+    }
+}
+
+#[test]
+fn a_reference_read_that_hangs_is_timed_out_shown_and_recovered() {
+    let d = tmpdir("hung-ref");
+    let itl = d.join("ITLFile.tlv");
+    std::fs::copy(testdata().join("itl-11x-cm-sha1.tlv"), &itl).unwrap();
+    let log = d.join("serve.log");
+    let s = Server::start_logged(&d.join("h.db"), &["--itl", &itl.to_string_lossy()], Some(&log));
+    assert_eq!(s.json("/api/health")["status"], "ok");
+    let r = http(&s.http, "POST", "/api/reports", &[], tlinfo(1, "SEPHUNG00001", ITL_SHA1).as_bytes());
+    assert_eq!(r.status, 200);
+    let Some(mut holder) = hold_lease(&itl) else {
+        eprintln!("skipped: no python3 or no file leases here");
+        return;
+    };
+    let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // The watcher sees the change, its read hangs: within the read timeout (5 s) plus
+        // its round (1 s), the problem is logged and shown, and the old ITL stays in force.
+        wait_for("the hung read shown", || s.json("/api/health")["problems"].to_string().contains("took more than"));
+        let h = health_within(&s, 100);
+        assert_eq!(h["status"], "degraded", "{h}");
+        assert_eq!(h["references"].as_array().map(Vec::len), Some(1), "{h}");
+        assert!(s.get("/fleet").text().contains("took more than"), "/fleet says why");
+        let devices = s.json("/api/devices");
+        assert!(devices.to_string().contains("\"Match\""), "{devices}");
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(text.contains("took more than"), "{text}");
+    }));
+    let _ = holder.kill();
+    let _ = holder.wait();
+    if let Err(e) = ok {
+        std::panic::resume_unwind(e);
+    }
+    // The lease given up, the read finishes: the file is loaded and the problem goes.
+    wait_for("the reference read again", || s.json("/api/health")["status"] == "ok");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("can be read again"), "{text}");
 }
