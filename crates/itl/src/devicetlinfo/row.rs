@@ -44,6 +44,65 @@ pub struct DeviceRow {
     pub tvs: Vec<String>,
 }
 
+/// A row as `itlctl devices --csv` writes it: the columns of [`DeviceRow`] in order, `reason`
+/// as its word, and the TVS names joined by a space (a host name holds none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CsvRow<'a> {
+    /// `DeviceName`.
+    pub device: &'a str,
+    /// `IPv4Address`.
+    pub ipv4: Option<&'a str>,
+    /// `ITL_TFTP_Server`.
+    pub itl_tftp_server: Option<&'a str>,
+    /// The reported ITL hash.
+    pub itl_hash: Option<&'a str>,
+    /// ITL status.
+    pub itl_status: &'static str,
+    /// The ITL file compared with.
+    pub itl_file: Option<&'a str>,
+    /// `CTL_TFTP_Server`.
+    pub ctl_tftp_server: Option<&'a str>,
+    /// The reported CTL hash.
+    pub ctl_hash: Option<&'a str>,
+    /// CTL status.
+    pub ctl_status: &'static str,
+    /// The CTL file compared with.
+    pub ctl_file: Option<&'a str>,
+    /// `report` or `probe`.
+    pub source: &'static str,
+    /// What was asked, for a probed phone.
+    pub address: Option<&'a str>,
+    /// The phone's model.
+    pub model: Option<&'a str>,
+    /// Why a probed phone could not be read.
+    pub reason: Option<&'static str>,
+    /// The TVS names, separated by a space.
+    pub tvs: String,
+}
+
+impl DeviceRow {
+    /// The row as a CSV record.
+    pub fn csv(&self) -> CsvRow<'_> {
+        CsvRow {
+            device: &self.device,
+            ipv4: self.ipv4.as_deref(),
+            itl_tftp_server: self.itl_tftp_server.as_deref(),
+            itl_hash: self.itl_hash.as_deref(),
+            itl_status: self.itl_status.as_str(),
+            itl_file: self.itl_file.as_deref(),
+            ctl_tftp_server: self.ctl_tftp_server.as_deref(),
+            ctl_hash: self.ctl_hash.as_deref(),
+            ctl_status: self.ctl_status.as_str(),
+            ctl_file: self.ctl_file.as_deref(),
+            source: self.source.as_str(),
+            address: self.address.as_deref(),
+            model: self.model.as_deref(),
+            reason: self.reason.map(Reason::as_str),
+            tvs: self.tvs.join(" "),
+        }
+    }
+}
+
 /// Where a row's values come from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
