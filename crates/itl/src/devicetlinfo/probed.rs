@@ -82,7 +82,7 @@ impl DeviceRow {
     pub fn of_probe(p: &Probed, name: Option<&str>, itl: &[Served], ctl: &[Served]) -> DeviceRow {
         let ipv4 = p.address.parse::<std::net::Ipv4Addr>().ok().map(|a| a.to_string());
         let named = |page_name: Option<&str>| {
-            page_name.or(name).map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&p.address).to_owned()
+            page_name.or(name).map(str::trim).filter(|n| !n.is_empty()).unwrap_or(p.address.as_str()).to_owned()
         };
         let page = match (&p.page, outcome(p)) {
             (Ok(page), Ok(())) => page,
@@ -273,7 +273,7 @@ mod tests {
         for (page, reason) in [
             (Err(Reason::Unreachable), Reason::Unreachable),
             (Err(Reason::NoWebAccess), Reason::NoWebAccess),
-            (Ok(page(Some("SEP2"), None, None)), Reason::NotUnderstood),
+            (Ok(PhonePage { device_name: Some("SEP2".into()), ..PhonePage::default() }), Reason::NotUnderstood),
         ] {
             let r = DeviceRow::of_probe(&probed("10.0.0.7", 1, page), Some("SEPRIS"), &[], &[]);
             assert_eq!((r.itl_status, r.ctl_status, r.reason), (Status::Unknown, Status::Unknown, Some(reason)));
