@@ -1070,7 +1070,10 @@ fn phone_sources(
                     Some(b) => Some(b.as_bytes().to_vec()),
                     None => {
                         let p = path_arg(c)?.ok_or_else(|| {
-                            PyTypeError::new_err(format!("devices(): ris_ca is a path or PEM bytes, not {}", type_name(c)))
+                            PyTypeError::new_err(format!(
+                                "devices(): ris_ca is a path or PEM bytes, not {}",
+                                type_name(c)
+                            ))
                         })?;
                         Some(std::fs::read(&p).map_err(|e| {
                             read_error(py, &format!("cannot read the RIS CA certificate: {e}; check the path"), &p)
@@ -1143,18 +1146,8 @@ fn devices<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     guarded(|| {
         let (itl, ctl) = (served(py, itl, itl::Kind::Itl)?, served(py, ctl, itl::Kind::Ctl)?);
-        let phones = phone_sources(
-            py,
-            probe,
-            ris,
-            ris_user,
-            ris_password,
-            ris_ca,
-            phone_port,
-            phone_https,
-            jobs,
-            timeout_ms,
-        )?;
+        let phones =
+            phone_sources(py, probe, ris, ris_user, ris_password, ris_ca, phone_port, phone_https, jobs, timeout_ms)?;
         let reports = match reports {
             Some(r) if !r.is_none() => sources(r)?,
             _ if phones.is_some() => Vec::new(),

@@ -255,7 +255,10 @@ mod tests {
         let r = DeviceRow::of_probe(&p, None, &served, &served);
         assert_eq!((r.itl_status, r.itl_file.as_deref()), (Status::Match, Some("pub.tlv")));
         assert_eq!(r.ctl_status, Status::NotInstalled);
-        assert_eq!((r.device.as_str(), r.address.as_deref(), r.ipv4.as_deref()), ("SEP5006AB806306", Some("10.0.0.5"), Some("10.0.0.5")));
+        assert_eq!(
+            (r.device.as_str(), r.address.as_deref(), r.ipv4.as_deref()),
+            ("SEP5006AB806306", Some("10.0.0.5"), Some("10.0.0.5"))
+        );
         assert_eq!((r.source, r.model.as_deref(), r.reason), (Source::Probe, Some("CP-8845"), None));
         assert_eq!(r.tvs, ["cucm1.example.com"]);
         // Another server: the reference without HOST= applies.

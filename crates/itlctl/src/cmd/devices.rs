@@ -5,7 +5,9 @@
 use std::io::BufReader;
 
 use clap::Args;
-use itl::devicetlinfo::{Collected, Counts, DeviceRow, Latest, ProbeCounts, ProbeRows, Reference, Served, Status, Summary};
+use itl::devicetlinfo::{
+    Collected, Counts, DeviceRow, Latest, ProbeCounts, ProbeRows, Reference, Served, Status, Summary,
+};
 use itl::hash::Checksums;
 use itl::Kind;
 
