@@ -285,7 +285,7 @@ fn write_inert<W: std::io::Write>(
     header: bool,
 ) -> Result<(), csv::Error> {
     let mut one = csv::WriterBuilder::new().has_headers(header).from_writer(Vec::new());
-    one.serialize(row)?;
+    one.serialize(row.csv())?;
     let bytes = one.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
     let mut rd = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes.as_slice());
     for rec in rd.records() {
