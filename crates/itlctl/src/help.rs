@@ -39,9 +39,7 @@ const EXAMPLES: &[(&str, &str)] = &[
         "# Phones whose ITL is not the one the TFTP server serves (exit 1: some are not)
   itlctl devices --itl cucm-115.home.lab=ITLFile.tlv syslog.txt
   # The same as CSV, for a spreadsheet (exit 1: some Mismatch)
-  itlctl devices --csv --itl ITLFile.tlv syslog.txt > phones.csv
-  # Ask the phones of a subnet and those CUCM lists (password from ITLCTL_RIS_PASSWORD or asked)
-  itlctl devices --itl ITLFile.tlv --probe 10.1.20.0/24 --ris https://cucm-pub --ris-user ritsuko",
+  itlctl devices --csv --itl ITLFile.tlv syslog.txt > phones.csv",
     ),
     (
         "diff",
