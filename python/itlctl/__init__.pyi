@@ -145,9 +145,19 @@ def lint(
     days: int = 90,
 ) -> List[_JsonDict]: ...
 def devices(
-    reports: Union[_StrPath, bytes, Sequence[_StrPath], Iterable[Union[str, bytes]]],
+    reports: Union[_StrPath, bytes, Sequence[_StrPath], Iterable[Union[str, bytes]], None] = None,
     itl: Union[Mapping[Any, _ListSource], _ListSource, Sequence[_ListSource], None] = None,
     ctl: Union[Mapping[Any, _ListSource], _ListSource, Sequence[_ListSource], None] = None,
+    *,
+    probe: Union[str, Sequence[str], None] = None,
+    ris: Optional[str] = None,
+    ris_user: Optional[str] = None,
+    ris_password: Optional[str] = None,
+    ris_ca: Union[_StrPath, bytes, None] = None,
+    phone_port: int = 80,
+    phone_https: bool = False,
+    jobs: int = 64,
+    timeout_ms: int = 3000,
 ) -> _JsonDict: ...
 def plan(
     itl: Union[Mapping[Any, _ListSource], _ListSource, Sequence[_ListSource]],

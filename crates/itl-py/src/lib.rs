@@ -16,7 +16,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use itl::devicetlinfo::{reference_files, Counts, DevicesJson, Latest, Reference, Served};
+use itl::devicetlinfo::{reference_files, Counts, DevicesJson, Latest, ProbeRows, Reference, Served};
 use itl::json::{FileErrorJson, HashesJson, RecordJson, ShowJson, UnknownTagJson, VerificationJson};
 use itl::show::Show;
 use itl::verify::{verify, Verification};
@@ -1014,6 +1014,99 @@ fn sources<'py>(reports: &Bound<'py, PyAny>) -> PyResult<Vec<Source<'py>>> {
     })?)])
 }
 
+/// How `devices` asks phones directly: its keyword arguments.
+struct PhoneSources {
+    probe: Vec<String>,
+    ris: Option<itl_transport::ris::Options>,
+    opts: itl_transport::probe::Options,
+}
+
+/// The environment variable that holds the RIS password.
+const PASSWORD_VAR: &str = "ITLCTL_RIS_PASSWORD";
+
+/// Sorts out `devices`' phone arguments; a bad `--probe` value or a missing password is a
+/// `ValueError` (`itlctl.UsageError`), before anything is asked.
+#[allow(clippy::too_many_arguments)]
+fn phone_sources(
+    py: Python<'_>,
+    probe: Option<&Bound<'_, PyAny>>,
+    ris: Option<String>,
+    ris_user: Option<String>,
+    ris_password: Option<String>,
+    ris_ca: Option<&Bound<'_, PyAny>>,
+    phone_port: u16,
+    phone_https: bool,
+    jobs: usize,
+    timeout_ms: u64,
+) -> PyResult<Option<PhoneSources>> {
+    let probe: Vec<String> = match probe {
+        None => Vec::new(),
+        Some(p) if p.is_none() => Vec::new(),
+        Some(p) if p.is_instance_of::<PyString>() => vec![p.extract()?],
+        Some(p) => p.try_iter()?.map(|i| i.and_then(|i| i.extract::<String>())).collect::<PyResult<_>>()?,
+    };
+    if probe.is_empty() && ris.is_none() {
+        return Ok(None);
+    }
+    if jobs == 0 || timeout_ms == 0 || phone_port == 0 {
+        return Err(PyValueError::new_err("devices(): jobs, timeout_ms and phone_port must be at least 1"));
+    }
+    let ris = match ris {
+        None => None,
+        Some(url) => {
+            let user = ris_user.ok_or_else(|| PyValueError::new_err("devices(): ris= needs ris_user="))?;
+            let password = match ris_password.or_else(|| std::env::var(PASSWORD_VAR).ok()) {
+                Some(p) => p,
+                None => {
+                    return Err(PyValueError::new_err(format!(
+                        "devices(): no RIS password: pass ris_password= or set {PASSWORD_VAR}"
+                    )))
+                }
+            };
+            let ca_pem = match ris_ca {
+                None => None,
+                Some(c) if c.is_none() => None,
+                Some(c) => match bytes_arg(c)? {
+                    Some(b) => Some(b.as_bytes().to_vec()),
+                    None => {
+                        let p = path_arg(c)?.ok_or_else(|| {
+                            PyTypeError::new_err(format!(
+                                "devices(): ris_ca is a path or PEM bytes, not {}",
+                                type_name(c)
+                            ))
+                        })?;
+                        Some(std::fs::read(&p).map_err(|e| {
+                            read_error(py, &format!("cannot read the RIS CA certificate: {e}; check the path"), &p)
+                        })?)
+                    }
+                },
+            };
+            Some(itl_transport::ris::Options { url, user, password, ca_pem })
+        }
+    };
+    let opts = itl_transport::probe::Options {
+        port: phone_port,
+        https: phone_https,
+        jobs,
+        timeout: std::time::Duration::from_millis(timeout_ms),
+    };
+    Ok(Some(PhoneSources { probe, ris, opts }))
+}
+
+/// Asks the phones (the GIL released): RIS's list first, then every address.
+fn ask_phones(py: Python<'_>, src: PhoneSources, itl: &[Served], ctl: &[Served]) -> PyResult<ProbeRows> {
+    let mut fleet = itl_transport::fleet::Fleet::from_targets(&src.probe)
+        .map_err(|e| PyValueError::new_err(format!("devices(): probe {}: {}", e.spec, e.error)))?;
+    if let Some(opts) = &src.ris {
+        let phones = py
+            .detach(|| itl_transport::ris::list_phones(opts))
+            .map_err(|e| Error::new_err(format!("{}: RIS: {e}", opts.url)))?;
+        fleet.add_ris(phones);
+    }
+    let probed = py.detach(|| itl_transport::probe::probe_all(&fleet.addresses, &src.opts, &|_| {}));
+    Ok(ProbeRows::new(&probed, &fleet.names, itl, ctl))
+}
+
 /// Which phones hold a stale ITL or CTL, from their DeviceTLInfo reports:
 /// == `json.loads(itlctl devices --itl HOST=FILE ... --ctl ... --json REPORT...)`.
 ///
@@ -1025,19 +1118,44 @@ fn sources<'py>(reports: &Bound<'py, PyAny>) -> PyResult<Vec<Source<'py>>> {
 /// or a TFTP folder (its ITL*.tlv / CTL*.tlv, `ITLFile.tlv` first). A str outside a dict is
 /// read as `itlctl devices --itl` reads it: `[HOST=]FILE|DIR`. Lines not understood and badly
 /// signed files are reported as warnings.
+///
+/// Phones asked directly, as `itlctl devices --probe/--ris` asks them: `probe` a list of
+/// `ADDR|CIDR|@FILE` (or one str), `ris` CUCM's URL with `ris_user` and `ris_password` (else
+/// the `ITLCTL_RIS_PASSWORD` environment variable), `ris_ca` a path or PEM bytes; then
+/// `phone_port`, `phone_https`, `jobs`, `timeout_ms`. `reports` may then be None.
 #[pyfunction]
-#[pyo3(signature = (reports, itl = None, ctl = None))]
+#[pyo3(signature = (
+    reports = None, itl = None, ctl = None, *, probe = None, ris = None, ris_user = None,
+    ris_password = None, ris_ca = None, phone_port = 80, phone_https = false, jobs = 64, timeout_ms = 3000
+))]
+#[allow(clippy::too_many_arguments)]
 fn devices<'py>(
     py: Python<'py>,
-    reports: &Bound<'py, PyAny>,
+    reports: Option<&Bound<'py, PyAny>>,
     itl: Option<&Bound<'py, PyAny>>,
     ctl: Option<&Bound<'py, PyAny>>,
+    probe: Option<&Bound<'py, PyAny>>,
+    ris: Option<String>,
+    ris_user: Option<String>,
+    ris_password: Option<String>,
+    ris_ca: Option<&Bound<'py, PyAny>>,
+    phone_port: u16,
+    phone_https: bool,
+    jobs: usize,
+    timeout_ms: u64,
 ) -> PyResult<Bound<'py, PyAny>> {
     guarded(|| {
         let (itl, ctl) = (served(py, itl, itl::Kind::Itl)?, served(py, ctl, itl::Kind::Ctl)?);
+        let phones =
+            phone_sources(py, probe, ris, ris_user, ris_password, ris_ca, phone_port, phone_https, jobs, timeout_ms)?;
+        let reports = match reports {
+            Some(r) if !r.is_none() => sources(r)?,
+            _ if phones.is_some() => Vec::new(),
+            _ => return Err(PyTypeError::new_err("devices() needs reports, probe= or ris=")),
+        };
         let mut latest = Latest::default();
         let mut counts = Counts::default();
-        for src in sources(reports)? {
+        for src in reports {
             let (label, (warnings, failed)) = match src {
                 Source::Path(p) => {
                     let f = std::fs::File::open(&p).map_err(|e| {
@@ -1066,8 +1184,18 @@ fn devices<'py>(
                 warn(py, &w)?;
             }
         }
-        let (rows, _) = latest.rows(&itl, &ctl);
-        to_py_any(py, &DevicesJson::new(&rows, counts))
+        match phones {
+            None => {
+                let (rows, _) = latest.rows(&itl, &ctl);
+                to_py_any(py, &DevicesJson::new(&rows, counts))
+            }
+            Some(src) => {
+                let probed = ask_phones(py, src, &itl, &ctl)?;
+                let probe_counts = probed.counts;
+                let rows: Vec<_> = probed.merge(latest.sorted_rows(&itl, &ctl)).collect();
+                to_py_any(py, &DevicesJson::new(&rows, counts).with_probe(Some(probe_counts)))
+            }
+        }
     })
 }
 

@@ -280,25 +280,6 @@ fn stream_devices(app: App, q: DevicesQuery, csv_out: bool) -> Body {
     Body::from_stream(stream)
 }
 
-/// The columns of `devices --csv`: the row's fields in order, the TVS names joined by `;`.
-const CSV_HEADER: [&str; 15] = [
-    "device",
-    "ipv4",
-    "itl_tftp_server",
-    "itl_hash",
-    "itl_status",
-    "itl_file",
-    "ctl_tftp_server",
-    "ctl_hash",
-    "ctl_status",
-    "ctl_file",
-    "source",
-    "address",
-    "model",
-    "reason",
-    "tvs",
-];
-
 /// Writes `row` as `devices --csv` does (with the header row when `header`), every cell that
 /// a spreadsheet would take for a formula made inert ([`crate::check::inert`]).
 fn write_inert<W: std::io::Write>(
@@ -306,28 +287,12 @@ fn write_inert<W: std::io::Write>(
     row: &itl::devicetlinfo::DeviceRow,
     header: bool,
 ) -> Result<(), csv::Error> {
+    use itl::devicetlinfo::CsvRow;
     if header {
-        w.write_record(CSV_HEADER)?;
+        w.write_record(CsvRow::HEADER)?;
     }
-    let o = |v: &Option<String>| v.clone().unwrap_or_default();
-    let cells = [
-        row.device.clone(),
-        o(&row.ipv4),
-        o(&row.itl_tftp_server),
-        o(&row.itl_hash),
-        row.itl_status.as_str().to_owned(),
-        o(&row.itl_file),
-        o(&row.ctl_tftp_server),
-        o(&row.ctl_hash),
-        row.ctl_status.as_str().to_owned(),
-        o(&row.ctl_file),
-        row.source.as_str().to_owned(),
-        o(&row.address),
-        o(&row.model),
-        row.reason.map(|r| r.as_str().to_owned()).unwrap_or_default(),
-        row.tvs.join(";"),
-    ];
-    w.write_record(cells.iter().map(|c| crate::check::inert(c)).collect::<Vec<_>>().iter().map(|c| c.as_bytes()))
+    let r = row.csv();
+    w.write_record(r.cells().map(crate::check::inert).iter().map(|c| c.as_bytes()))
 }
 
 async fn devices(State(app): State<App>, Query(q): Query<DevicesQuery>) -> Response {

@@ -9,7 +9,8 @@
 //! - [`http`]: the HTTP(S) client (CUCM's TFTP service also serves files on port 6970);
 //! - [`ris`]: CUCM's RisPort70 service, every phone and its address;
 //! - [`fetch`]: a file named by URL (`tftp://`, `http://`, `https://`), whatever carries it;
-//! - [`date`]: CUCM's "last modified" text in the local time zone.
+//! - [`date`]: CUCM's "last modified" text in the local time zone;
+//! - [`fleet`]: the phones one run asks (`--probe` values and RIS's list), each once.
 //!
 //! Clients of other CUCM and phone services (a phone's web pages, the RIS API) belong here
 //! too, each in a module of its own beside [`http`].
@@ -17,6 +18,7 @@
 
 pub mod date;
 pub mod fetch;
+pub mod fleet;
 pub mod http;
 pub mod probe;
 pub mod ris;

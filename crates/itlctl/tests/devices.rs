@@ -2,6 +2,7 @@
 //! hashes as computed by coreutils.
 
 mod common;
+mod phones;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -493,4 +494,265 @@ fn cucm_syslog_with_padded_tags_is_read() {
     assert_eq!(d["itl_status"], "Match");
     assert_eq!(d["ctl_status"], "Not Installed");
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+// ---- Asking the phones themselves (`--probe`, `--ris`; shared/spec/phones.md) ----
+
+/// The SHA-1 of a fixture by `sha1sum`, as a phone's page shows it (`1B A1 …`), and in hex.
+fn sha1_shown(name: &str) -> (String, String) {
+    let hex = sum("sha1sum", &testdata().join(name));
+    (phone(&hex).trim_end().to_owned(), hex)
+}
+
+/// `itlctl devices ARGS` without the RIS password in the environment, stdin closed.
+fn run_devices(args: &[&str]) -> (Output, String) {
+    let o = common::command(args).env_remove("ITLCTL_RIS_PASSWORD").stdin(Stdio::null()).output().unwrap();
+    let e = String::from_utf8_lossy(&o.stderr).into_owned();
+    (o, e)
+}
+
+fn json_of(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+/// The row of `device`.
+fn row<'a>(j: &'a serde_json::Value, device: &str) -> &'a serde_json::Value {
+    j["devices"].as_array().unwrap().iter().find(|d| d["device"] == device).unwrap_or_else(|| panic!("{device}: {j}"))
+}
+
+#[test]
+fn a_report_and_a_probe_of_the_same_phone_are_one_row_the_probes() {
+    use phones::{page_7800, start, Answer};
+    let (itl_shown, itl_hex) = sha1_shown("itl-11x-cm-sha1.tlv");
+    let page = page_7800(
+        "SEP5006AB806306",
+        "CP-7841",
+        &itl_shown,
+        "Not Installed",
+        &["cucm1.example.com", "cucm2.example.com"],
+        "172.19.74.90",
+    );
+    let fake = start(&[("127.0.0.2", Answer::Page(page))]);
+    // An older report of the same phone says it held another ITL.
+    let (_, other_hex) = sha1_shown("ctl-tokenless-sha256.tlv");
+    let report = temp("r.txt", alarm("SEP5006AB806306", &phone(&other_hex), "172.19.74.90"));
+    let itl = format!("172.19.74.90={}", t("itl-11x-cm-sha1.tlv"));
+    let args = ["devices", "--json", "--itl", &itl, report.to_str().unwrap(), "--probe", "127.0.0.2"];
+    let (o, e) = run_devices(&[&args[..], &["--phone-port", &fake.port_arg(), "--timeout-ms", "2000"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    let j = json_of(&o);
+    assert_eq!(j["devices"].as_array().unwrap().len(), 1, "{j}");
+    let d = row(&j, "SEP5006AB806306");
+    assert_eq!(d["source"], "probe");
+    assert_eq!(d["address"], "127.0.0.2");
+    assert_eq!(d["ipv4"], "127.0.0.2");
+    assert_eq!(d["model"], "CP-7841");
+    assert_eq!(d["reason"], serde_json::Value::Null);
+    assert_eq!(d["tvs"], serde_json::json!(["cucm1.example.com", "cucm2.example.com"]));
+    assert_eq!(d["itl_tftp_server"], "172.19.74.90");
+    assert_eq!(d["itl_hash"], itl_hex.as_str());
+    assert_eq!(d["itl_status"], "Match");
+    assert_eq!(d["ctl_status"], "Not Installed");
+    assert_eq!(
+        j["probe"],
+        serde_json::json!({"asked": 1, "answered": 1, "unreachable": 0, "no_web_access": 0, "not_understood": 0})
+    );
+    assert_eq!(j["summary"], serde_json::json!({"Match": 1, "Mismatch": 0, "Not Installed": 0, "Unknown": 0}));
+    assert_eq!(j["reports_read"], 1);
+    // Read-only: GET requests, nothing else.
+    let reqs = fake.requests();
+    assert!(!reqs.is_empty() && reqs.iter().all(|r| r.starts_with("GET ")), "{reqs:?}");
+}
+
+#[test]
+fn a_mismatch_exits_1_and_a_phone_that_could_not_be_read_does_not() {
+    use phones::{page_7800, start, Answer};
+    let (stale, _) = sha1_shown("ctl-tokenless-sha256.tlv");
+    let stale_page = page_7800("SEP001122334455", "CP-8845", &stale, "Not Installed", &[], "cucm-pub");
+    let fake = start(&[("127.0.0.3", Answer::Page(stale_page)), ("127.0.0.4", Answer::Status(403))]);
+    let port = fake.port_arg();
+    // Nothing listens on 127.0.0.5: unreachable.
+    let itl = t("itl-11x-cm-sha1.tlv");
+    let base = ["devices", "--itl", &itl, "--phone-port", &port, "--timeout-ms", "1500"];
+    let (o, e) = run_devices(
+        &[&base[..], &["--json", "--probe", "127.0.0.3", "--probe", "127.0.0.4", "--probe", "127.0.0.5"]].concat(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    let j = json_of(&o);
+    assert_eq!(row(&j, "SEP001122334455")["itl_status"], "Mismatch");
+    assert_eq!(row(&j, "SEP001122334455")["model"], "CP-8845");
+    let forbidden = row(&j, "127.0.0.4");
+    assert_eq!((&forbidden["itl_status"], &forbidden["ctl_status"]), (&"Unknown".into(), &"Unknown".into()));
+    assert_eq!(forbidden["reason"], "no-web-access");
+    assert_eq!(row(&j, "127.0.0.5")["reason"], "unreachable");
+    assert_eq!(row(&j, "127.0.0.5")["source"], "probe");
+    assert_eq!(
+        j["probe"],
+        serde_json::json!({"asked": 3, "answered": 1, "unreachable": 1, "no_web_access": 1, "not_understood": 0})
+    );
+    assert_eq!(j["summary"], serde_json::json!({"Match": 0, "Mismatch": 1, "Not Installed": 0, "Unknown": 2}));
+    // Phones that could not be read are no mismatch: exit 0.
+    let (o, e) = run_devices(&[&base[..], &["--json", "--probe", "127.0.0.4", "--probe", "127.0.0.5"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    // The CSV has the same columns, in the row's order.
+    let (o, e) = run_devices(&[&base[..], &["--csv", "--probe", "127.0.0.3", "--probe", "127.0.0.4"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    let csv = String::from_utf8(o.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("device,ipv4,itl_tftp_server,itl_hash,itl_status,itl_file,ctl_tftp_server,ctl_hash,ctl_status,ctl_file,source,address,model,reason,tvs")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[0].starts_with("127.0.0.4,127.0.0.4,") && rows[0].ends_with(",probe,127.0.0.4,,no-web-access,"),
+        "{csv}"
+    );
+    assert!(rows[1].starts_with("SEP001122334455,127.0.0.3,cucm-pub,") && rows[1].contains(",Mismatch,"), "{csv}");
+    assert!(rows[1].ends_with(",probe,127.0.0.3,CP-8845,,"), "{csv}");
+    // The text table names the reason and the probe counts.
+    let (o, _) = run_devices(&[&base[..], &["--probe", "127.0.0.4"]].concat());
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("(no-web-access)"), "{text}");
+    assert!(
+        text.contains("phones asked: 1, answered: 0, unreachable: 0, no web access: 1, not understood: 0"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_probe_value_exits_2_before_any_phone_is_asked() {
+    use phones::{page_7800, start, Answer};
+    let fake =
+        start(&[("127.0.0.6", Answer::Page(page_7800("SEP1", "CP-7841", "Not Installed", "Not Installed", &[], "x")))]);
+    let itl = t("itl-11x-cm-sha1.tlv");
+    let missing = testdata().join("reports/no-such-list.txt");
+    let at_missing = format!("@{}", missing.display());
+    for bad in ["10.0.0.0/8", "fe80::/64", "10.1.2.0/33", "300.1.2.3/24", at_missing.as_str()] {
+        let (o, e) = run_devices(&[
+            "devices",
+            "--itl",
+            &itl,
+            "--phone-port",
+            &fake.port_arg(),
+            "--probe",
+            "127.0.0.6",
+            "--probe",
+            bad,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {e}");
+        assert!(e.contains(bad.trim_start_matches('@')), "{bad}: {e}");
+        assert!(o.stdout.is_empty(), "{bad}");
+    }
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
+
+#[test]
+fn reports_are_needed_only_without_a_probe_source() {
+    let itl = t("itl-11x-cm-sha1.tlv");
+    let (o, e) = run_devices(&["devices", "--itl", &itl]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(e.contains("REPORTS") || e.contains("REPORT"), "{e}");
+    // --ris without --ris-user is a bad command line too.
+    let (o, e) = run_devices(&["devices", "--itl", &itl, "--ris", "https://127.0.0.1:1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(e.contains("--ris-user"), "{e}");
+}
+
+#[test]
+fn without_a_password_or_a_terminal_ris_exits_2_naming_the_variable() {
+    let itl = t("itl-11x-cm-sha1.tlv");
+    let (o, e) = run_devices(&["devices", "--itl", &itl, "--ris", "https://127.0.0.1:1", "--ris-user", "admin"]);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(e.contains("ITLCTL_RIS_PASSWORD"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+    // The password is never an argument.
+    let (o, _) = run_devices(&[
+        "devices",
+        "--itl",
+        &itl,
+        "--ris",
+        "https://127.0.0.1:1",
+        "--ris-user",
+        "a",
+        "--ris-password",
+        "x",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn an_unreachable_cucm_is_one_line_and_exit_2() {
+    let itl = t("itl-11x-cm-sha1.tlv");
+    // Nothing listens on 127.0.0.1 port 1.
+    let o = common::command(&["devices", "--itl", &itl, "--ris", "https://127.0.0.1:1", "--ris-user", "admin"])
+        .env("ITLCTL_RIS_PASSWORD", "not-the-password")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.contains("127.0.0.1"), "{e}");
+    assert!(!e.contains("not-the-password"), "{e}");
+}
+
+#[test]
+fn the_ris_password_is_asked_on_the_terminal_without_echo() {
+    use std::io::Read as _;
+    let itl = t("itl-11x-cm-sha1.tlv");
+    let line = [common::BIN, "devices", "--itl", &itl, "--ris", "https://127.0.0.1:1", "--ris-user", "admin"]
+        .iter()
+        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("ITLCTL_RIS_PASSWORD")
+        .env("TERM", "dumb")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("util-linux script");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut seen = Vec::new();
+    let mut typed = false;
+    while std::time::Instant::now() < deadline {
+        match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+            Ok(b) => seen.extend(b),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        if !typed && String::from_utf8_lossy(&seen).contains("RIS password for admin") {
+            // The prompt is up (echo is off by then): type the password.
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            stdin.write_all(b"s3cret-typed\n").unwrap();
+            stdin.flush().unwrap();
+            typed = true;
+        }
+    }
+    drop(stdin);
+    let _ = child.kill();
+    let status = child.wait().unwrap();
+    let _ = reader.join();
+    let seen = String::from_utf8_lossy(&seen);
+    assert!(typed, "no prompt: {seen}");
+    assert!(!seen.contains("s3cret-typed"), "the password was echoed: {seen}");
+    // The password was taken: the run went on to ask CUCM, which is not there (exit 2).
+    let after = &seen[seen.find("RIS password for admin").unwrap() + 22..];
+    assert!(after.contains("RIS"), "{seen}");
+    assert_eq!(status.code(), Some(2), "{seen}");
 }

@@ -20,7 +20,8 @@
 //! One idea a file: `report` (the report model and the reader's events), `reader` (the
 //! stream), `format/` (one parser a format, and the one dispatch), `syslog` (CiscoLog
 //! messages), `compare` (the statuses), `table` (the latest report a phone), `row`, `json`
-//! and `collect` (the devices report), `reference` (`[HOST=]FILE|DIR`).
+//! and `collect` (the devices report), `reference` (`[HOST=]FILE|DIR`), `page` (a phone's
+//! own web page), `probed` (the rows of phones asked directly, merged with the reports').
 //!
 //! ```
 //! use itl::devicetlinfo::{Event, Latest, Reader};
@@ -40,6 +41,7 @@ mod compare;
 mod format;
 mod json;
 pub mod page;
+mod probed;
 mod reader;
 mod reference;
 mod report;
@@ -49,12 +51,13 @@ mod table;
 
 pub use collect::{collect, Collected, Counts, LISTED};
 pub use compare::{compare, normalize, Reported, Served, Status};
-pub use json::{write_json, DevicesJson};
+pub use json::{write_json, write_json_probed, DevicesJson};
 pub use page::{read_page, PagePaths, PhonePage, Probed, Reason, PAGE_PATHS};
+pub use probed::{outcome, Merged, ProbeCounts, ProbeRows};
 pub use reader::Reader;
 pub use reference::{reference_files, Reference};
 pub use report::{Event, EventRef, Report, ReportRef};
-pub use row::{DeviceRow, Source, Summary};
+pub use row::{CsvRow, DeviceRow, Source, Summary};
 pub use table::Latest;
 
 /// The longest line read; the rest of a longer one is skipped.

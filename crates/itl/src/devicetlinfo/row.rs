@@ -44,6 +44,109 @@ pub struct DeviceRow {
     pub tvs: Vec<String>,
 }
 
+/// A row as `itlctl devices --csv` writes it: the columns of [`DeviceRow`] in order, `reason`
+/// as its word, and the TVS names joined by `;`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CsvRow<'a> {
+    /// `DeviceName`.
+    pub device: &'a str,
+    /// `IPv4Address`.
+    pub ipv4: Option<&'a str>,
+    /// `ITL_TFTP_Server`.
+    pub itl_tftp_server: Option<&'a str>,
+    /// The reported ITL hash.
+    pub itl_hash: Option<&'a str>,
+    /// ITL status.
+    pub itl_status: &'static str,
+    /// The ITL file compared with.
+    pub itl_file: Option<&'a str>,
+    /// `CTL_TFTP_Server`.
+    pub ctl_tftp_server: Option<&'a str>,
+    /// The reported CTL hash.
+    pub ctl_hash: Option<&'a str>,
+    /// CTL status.
+    pub ctl_status: &'static str,
+    /// The CTL file compared with.
+    pub ctl_file: Option<&'a str>,
+    /// `report` or `probe`.
+    pub source: &'static str,
+    /// What was asked, for a probed phone.
+    pub address: Option<&'a str>,
+    /// The phone's model.
+    pub model: Option<&'a str>,
+    /// Why a probed phone could not be read.
+    pub reason: Option<&'static str>,
+    /// The TVS names, separated by `;`.
+    pub tvs: String,
+}
+
+impl CsvRow<'_> {
+    /// The header row: the field names, in order (what serde writes for a [`CsvRow`]).
+    pub const HEADER: [&'static str; 15] = [
+        "device",
+        "ipv4",
+        "itl_tftp_server",
+        "itl_hash",
+        "itl_status",
+        "itl_file",
+        "ctl_tftp_server",
+        "ctl_hash",
+        "ctl_status",
+        "ctl_file",
+        "source",
+        "address",
+        "model",
+        "reason",
+        "tvs",
+    ];
+
+    /// The cells in [`Self::HEADER`]'s order, empty for a missing value (for writers that
+    /// change cells, such as `serve`'s, which makes formulas inert).
+    pub fn cells(&self) -> [&str; 15] {
+        let o = |v: Option<&'_ str>| -> &'_ str { v.unwrap_or("") };
+        [
+            self.device,
+            o(self.ipv4),
+            o(self.itl_tftp_server),
+            o(self.itl_hash),
+            self.itl_status,
+            o(self.itl_file),
+            o(self.ctl_tftp_server),
+            o(self.ctl_hash),
+            self.ctl_status,
+            o(self.ctl_file),
+            self.source,
+            o(self.address),
+            o(self.model),
+            o(self.reason),
+            &self.tvs,
+        ]
+    }
+}
+
+impl DeviceRow {
+    /// The row as a CSV record.
+    pub fn csv(&self) -> CsvRow<'_> {
+        CsvRow {
+            device: &self.device,
+            ipv4: self.ipv4.as_deref(),
+            itl_tftp_server: self.itl_tftp_server.as_deref(),
+            itl_hash: self.itl_hash.as_deref(),
+            itl_status: self.itl_status.as_str(),
+            itl_file: self.itl_file.as_deref(),
+            ctl_tftp_server: self.ctl_tftp_server.as_deref(),
+            ctl_hash: self.ctl_hash.as_deref(),
+            ctl_status: self.ctl_status.as_str(),
+            ctl_file: self.ctl_file.as_deref(),
+            source: self.source.as_str(),
+            address: self.address.as_deref(),
+            model: self.model.as_deref(),
+            reason: self.reason.map(Reason::as_str),
+            tvs: self.tvs.join(";"),
+        }
+    }
+}
+
 /// Where a row's values come from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -190,4 +293,19 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn csv_cells_follow_the_serde_header() {
+        // serde names the columns from the struct's fields; `HEADER` and `cells` must say the same.
+        let mut row = DeviceRow::of(&Report { device_name: Some("SEP1".into()), ..Report::default() }.as_ref(), &[], &[]);
+        row.tvs = vec!["a".into(), "b".into()];
+        row.model = Some("CP-8845".into());
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.serialize(row.csv()).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next().unwrap(), CsvRow::HEADER.join(","));
+        assert_eq!(lines.next().unwrap(), row.csv().cells().join(","));
+    }
+
 }

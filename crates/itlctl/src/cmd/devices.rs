@@ -1,10 +1,13 @@
-//! `itlctl devices --itl [HOST=]FILE... [--ctl [HOST=]FILE...] [--json|--csv] REPORT...`: which
-//! phones hold a stale ITL or CTL, from their DeviceTLInfo reports.
+//! `itlctl devices --itl [HOST=]FILE... [--ctl [HOST=]FILE...] [--json|--csv] [REPORT...]
+//! [--probe ADDR|CIDR|@FILE]... [--ris URL ...]`: which phones hold a stale ITL or CTL, from
+//! their DeviceTLInfo reports and from their own web pages (`super::phones`).
 
 use std::io::BufReader;
 
 use clap::Args;
-use itl::devicetlinfo::{Collected, Counts, DeviceRow, Latest, Reference, Served, Status, Summary};
+use itl::devicetlinfo::{
+    Collected, Counts, DeviceRow, Latest, ProbeCounts, ProbeRows, Reference, Served, Status, Summary,
+};
 use itl::hash::Checksums;
 use itl::Kind;
 
@@ -29,9 +32,11 @@ pub struct DevicesArgs {
     #[arg(long)]
     csv: bool,
     /// Files holding DeviceTLInfo alarms (phone XML, SIP traces, console logs, CUCM
-    /// alarm or syslog text, CSV); `-` for standard input.
-    #[arg(required = true)]
+    /// alarm or syslog text, CSV); `-` for standard input. Optional with --probe or --ris.
+    #[arg(required_unless_present_any = ["probe", "ris"])]
     reports: Vec<String>,
+    #[command(flatten)]
+    phones: super::phones::PhoneArgs,
 }
 
 /// Reads `[HOST=]FILE|DIR` arguments ([`Reference`]); a folder gives its trust lists of `kind`.
@@ -150,33 +155,56 @@ fn read_reports(reports: &[String]) -> (Latest, Counts, bool) {
     (latest, counts, ok)
 }
 
-/// Runs `itlctl devices --itl [HOST=]FILE|DIR... [--ctl [HOST=]FILE|DIR...] [--json|--csv] REPORT...`.
+/// Runs `itlctl devices --itl [HOST=]FILE|DIR... [--ctl [HOST=]FILE|DIR...] [--json|--csv]
+/// [REPORT...] [--probe ...] [--ris ...]`.
 pub fn run(args: &DevicesArgs) -> u8 {
-    let DevicesArgs { itl: itl_args, ctl: ctl_args, json: json_out, csv: csv_out, reports } = args;
+    let DevicesArgs { itl: itl_args, ctl: ctl_args, json: json_out, csv: csv_out, reports, phones } = args;
     let (json_out, csv_out) = (*json_out, *csv_out);
     let (Some(itl), Some(ctl)) = (served(itl_args, Kind::Itl), served(ctl_args, Kind::Ctl)) else { return FAILED };
+    // Every argument checked before any phone or CUCM is asked.
+    let planned = if phones.any() {
+        match super::phones::check(phones) {
+            Some(p) => Some(p),
+            None => return FAILED,
+        }
+    } else {
+        None
+    };
     let (latest, counts, read_ok) = read_reports(reports);
+    let probed = match planned {
+        None => None,
+        Some(p) => match super::phones::run(phones, p) {
+            Some((probed, fleet)) => Some(ProbeRows::new(&probed, &fleet.names, &itl, &ctl)),
+            None => return FAILED,
+        },
+    };
     let mut code = if read_ok { OK } else { FAILED };
     let mut mismatch = false;
-    let rows = latest.sorted_rows(&itl, &ctl).inspect(|r| {
+    let probe_counts = probed.as_ref().map(|p| p.counts);
+    let reported = latest.sorted_rows(&itl, &ctl);
+    let rows: Box<dyn Iterator<Item = DeviceRow>> = match probed {
+        Some(p) => Box::new(p.merge(reported)),
+        None => Box::new(reported),
+    };
+    let rows = rows.inspect(|r| {
         mismatch |= r.itl_status == Status::Mismatch || r.ctl_status == Status::Mismatch;
     });
     // Through term::Stdout: a closed pipe ends quietly, any other write error is reported.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, crate::term::Stdout);
     let written = if json_out {
-        itl::devicetlinfo::write_json(&mut out, rows, counts).map(|_| ())
+        itl::devicetlinfo::write_json_probed(&mut out, rows, counts, probe_counts).map(|_| ())
     } else if csv_out {
         let mut w = csv::Writer::from_writer(&mut out);
         let mut res = Ok(());
         for r in rows {
-            if let Err(e) = w.serialize(&r) {
+            if let Err(e) = w.serialize(r.csv()) {
                 res = Err(std::io::Error::other(e));
                 break;
             }
         }
         res.and_then(|()| w.flush())
     } else {
-        table(&mut out, rows, counts)
+        table(&mut out, rows, counts, probe_counts)
     };
     drop(latest);
     if written.and_then(|()| std::io::Write::flush(&mut out)).is_err() {
@@ -199,25 +227,42 @@ fn cell<W: std::io::Write>(out: &mut W, text: &str, width: usize) -> std::io::Re
 }
 
 /// The text table and its summary line.
-fn table<W: std::io::Write>(out: &mut W, rows: impl Iterator<Item = DeviceRow>, counts: Counts) -> std::io::Result<()> {
+fn table<W: std::io::Write>(
+    out: &mut W,
+    rows: impl Iterator<Item = DeviceRow>,
+    counts: Counts,
+    probe: Option<ProbeCounts>,
+) -> std::io::Result<()> {
     writeln!(out, "{:<18} {:<16} {:<28} {:<14} CTL STATUS", "DEVICE", "IPV4", "ITL TFTP SERVER", "ITL STATUS")?;
     let (mut sum, mut n) = (Summary::default(), 0usize);
     for r in rows {
         n += 1;
         sum.count(r.itl_status);
         cell(out, &r.device, 18)?;
-        cell(out, r.ipv4.as_deref().unwrap_or("-"), 16)?;
+        cell(out, r.ipv4.as_deref().or(r.address.as_deref()).unwrap_or("-"), 16)?;
         cell(out, r.itl_tftp_server.as_deref().unwrap_or("-"), 28)?;
-        writeln!(
+        write!(
             out,
             "{:<14} {}",
             crate::term::verdict(r.itl_status.as_str()),
             crate::term::verdict(r.ctl_status.as_str())
         )?;
+        match r.reason {
+            Some(why) => writeln!(out, " ({})", why.as_str())?,
+            None => writeln!(out)?,
+        }
     }
-    writeln!(
+    write!(
         out,
         "{n} devices: {} Match, {} Mismatch, {} Not Installed, {} Unknown (ITL); reports read: {}, fragments skipped: {}",
         sum.matched, sum.mismatch, sum.not_installed, sum.unknown, counts.reports_read, counts.fragments_skipped
-    )
+    )?;
+    match probe {
+        Some(p) => writeln!(
+            out,
+            "; phones asked: {}, answered: {}, unreachable: {}, no web access: {}, not understood: {}",
+            p.asked, p.answered, p.unreachable, p.no_web_access, p.not_understood
+        ),
+        None => writeln!(out),
+    }
 }

@@ -11,6 +11,7 @@ pub mod hash;
 mod keys;
 pub mod lint;
 pub mod manpage;
+mod phones;
 pub mod plan;
 pub mod resign;
 pub mod sgn;

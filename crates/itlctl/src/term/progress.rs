@@ -1,5 +1,6 @@
 //! Progress bars on stderr, drawn only when it is a terminal and without `--quiet`: files
-//! done for `verify`, `lint`, `hash` and `fetch`, bytes read for a large `devices` report.
+//! done for `verify`, `lint`, `hash` and `fetch`, bytes read for a large `devices` report,
+//! phones asked by `devices --probe` / `--ris`.
 
 use std::fmt;
 use std::io::{IsTerminal, Read};
@@ -63,6 +64,26 @@ impl Progress {
         let bar = ProgressBar::new(total as u64)
             .with_style(style("{spinner} {pos}/{len} files  {per_sec}  {elapsed} {wide_bar}"));
         Progress { bar: Some(show(bar)) }
+    }
+
+    /// A bar counting the phones asked of `total`, with those answered and failed, drawn
+    /// when stderr is a terminal and no `--quiet`.
+    pub fn phones(total: usize) -> Progress {
+        if !progress_allowed() {
+            return Progress { bar: None };
+        }
+        let bar = ProgressBar::new(total as u64)
+            .with_style(style("{spinner} {pos}/{len} phones asked  {msg}  {per_sec}  {elapsed} {wide_bar}"))
+            .with_message("0 answered, 0 failed");
+        Progress { bar: Some(show(bar)) }
+    }
+
+    /// Phones asked so far, of them answered and failed.
+    pub fn phones_done(&self, asked: usize, answered: usize, failed: usize) {
+        if let Some(b) = &self.bar {
+            b.set_position(asked as u64);
+            b.set_message(format!("{answered} answered, {failed} failed"));
+        }
     }
 
     /// One more done.
