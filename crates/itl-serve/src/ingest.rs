@@ -413,6 +413,7 @@ mod tests {
             token: None,
             db_label: "ro.db".into(),
             writer: WriterState::default(),
+            probe: crate::probe::State::default(),
         });
         let (tx, rx) = std::sync::mpsc::sync_channel(16);
         let s2 = shared.clone();

@@ -103,7 +103,9 @@ impl CsvRow<'_> {
     /// The cells in [`Self::HEADER`]'s order, empty for a missing value (for writers that
     /// change cells, such as `serve`'s, which makes formulas inert).
     pub fn cells(&self) -> [&str; 15] {
-        let o = |v: Option<&'_ str>| -> &'_ str { v.unwrap_or("") };
+        fn o(v: Option<&str>) -> &str {
+            v.unwrap_or("")
+        }
         [
             self.device,
             o(self.ipv4),
