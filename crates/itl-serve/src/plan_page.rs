@@ -72,9 +72,9 @@ impl Form {
 
 /// The plan over the reference files, as `itlctl plan --itl HOST=FILE... --ctl FILE` makes it.
 fn run(itls: &[Loaded], ctl: Option<&Loaded>, certs: &[Cert], release: Option<Release>) -> Result<Plan, String> {
-    let parse = |l: &Loaded| {
+    fn parse(l: &Loaded) -> Result<itl::TrustList<'_>, String> {
         itl::TrustList::parse(&l.bytes).map_err(|e| format!("{}: not a well-formed trust list: {}", l.file, e.located()))
-    };
+    }
     let lists = itls.iter().map(parse).collect::<Result<Vec<_>, _>>()?;
     let ctl_list = ctl.map(parse).transpose()?;
     let served: Vec<Served<'_, '_>> = itls
@@ -173,7 +173,9 @@ fn command_line(itls: &[&Loaded], ctl: Option<&Loaded>, certs: &[Cert], release:
     if let Some(c) = ctl {
         out.push_str(&format!(" --ctl {}", c.file));
     }
-    let names: Vec<&str> = certs.iter().map(|c| c.as_str()).collect();
+    let mut sorted = certs.to_vec();
+    sorted.sort();
+    let names: Vec<&str> = sorted.iter().map(|c| c.as_str()).collect();
     out.push_str(&format!(" --regenerate {}", names.join(",")));
     if let Some(r) = release.filter(|r| !r.is_empty()) {
         out.push_str(&format!(" --release {r}"));

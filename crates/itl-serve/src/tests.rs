@@ -424,7 +424,7 @@ async fn plan_page_bad_requests_are_escaped_and_say_what_to_do() {
     let (s, _, page) = app.get("/plan?release=").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(page.contains("nothing to regenerate"), "{page}");
-    let (s, _, page) = app.get("/plan?regenerate=tvs&release=9").await;
+    let (s, _, page) = app.get("/plan?regenerate=tvs&release=seven").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(page.contains("unknown release"), "{page}");
     // No reference ITL: nothing to plan on, and the page says which option gives one.
