@@ -73,7 +73,8 @@ impl Form {
 /// The plan over the reference files, as `itlctl plan --itl HOST=FILE... --ctl FILE` makes it.
 fn run(itls: &[Loaded], ctl: Option<&Loaded>, certs: &[Cert], release: Option<Release>) -> Result<Plan, String> {
     fn parse(l: &Loaded) -> Result<itl::TrustList<'_>, String> {
-        itl::TrustList::parse(&l.bytes).map_err(|e| format!("{}: not a well-formed trust list: {}", l.file, e.located()))
+        itl::TrustList::parse(&l.bytes)
+            .map_err(|e| format!("{}: not a well-formed trust list: {}", l.file, e.located()))
     }
     let lists = itls.iter().map(parse).collect::<Result<Vec<_>, _>>()?;
     let ctl_list = ctl.map(parse).transpose()?;
@@ -236,9 +237,7 @@ async fn plan_page(State(app): State<App>, RawQuery(query): RawQuery) -> Respons
         (references(&itls, &ctls))
         (form(&f))
     };
-    let show = |status: StatusCode, body: Markup| {
-        with_status(status, page("Plan", "/plan", html! { (head) (body) }))
-    };
+    let show = |status: StatusCode, body: Markup| with_status(status, page("Plan", "/plan", html! { (head) (body) }));
     if !f.sent {
         return show(StatusCode::OK, html! {});
     }
@@ -252,9 +251,12 @@ async fn plan_page(State(app): State<App>, RawQuery(query): RawQuery) -> Respons
         }
     };
     if itls.is_empty() {
-        return show(StatusCode::CONFLICT, html! {
-            div.verdict.bad role="alert" data-verdict="error" { strong { "Not planned" } " this server holds no reference ITL (--itl)" }
-        });
+        return show(
+            StatusCode::CONFLICT,
+            html! {
+                div.verdict.bad role="alert" data-verdict="error" { strong { "Not planned" } " this server holds no reference ITL (--itl)" }
+            },
+        );
     }
     let cmd = command_line(&itls, ctls.first().copied(), &certs, Some(&f.release));
     let (itl_owned, ctl_owned): (Vec<Loaded>, Option<Loaded>) =
