@@ -63,7 +63,16 @@ grep -q '<polyline\|<circle' "$work/fleet.dom" || { echo "browser: no line chart
 chrome --screenshot="$ART/fleet.png" --window-size=1280,900 "$base/fleet"
 chrome --screenshot="$ART/fleet-mismatch.png" --window-size=1280,900 "$base/fleet?status=Mismatch"
 
-# 3. Phones asked directly: a fake CP-7841 on 127.0.0.2 serving its "Network setup" page, and
+# 3. The /plan page (a GET form, no script needed): CallManager and TVS on the reference ITL.
+plan="$base/plan?regenerate=callmanager&regenerate=tvs"
+chrome --dump-dom "$plan" >"$work/plan.dom"
+grep -q 'data-step="1" data-online="accept-via-tvs"' "$work/plan.dom" || { echo "browser: plan step 1 wrong"; exit 1; }
+grep -q 'data-step="2" data-online="accept" data-offline="reject"' "$work/plan.dom" || { echo "browser: plan step 2 wrong"; exit 1; }
+grep -q 'value="callmanager" checked' "$work/plan.dom" || { echo "browser: plan form lost the choice"; exit 1; }
+grep -q '<a href="/plan" class="active">Plan</a>' "$work/plan.dom" || { echo "browser: no Plan in the navigation"; exit 1; }
+chrome --screenshot="$ART/plan.png" --window-size=1280,1800 "$plan"
+
+# 4. Phones asked directly: a fake CP-7841 on 127.0.0.2 serving its "Network setup" page, and
 # 127.0.0.3 where nothing listens; a second server probes both once at start.
 phone_port=$(free_port)
 timeout 120 python3 - "$phone_port" testdata/phone-pages/serve-7841-network-setup.html <<'PY' &

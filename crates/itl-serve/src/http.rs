@@ -18,6 +18,7 @@ pub(crate) fn router(app: App) -> Router {
     pages::routes()
         .merge(api::routes())
         .merge(metrics::routes())
+        .merge(crate::plan_page::routes())
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(app.clone(), deadline))
         .layer(middleware::from_fn_with_state(app.clone(), guard))

@@ -15,6 +15,7 @@ mod ingest;
 mod listen;
 mod metrics;
 mod pages;
+mod plan_page;
 mod probe;
 mod probe_view;
 mod refs;

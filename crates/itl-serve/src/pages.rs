@@ -35,8 +35,8 @@ fn short_time(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
 }
 
-fn page(title: &str, active: &str, body: Markup) -> Response {
-    let nav = [("/", "Trust list"), ("/diff", "Compare"), ("/fleet", "Fleet")];
+pub(crate) fn page(title: &str, active: &str, body: Markup) -> Response {
+    let nav = [("/", "Trust list"), ("/diff", "Compare"), ("/fleet", "Fleet"), ("/plan", "Plan")];
     let m = html! {
         (DOCTYPE)
         html lang="en" {

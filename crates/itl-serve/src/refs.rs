@@ -46,6 +46,9 @@ pub struct Loaded {
     pub file: String,
     /// SHA-1, lower-case hex.
     pub sha1: String,
+    /// The bytes, for the `/plan` page (a well-formed trust list of at most
+    /// [`MAX_REFERENCE`] bytes).
+    pub bytes: Arc<[u8]>,
 }
 
 /// The references now in force.
@@ -131,6 +134,7 @@ pub fn load(sources: &[Source]) -> Refs {
                 host: s.host.clone(),
                 file: name.clone(),
                 sha1: hex::encode(checksums.sha1),
+                bytes: bytes.into(),
             });
             let served = Served { host: s.host.clone(), label: name, checksums };
             if s.kind == "ITL" {

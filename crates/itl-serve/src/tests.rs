@@ -328,3 +328,126 @@ async fn request_bodies_share_a_bounded_memory() {
     let (s, _, _) = app.post("/api/reports", "text/plain", vec![b'\n'; 2 * 1024 * 1024]).await;
     assert_eq!(s, StatusCode::OK);
 }
+
+/// The names `itlctl plan --regenerate` takes, as the contract (spec plan.md) lists them.
+const PLAN_NAMES: [&str; 8] =
+    ["callmanager", "callmanager-ecdsa", "tvs", "capf", "itlrecovery", "tomcat", "tomcat-ecdsa", "ipsec"];
+
+/// The text maud escaped, back (for the JSON shown in the page).
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn plan_page_is_a_get_form_with_the_library_names() {
+    let app = TestApp::new(None, &[itl_ref()]);
+    let (s, h, page) = app.get("/plan").await;
+    assert_eq!(s, StatusCode::OK);
+    for (k, v) in http::SECURITY_HEADERS {
+        assert_eq!(h.get(k).unwrap(), v);
+    }
+    assert!(page.contains(r#"<form class="plan-form" method="get" action="/plan">"#), "{page}");
+    for name in PLAN_NAMES {
+        assert!(page.contains(&format!(r#"type="checkbox" name="regenerate" value="{name}">"#)), "{name}: {page}");
+    }
+    assert_eq!(page.matches(r#"type="checkbox""#).count(), PLAN_NAMES.len());
+    // Not planned before the form is sent; the reference file is named.
+    assert!(!page.contains("data-step="));
+    assert!(page.contains("itl-11x-cm-sha1.tlv"), "{page}");
+    // The fleet page's navigation leads here.
+    let (_, _, fleet) = app.get("/fleet").await;
+    assert!(fleet.contains(r#"<a href="/plan">Plan</a>"#), "{fleet}");
+}
+
+#[tokio::test]
+async fn plan_page_pre12_callmanager_and_tvs() {
+    // testdata/itl-11x-cm-sha1.tlv: CUCM 10 (TAC 117598), signed by test10pub's CallManager
+    // certificate, TVS records of test10pub and test10sub. Expected, from docs/phone-trust.md:
+    // CallManager first, TVS last (TAC 214231 "Regenerate this certificate last"; §1.6 never
+    // both at once before 12.0). Step 1: the new CallManager signer is not in the phones'
+    // ITL, but its TVS records are unchanged and TVS knows its own CallManager certificate
+    // (§4 step 5): accept-via-tvs, for online and offline phones alike. Step 2: the signer
+    // online phones took in step 1 signs: accept; phones off since the start hold neither
+    // the new signer nor the new TVS certificates: reject (§1.6).
+    let app = TestApp::new(None, &[itl_ref()]);
+    let (s, _, page) = app.get("/plan?regenerate=TVS&regenerate=CallManager").await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let step1 = page.find(r#"data-step="1" data-online="accept-via-tvs" data-offline="accept-via-tvs""#);
+    let step2 = page.find(r#"data-step="2" data-online="accept" data-offline="reject""#);
+    assert!(step1.is_some() && step2.is_some() && step1 < step2, "{page}");
+    assert!(page.contains("Step 1 · CallManager") && page.contains("Step 2 · TVS"), "{page}");
+    assert!(page.contains(r#"data-verdict="keeps-online-phones""#));
+    assert!(page.contains("CUCM 8.x-11.5"));
+    // The form keeps what was chosen.
+    assert!(page.contains(r#"value="callmanager" checked"#) && page.contains(r#"value="tvs" checked"#));
+    assert!(!page.contains(r#"value="capf" checked"#));
+    // The same library call as `itlctl plan`: the JSON shown is the library's plan of the
+    // same file, and the page names that command.
+    let json_text = page.split(r#"<pre class="json">"#).nth(1).unwrap().split("</pre>").next().unwrap();
+    let shown: serde_json::Value = serde_json::from_str(&unescape(json_text)).unwrap();
+    let file = itl_ref().split_once('=').unwrap().1.to_owned();
+    let bytes = std::fs::read(&file).unwrap();
+    let list = itl::TrustList::parse(&bytes).unwrap();
+    let served = [itl::plan::Served { host: Some("cucm-pub"), file: Some(&file), list: &list }];
+    let certs = [itl::plan::Cert::CallManager, itl::plan::Cert::Tvs];
+    let lib = itl::plan::plan(&served, None, &certs, None).unwrap();
+    assert_eq!(shown, json(&lib.to_json()));
+    assert!(page.contains(&format!("itlctl plan --itl cucm-pub={file} --regenerate callmanager,tvs")), "{page}");
+}
+
+#[tokio::test]
+async fn plan_page_v12_itlrecovery_takes_two_halves() {
+    // testdata/itl-12x-itlrecovery-sha512.tlv: CUCM 12.5, signed by ITLRecovery. A new
+    // ITLRecovery is unknown to TVS (phone-trust §1.5), so the Security Guide's two halves:
+    // `utils itl reset localkey` signs with the CallManager certificate the phones hold
+    // (accept), then the new ITLRecovery signs, which online phones took in half 1 (accept)
+    // and phones off since the start never saw (reject).
+    let itl = format!("{}/../../testdata/itl-12x-itlrecovery-sha512.tlv", env!("CARGO_MANIFEST_DIR"));
+    let app = TestApp::new(None, &[itl]);
+    let (s, _, page) = app.get("/plan?regenerate=itlrecovery").await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains(r#"data-step="1" data-online="accept" data-offline="accept""#), "{page}");
+    assert!(page.contains(r#"data-step="2" data-online="accept" data-offline="reject""#), "{page}");
+    assert!(page.contains("second half: the new ITLRecovery signs"));
+    assert!(page.contains("utils itl reset localkey"));
+    assert!(page.contains("CUCM 12.0+"));
+}
+
+#[tokio::test]
+async fn plan_page_bad_requests_are_escaped_and_say_what_to_do() {
+    let app = TestApp::new(None, &[itl_ref()]);
+    let (s, _, page) = app.get("/plan?regenerate=%3Cscript%3Ealert(1)%3C/script%3E").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(page.contains("unknown certificate"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+    assert!(!page.contains("<script>alert"));
+    assert!(page.contains("callmanager, callmanager-ecdsa"), "the message lists the names: {page}");
+    let (s, _, page) = app.get("/plan?release=").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(page.contains("nothing to regenerate"), "{page}");
+    let (s, _, page) = app.get("/plan?regenerate=tvs&release=seven").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(page.contains("unknown release"), "{page}");
+    // No reference ITL: nothing to plan on, and the page says which option gives one.
+    let bare = TestApp::new(None, &[]);
+    let (s, _, page) = bare.get("/plan?regenerate=tvs").await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(page.contains("--itl"), "{page}");
+}
+
+#[tokio::test]
+async fn plan_page_keeps_the_host_and_token_rules() {
+    let app = TestApp::new(None, &[itl_ref()]);
+    let req = Request::get("/plan?regenerate=tvs").header(header::HOST, "evil.example").body(Body::empty()).unwrap();
+    assert_eq!(app.send(req).await.0, StatusCode::MISDIRECTED_REQUEST);
+    let locked = TestApp::new(Some("s3cret"), &[itl_ref()]);
+    let (s, h, _) = locked.get("/plan?regenerate=tvs").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(h.get(header::CONTENT_SECURITY_POLICY).unwrap(), "default-src 'self'");
+    let req = Request::get("/plan")
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::COOKIE, "itlctl_token=s3cret")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(locked.send(req).await.0, StatusCode::OK);
+}

@@ -47,8 +47,14 @@ pub struct Phones {
 pub struct Step {
     /// 1-based.
     pub step: usize,
-    /// The certificates it regenerates.
+    /// The certificates it regenerates; in the second half of ITLRecovery's regeneration
+    /// (see [`Step::second_half`]), the certificate whose procedure it completes.
     pub regenerate: Vec<Cert>,
+    /// The second half of ITLRecovery's regeneration from 12.0 (TFTP restarted so that the
+    /// new ITLRecovery signs): nothing is regenerated again, its commands have no
+    /// `set cert regen`. Not in the JSON, whose shape the contract fixes.
+    #[serde(skip)]
+    pub second_half: bool,
     /// Whether the CTL is updated in this step.
     pub ctl_update: bool,
     /// What the administrator runs, in order.

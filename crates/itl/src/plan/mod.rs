@@ -213,6 +213,7 @@ pub fn plan(
         steps.push(Step {
             step: i + 1,
             regenerate: d.certs.clone(),
+            second_half: d.half == Half::Second,
             ctl_update,
             commands: step_commands(&cx, d, ctl_update),
             gate: step_gate(&cx, i + 1, i + 1 == drafts.len(), online),

@@ -125,10 +125,20 @@ pub(crate) fn choose(
     units: &[Vec<Cert>],
     dance: bool,
 ) -> Result<(Vec<Draft>, Verdicts), PlanError> {
+    choose_by(units, dance, |steps| evaluate(world, steps))
+}
+
+/// [`choose`] with the verdicts of a sequence of steps given by `eval` (the simulation, or
+/// a table in the property tests).
+pub(crate) fn choose_by(
+    units: &[Vec<Cert>],
+    dance: bool,
+    mut eval: impl FnMut(&[Draft]) -> Result<Verdicts, PlanError>,
+) -> Result<(Vec<Draft>, Verdicts), PlanError> {
     let mut best: Option<(Vec<Draft>, Verdicts)> = None;
     for order in orders(units) {
         let steps = drafts(&order, dance);
-        let v = evaluate(world, &steps)?;
+        let v = eval(&steps)?;
         let n = online_rejects(&v);
         if n == 0 {
             return Ok((steps, v));

@@ -137,9 +137,10 @@ fn print_text(p: &Plan, certs: &[Cert]) {
         let regen: Vec<&str> = s.regenerate.iter().map(|c| c.as_str()).collect();
         outln!("");
         outln!(
-            "Step {}: {} (ITL signed by {}{})",
+            "Step {}: {}{} (ITL signed by {}{})",
             s.step,
             regen.join(", "),
+            if s.second_half { ", second half: the new ITLRecovery signs" } else { "" },
             s.itl_signer,
             if s.ctl_update { "; the CTL is updated" } else { "" }
         );
