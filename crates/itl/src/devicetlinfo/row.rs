@@ -299,7 +299,8 @@ mod tests {
     #[test]
     fn csv_cells_follow_the_serde_header() {
         // serde names the columns from the struct's fields; `HEADER` and `cells` must say the same.
-        let mut row = DeviceRow::of(&Report { device_name: Some("SEP1".into()), ..Report::default() }.as_ref(), &[], &[]);
+        let mut row =
+            DeviceRow::of(&Report { device_name: Some("SEP1".into()), ..Report::default() }.as_ref(), &[], &[]);
         row.tvs = vec!["a".into(), "b".into()];
         row.model = Some("CP-8845".into());
         let mut w = csv::Writer::from_writer(Vec::new());
@@ -309,5 +310,4 @@ mod tests {
         assert_eq!(lines.next().unwrap(), CsvRow::HEADER.join(","));
         assert_eq!(lines.next().unwrap(), row.csv().cells().join(","));
     }
-
 }
