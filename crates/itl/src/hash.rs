@@ -32,6 +32,7 @@ impl Checksums {
 }
 
 /// MD5 and SHA-1 of a whole file: the two `show itl` prints.
+#[cfg(feature = "verify")]
 pub(crate) fn md5_sha1(bytes: &[u8]) -> ([u8; 16], [u8; 20]) {
     (Md5::digest(bytes).into(), Sha1::digest(bytes).into())
 }
