@@ -48,7 +48,8 @@ def _guarded(f: _F) -> _F:
             return f(*args, **kwargs)
         except Error:
             raise
-        except (TypeError, ValueError) as e:
+        except (TypeError, ValueError, OverflowError) as e:
+            # OverflowError: an int out of the argument's range (phone_port=70000, jobs=-1).
             raise UsageError(str(e)) from e
 
     return call  # type: ignore[return-value]

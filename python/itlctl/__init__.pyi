@@ -154,7 +154,7 @@ def devices(
     ris_user: Optional[str] = None,
     ris_password: Optional[str] = None,
     ris_ca: Union[_StrPath, bytes, None] = None,
-    phone_port: int = 80,
+    phone_port: Optional[int] = None,
     phone_https: bool = False,
     jobs: int = 64,
     timeout_ms: int = 3000,

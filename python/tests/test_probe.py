@@ -134,6 +134,11 @@ def test_bad_sources_are_usage_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         itlctl.devices(itl=ITL)
     with pytest.raises(itlctl.UsageError):
         itlctl.devices(itl=ITL, probe="127.0.0.2", jobs=0)
+    # Out of an argument's range: a UsageError too, not a bare OverflowError.
+    with pytest.raises(itlctl.UsageError):
+        itlctl.devices(itl=ITL, probe="127.0.0.2", phone_port=70000)
+    with pytest.raises(itlctl.UsageError):
+        itlctl.devices(itl=ITL, probe="127.0.0.2", jobs=-1)
 
 
 def test_an_unreachable_cucm_raises(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1021,8 +1021,7 @@ struct PhoneSources {
     opts: itl_transport::probe::Options,
 }
 
-/// The environment variable that holds the RIS password.
-const PASSWORD_VAR: &str = "ITLCTL_RIS_PASSWORD";
+use itl_transport::ris::PASSWORD_VAR;
 
 /// Sorts out `devices`' phone arguments; a bad `--probe` value or a missing password is a
 /// `ValueError` (`itlctl.UsageError`), before anything is asked.
@@ -1034,7 +1033,7 @@ fn phone_sources(
     ris_user: Option<String>,
     ris_password: Option<String>,
     ris_ca: Option<&Bound<'_, PyAny>>,
-    phone_port: u16,
+    phone_port: Option<u16>,
     phone_https: bool,
     jobs: usize,
     timeout_ms: u64,
@@ -1048,7 +1047,7 @@ fn phone_sources(
     if probe.is_empty() && ris.is_none() {
         return Ok(None);
     }
-    if jobs == 0 || timeout_ms == 0 || phone_port == 0 {
+    if jobs == 0 || timeout_ms == 0 || phone_port == Some(0) {
         return Err(PyValueError::new_err("devices(): jobs, timeout_ms and phone_port must be at least 1"));
     }
     let ris = match ris {
@@ -1085,7 +1084,7 @@ fn phone_sources(
         }
     };
     let opts = itl_transport::probe::Options {
-        port: phone_port,
+        port: phone_port.unwrap_or(itl_transport::probe::default_port(phone_https)),
         https: phone_https,
         jobs,
         timeout: std::time::Duration::from_millis(timeout_ms),
@@ -1100,7 +1099,7 @@ fn ask_phones(py: Python<'_>, src: PhoneSources, itl: &[Served], ctl: &[Served])
     if let Some(opts) = &src.ris {
         let phones = py
             .detach(|| itl_transport::ris::list_phones(opts))
-            .map_err(|e| Error::new_err(format!("{}: RIS: {e}", opts.url)))?;
+            .map_err(|e| Error::new_err(format!("{}: RIS: {e}", itl_transport::ris::shown_url(&opts.url))))?;
         fleet.add_ris(phones);
     }
     let probed = py.detach(|| itl_transport::probe::probe_all(&fleet.addresses, &src.opts, &|_| {}));
@@ -1126,7 +1125,7 @@ fn ask_phones(py: Python<'_>, src: PhoneSources, itl: &[Served], ctl: &[Served])
 #[pyfunction]
 #[pyo3(signature = (
     reports = None, itl = None, ctl = None, *, probe = None, ris = None, ris_user = None,
-    ris_password = None, ris_ca = None, phone_port = 80, phone_https = false, jobs = 64, timeout_ms = 3000
+    ris_password = None, ris_ca = None, phone_port = None, phone_https = false, jobs = 64, timeout_ms = 3000
 ))]
 #[allow(clippy::too_many_arguments)]
 fn devices<'py>(
@@ -1139,7 +1138,7 @@ fn devices<'py>(
     ris_user: Option<String>,
     ris_password: Option<String>,
     ris_ca: Option<&Bound<'py, PyAny>>,
-    phone_port: u16,
+    phone_port: Option<u16>,
     phone_https: bool,
     jobs: usize,
     timeout_ms: u64,

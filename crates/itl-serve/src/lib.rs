@@ -77,7 +77,7 @@ pub struct ProbeOptions {
     pub ris_password_file: Option<String>,
     /// `--probe-every DURATION` (`6h` when not given; `0`: once at start).
     pub every: Option<String>,
-    /// `--phone-port N` (default 80).
+    /// `--phone-port N` (default 80, 443 with `--phone-https`).
     pub phone_port: Option<u16>,
     /// `--phone-https`.
     pub phone_https: bool,
@@ -132,7 +132,7 @@ pub struct Config {
     pub ris_password_file: Option<String>,
     /// `--probe-every` (default `6h`; `0`: once at start).
     pub probe_every: Option<String>,
-    /// `--phone-port` (default 80).
+    /// `--phone-port` (default 80, 443 with `--phone-https`).
     pub phone_port: Option<u16>,
     /// `--phone-https`.
     pub phone_https: Option<bool>,

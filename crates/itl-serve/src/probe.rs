@@ -17,8 +17,7 @@ use serde::Serialize;
 use crate::ingest::Cmd;
 use crate::{ProbeOptions, Shared};
 
-/// The environment variable holding the RIS password.
-pub const PASSWORD_VAR: &str = "ITLCTL_RIS_PASSWORD";
+pub use itl_transport::ris::PASSWORD_VAR;
 /// `--probe-every` when not given.
 const DEFAULT_EVERY: Duration = Duration::from_secs(6 * 3600);
 /// The shortest `--probe-every` (other than `0`): phones are not a load test.
@@ -67,6 +66,7 @@ impl Plan {
         let ris = match &o.ris {
             None => None,
             Some(url) => {
+                ris::check_url(url).map_err(|e| format!("--ris: {e}"))?;
                 let user = o.ris_user.clone().ok_or("--ris needs --ris-user USER")?;
                 let password = match &o.ris_password_file {
                     Some(f) => {
@@ -101,7 +101,7 @@ impl Plan {
             return Err("--timeout-ms 0: give the phones some time (the default is 3000)".into());
         }
         let phone = engine::Options {
-            port: o.phone_port.unwrap_or(d.port),
+            port: o.phone_port.unwrap_or(engine::default_port(o.phone_https)),
             https: o.phone_https,
             jobs,
             timeout: Duration::from_millis(timeout_ms),
@@ -120,7 +120,7 @@ impl Plan {
             what.push(format!("{} --probe", self.targets.len()));
         }
         if let Some(r) = &self.ris {
-            what.push(format!("RIS {}", r.url));
+            what.push(format!("RIS {}", ris::shown_url(&r.url)));
         }
         let when = match self.every {
             None => "once".to_owned(),
@@ -263,7 +263,7 @@ pub fn start(
             .map(|t| t.round(jiff::Unit::Second).unwrap_or(t).to_string())
             .ok();
         shared.probe.update(|s| s.next = next);
-        let until = Instant::now() + every;
+        let Some(until) = Instant::now().checked_add(every) else { return };
         while Instant::now() < until {
             if stop.load(Ordering::Relaxed) || tx.lock().map(|t| t.is_none()).unwrap_or(true) {
                 return;
@@ -274,9 +274,8 @@ pub fn start(
     Ok(())
 }
 
-/// The longest model name or TVS name kept, and the most TVS rows.
-const MAX_NAME: usize = 255;
-const MAX_TVS: usize = 16;
+/// The longest model name or TVS name kept, and the most TVS rows: the page reader's.
+use itl::devicetlinfo::page::{MAX_TVS, MAX_VALUE_BYTES as MAX_NAME};
 
 /// `p` with what its page says checked as a report is ([`crate::check::report`]): a page
 /// whose device name, TFTP server or signatures could not be a report's is not understood;
@@ -327,7 +326,7 @@ pub(crate) fn run_once(plan: &Plan, state: &State, tx: &Mutex<Option<SyncSender<
                 run.ris_listed = Some(phones.len() as u64);
                 addresses.extend(phones.into_iter().map(|p| p.address).filter(|a| !a.is_empty()));
             }
-            Err(e) => run.errors.push(format!("RIS {}: {e}", r.url)),
+            Err(e) => run.errors.push(format!("RIS {}: {e}", ris::shown_url(&r.url))),
         }
     }
     let mut seen = std::collections::HashSet::new();

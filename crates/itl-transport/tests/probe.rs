@@ -218,4 +218,14 @@ fn targets_of_files() {
     std::fs::write(&big, "10.0.0.0/8\n").unwrap();
     assert!(targets(&format!("@{}", big.display())).unwrap_err().to_string().contains("big.txt:1:"));
     assert!(targets("@/nonexistent/phones.txt").unwrap_err().to_string().contains("/nonexistent/phones.txt"));
+    // A file that names no phone is an error, not an empty run: comments only, an empty file,
+    // a CSV export whose address column is empty.
+    for (name, text) in
+        [("none.txt", "# only a comment\n\n"), ("empty.txt", ""), ("nocells.csv", "Device Name,IP Address\nSEP1,\n")]
+    {
+        let f = dir.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        let e = targets(&format!("@{}", f.display())).unwrap_err().to_string();
+        assert!(e.contains(name) && e.contains("names no phone"), "{e}");
+    }
 }

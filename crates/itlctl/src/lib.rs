@@ -110,7 +110,7 @@ enum Command {
         /// flags given here win.
         #[arg(long, value_name = "FILE")]
         config: Option<String>,
-        /// Phones to ask directly on their web pages: ADDR, CIDR (at most /16) or @FILE (repeatable).
+        /// Phones to ask directly on their web pages: ADDR, CIDR (at most /16, or /112 for IPv6) or @FILE (repeatable).
         #[arg(long, value_name = "ADDR|CIDR|@FILE")]
         probe: Vec<String>,
         /// Ask every phone CUCM's RisPort70 lists (https://cucm-pub[:8443]); the password
@@ -129,7 +129,7 @@ enum Command {
         /// How often the phones are asked (default 6h; 0: once at start).
         #[arg(long, value_name = "DURATION")]
         probe_every: Option<String>,
-        /// The phones' web port (default 80).
+        /// The phones' web port (default 80, or 443 with --phone-https).
         #[arg(long, value_name = "N")]
         phone_port: Option<u16>,
         /// Reach the phones over HTTPS.

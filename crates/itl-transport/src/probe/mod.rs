@@ -44,14 +44,28 @@ use crate::Error;
 /// How phones are reached.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The phones' web port (default 80).
+    /// The phones' web port: [`default_port`] when the caller was given none.
     pub port: u16,
     /// HTTPS instead of HTTP.
     pub https: bool,
     /// Phones asked at once (default 64).
     pub jobs: usize,
-    /// The longest one request may take (default 3 s); a phone gets at most two attempts.
+    /// The longest one request may take (default 3 s, at most [`MAX_TIMEOUT`]); a phone gets
+    /// at most two attempts.
     pub timeout: Duration,
+}
+
+/// The longest request timeout a probe takes; a longer one is cut to this.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The phones' web port when none is given: 80, or 443 for phones whose web access is set
+/// to HTTPS only.
+pub fn default_port(https: bool) -> u16 {
+    if https {
+        443
+    } else {
+        80
+    }
 }
 
 impl Default for Options {

@@ -49,11 +49,11 @@ impl Client {
             .max_redirects(0)
             .user_agent(USER_AGENT)
             .tls_config(tls)
-            .timeout_global(Some(opts.timeout))
+            .timeout_global(Some(opts.timeout.min(super::MAX_TIMEOUT)))
             .build()
             .into();
         let scheme = if opts.https { "https" } else { "http" };
-        Client { agent, scheme, port: opts.port, timeout: opts.timeout }
+        Client { agent, scheme, port: opts.port, timeout: opts.timeout.min(super::MAX_TIMEOUT) }
     }
 
     fn url(&self, host: &str, path: &str) -> String {

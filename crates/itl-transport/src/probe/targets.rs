@@ -107,16 +107,21 @@ fn from_file(path: &Path) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     let at = |line: usize, why: String| fail(format!("{shown}:{line}: {why}"));
     let first = text.lines().enumerate().find(|(_, l)| !strip_comment(l).is_empty());
-    if let Some((n, header)) = first {
-        if let Some((delim, col)) = csv_header(header) {
-            return from_csv(&text, n, delim, col, &mut out).map(|()| out).map_err(|(l, why)| at(l, why));
+    match first.and_then(|(n, header)| csv_header(header).map(|h| (n, h))) {
+        Some((n, (delim, col))) => from_csv(&text, n, delim, col, &mut out).map_err(|(l, why)| at(l, why))?,
+        None => {
+            for (i, line) in text.lines().enumerate() {
+                let e = strip_comment(line);
+                if !e.is_empty() {
+                    entry(e, &mut out).map_err(|why| at(i + 1, why))?;
+                }
+            }
         }
     }
-    for (i, line) in text.lines().enumerate() {
-        let e = strip_comment(line);
-        if !e.is_empty() {
-            entry(e, &mut out).map_err(|why| at(i + 1, why))?;
-        }
+    if out.is_empty() {
+        return Err(fail(format!(
+            "--probe @{shown}: names no phone (no address line, or an address column with no address in it)"
+        )));
     }
     Ok(out)
 }

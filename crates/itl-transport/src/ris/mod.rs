@@ -26,6 +26,9 @@ use ureq::unversioned::transport::{Connector as _, TcpConnector};
 
 use crate::{Error, ErrorKind};
 
+/// The environment variable the RIS password is read from (the password is never an argument).
+pub const PASSWORD_VAR: &str = "ITLCTL_RIS_PASSWORD";
+
 /// The service path on CUCM, added to a URL that gives none.
 pub const SERVICE_PATH: &str = "/realtimeservice2/services/RISService70";
 /// CUCM's port for RIS (Tomcat), used when the URL names none.
@@ -57,8 +60,26 @@ pub struct Options {
 
 impl std::fmt::Debug for Options {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options").field("url", &self.url).field("user", &self.user).finish_non_exhaustive()
+        f.debug_struct("Options").field("url", &shown_url(&self.url)).field("user", &self.user).finish_non_exhaustive()
     }
+}
+
+/// `url` as it may be printed: without a user or password written into it (which
+/// [`list_phones`] refuses, but a caller's message may still quote).
+pub fn shown_url(url: &str) -> String {
+    match url.rsplit_once('@') {
+        None => url.to_owned(),
+        Some((before, host)) => match before.split_once("://") {
+            Some((scheme, _)) => format!("{scheme}://…@{host}"),
+            None => format!("…@{host}"),
+        },
+    }
+}
+
+/// Checks `url` as [`list_phones`] will, without asking anything (for a server that
+/// refuses a bad URL at start).
+pub fn check_url(url: &str) -> Result<(), Error> {
+    endpoint(url).map(|_| ())
 }
 
 /// One phone as RIS lists it (its newest entry over all nodes).
@@ -478,6 +499,15 @@ mod tests {
         merge(&mut m, e("GW1", "Gateway", 40, "10.0.0.9"));
         assert_eq!(m.len(), 1);
         assert_eq!(m["SEPA"], RisPhone { name: "SEPA".into(), address: "10.0.0.2".into(), timestamp: 20 });
+    }
+
+    #[test]
+    fn a_url_with_credentials_is_never_shown_whole() {
+        assert_eq!(shown_url("https://admin:s3cret@cucm:8443"), "https://…@cucm:8443");
+        assert_eq!(shown_url("admin:s3cret@cucm"), "…@cucm");
+        assert_eq!(shown_url("https://cucm"), "https://cucm");
+        assert!(check_url("https://admin:s3cret@cucm").unwrap_err().to_string().find("s3cret").is_none());
+        assert!(check_url("https://cucm").is_ok());
     }
 
     #[test]

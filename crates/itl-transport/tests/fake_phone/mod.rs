@@ -156,8 +156,10 @@ fn serve(l: TcpListener, b: Behavior, port: u16, shared: &Shared) {
         if !shared.delay.is_zero() {
             std::thread::sleep(shared.delay);
         }
-        answer(&mut s, &b, &path, port, shared);
+        // Out of flight before the answer goes out: the client may send its next request as
+        // soon as it has the answer, and that one must not count while this one still does.
         shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+        answer(&mut s, &b, &path, port, shared);
     }
 }
 

@@ -194,13 +194,15 @@ pub fn run(args: &DevicesArgs) -> u8 {
     let written = if json_out {
         itl::devicetlinfo::write_json_probed(&mut out, rows, counts, probe_counts).map(|_| ())
     } else if csv_out {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let mut res = Ok(());
+        // The header row is written even when there are no rows (serde writes it with the
+        // first record only).
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut out);
+        let mut res = w.write_record(itl::devicetlinfo::CsvRow::HEADER).map_err(std::io::Error::other);
         for r in rows {
-            if let Err(e) = w.serialize(r.csv()) {
-                res = Err(std::io::Error::other(e));
+            if res.is_err() {
                 break;
             }
+            res = w.write_record(r.csv().cells()).map_err(std::io::Error::other);
         }
         res.and_then(|()| w.flush())
     } else {

@@ -12,8 +12,7 @@ use itl_transport::{probe, ris};
 
 use crate::input::fail;
 
-/// The environment variable that holds the RIS password.
-pub const PASSWORD_VAR: &str = "ITLCTL_RIS_PASSWORD";
+pub use itl_transport::ris::PASSWORD_VAR;
 
 /// How `devices` asks phones directly.
 #[derive(Debug, Args)]
@@ -34,9 +33,9 @@ pub struct PhoneArgs {
     /// certificate, then pinned.
     #[arg(long, value_name = "PEM", requires = "ris")]
     pub ris_ca: Option<String>,
-    /// The phones' web port.
-    #[arg(long, value_name = "N", default_value_t = 80, value_parser = clap::value_parser!(u16).range(1..))]
-    pub phone_port: u16,
+    /// The phones' web port (default 80, or 443 with --phone-https).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub phone_port: Option<u16>,
     /// Ask the phones over HTTPS (web access set to HTTPS only).
     #[arg(long)]
     pub phone_https: bool,
@@ -57,7 +56,7 @@ impl PhoneArgs {
     /// How phones are reached.
     fn options(&self) -> probe::Options {
         probe::Options {
-            port: self.phone_port,
+            port: self.phone_port.unwrap_or(itl_transport::probe::default_port(self.phone_https)),
             https: self.phone_https,
             jobs: usize::from(self.phone_jobs),
             timeout: Duration::from_millis(self.timeout_ms),
@@ -123,7 +122,7 @@ fn password(url: &str, user: &str) -> Option<String> {
     if !std::io::stdin().is_terminal() {
         return no_terminal();
     }
-    match rpassword::prompt_password(format!("RIS password for {user} at {url}: ")) {
+    match rpassword::prompt_password(format!("RIS password for {user} at {}: ", ris::shown_url(url))) {
         Ok(p) => Some(p),
         Err(_) => no_terminal(),
     }
@@ -137,7 +136,7 @@ pub fn run(args: &PhoneArgs, planned: Planned) -> Option<(Vec<Probed>, Fleet)> {
         match ris::list_phones(opts) {
             Ok(phones) => fleet.add_ris(phones),
             Err(e) => {
-                crate::term::report(&opts.url, &format!("RIS: {e}"));
+                crate::term::report(&ris::shown_url(&opts.url), &format!("RIS: {e}"));
                 return None;
             }
         }

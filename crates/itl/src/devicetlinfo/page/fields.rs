@@ -68,12 +68,13 @@ fn trust(file: Option<String>, signature: Option<String>) -> Option<String> {
 }
 
 /// The page the lines describe. Of a label given twice, the first non-empty value counts;
-/// every `TVS` value is kept.
+/// every `TVS` value is kept, up to [`super::MAX_TVS`].
 pub(super) fn read(lines: &[Line]) -> PhonePage {
     let mut page = PhonePage::default();
     let (mut itl_file, mut itl_sig, mut ctl_file, mut ctl_sig) = (None, None, None, None);
     for (field, value) in lines.iter().filter_map(pair) {
-        if value.is_empty() {
+        // Longer than any name, model or hash a phone shows: not a value of this page.
+        if value.is_empty() || value.len() > super::MAX_VALUE_BYTES {
             continue;
         }
         let slot = match field {
@@ -85,7 +86,9 @@ pub(super) fn read(lines: &[Line]) -> PhonePage {
             Field::CtlSignature => &mut ctl_sig,
             Field::Tftp1 => &mut page.tftp_server,
             Field::Tvs => {
-                page.tvs.push(value.to_owned());
+                if page.tvs.len() < super::MAX_TVS {
+                    page.tvs.push(value.to_owned());
+                }
                 continue;
             }
         };

@@ -31,6 +31,14 @@ pub use paths::{PagePaths, PAGE_PATHS};
 use super::compare::{normalize, Reported};
 use super::report::Report;
 
+/// The most `TVS` rows kept from one page (a cluster has a few TVS servers; a hostile page
+/// cannot make a row grow without bound).
+pub const MAX_TVS: usize = 16;
+
+/// The longest value read from a page; a longer one (no device name, model, server name or
+/// hash is that long) is skipped as not this page's.
+pub const MAX_VALUE_BYTES: usize = 255;
+
 /// What one or more of a phone's pages say (the probe merges the pages it reads).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PhonePage {
