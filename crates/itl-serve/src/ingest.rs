@@ -53,6 +53,9 @@ pub enum Cmd {
     Recompute,
     /// Phones asked directly (`--probe`, `--ris`): their answers.
     Probes(Vec<itl::devicetlinfo::Probed>),
+    /// Answered once everything sent before it has been written (or has failed to be):
+    /// a probe run ends only when its rows can be read.
+    Sync(SyncSender<()>),
 }
 
 /// The most reports one transaction takes.
@@ -253,6 +256,7 @@ pub fn run(mut conn: Connection, rx: Receiver<Cmd>, shared: Arc<Shared>, keep_da
         };
         let mut urgent = false;
         let mut n = 0;
+        let mut synced = Vec::new();
         let mut next = first;
         while let Some(c) = next.take() {
             match c {
@@ -270,6 +274,7 @@ pub fn run(mut conn: Connection, rx: Receiver<Cmd>, shared: Arc<Shared>, keep_da
                         held.probes.pop_front();
                     }
                 }
+                Cmd::Sync(ack) => synced.push(ack),
             }
             if n < MAX_BATCH {
                 next = rx.try_recv().ok();
@@ -313,6 +318,9 @@ pub fn run(mut conn: Connection, rx: Receiver<Cmd>, shared: Arc<Shared>, keep_da
                     break;
                 }
             }
+        }
+        for ack in synced {
+            let _ = ack.send(());
         }
         if !open && !held.batches.is_empty() {
             let n = held.reports;

@@ -306,6 +306,14 @@ fn slice_len(jobs: usize) -> usize {
     jobs.saturating_mul(4).clamp(64, 4096)
 }
 
+/// Hands `cmd` to the writer; `false` when the writer is gone (the server is stopping).
+fn send(tx: &Mutex<Option<SyncSender<Cmd>>>, cmd: Cmd) -> bool {
+    match tx.lock() {
+        Ok(t) => t.as_ref().is_some_and(|t| t.send(cmd).is_ok()),
+        Err(_) => false,
+    }
+}
+
 /// One run. Returns `false` when the server is stopping.
 pub(crate) fn run_once(plan: &Plan, state: &State, tx: &Mutex<Option<SyncSender<Cmd>>>, stop: &AtomicBool) -> bool {
     let mut run = Run { started: now_text(), ..Run::default() };
@@ -357,15 +365,21 @@ pub(crate) fn run_once(plan: &Plan, state: &State, tx: &Mutex<Option<SyncSender<
         done.plus(&c);
         run.counts = done;
         state.update(|s| s.running = Some(run.clone()));
-        let sent = match tx.lock() {
-            Ok(t) => match t.as_ref() {
-                Some(t) => t.send(Cmd::Probes(answers)).is_ok(),
-                None => false,
-            },
-            Err(_) => false,
-        };
-        if !sent {
+        if !send(tx, Cmd::Probes(answers)) {
             return false;
+        }
+    }
+    // The run ends when its rows can be read: `/api/health` never shows a run whose answers
+    // the writer still holds.
+    let (ack, written) = std::sync::mpsc::sync_channel(1);
+    if !send(tx, Cmd::Sync(ack)) {
+        return false;
+    }
+    loop {
+        match written.recv_timeout(std::time::Duration::from_millis(200)) {
+            Ok(()) => break,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if !stop.load(Ordering::Relaxed) => {}
+            Err(_) => return false,
         }
     }
     run.ended = Some(now_text());
