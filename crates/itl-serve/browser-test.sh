@@ -90,6 +90,11 @@ class H(http.server.BaseHTTPRequestHandler):
 http.server.HTTPServer(("127.0.0.2", int(sys.argv[1])), H).serve_forever()
 PY
 phone=$!
+# The fake phone must be listening before serve probes it at start.
+for _ in $(seq 100); do
+  curl -sf -o /dev/null "http://127.0.0.2:$phone_port/" && break
+  sleep 0.1
+done
 http2=$(free_port)
 "$ITLCTL" serve --listen "127.0.0.1:$http2" --db "$work/probe.db" --itl cucm-pub=testdata/itl-11x-cm-sha1.tlv \
   --probe 127.0.0.2 --probe 127.0.0.3 --phone-port "$phone_port" --probe-every 0 --timeout-ms 1000 >"$work/log2" 2>&1 &
