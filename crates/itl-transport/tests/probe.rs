@@ -53,7 +53,7 @@ fn reads_each_family_at_its_paths() {
     }
     let p = got[0].page.as_ref().unwrap();
     assert_eq!(p.device_name.as_deref(), Some("SEP5006AB806306"));
-    assert_eq!(p.model.as_deref(), Some("CP-8845"), "from the device information page");
+    assert_eq!(p.model.as_deref(), Some("CP-8845"), "from the network page's header");
     assert_eq!(p.itl_signature.as_deref(), Some("28 0A D9 1C CB 97 8F 07 3A 14 9C BA 91 63 C1 A0 ED 4E 7D 13"));
     assert_eq!(p.tvs, ["cucm1.example.com", "cucm2.example.com"]);
     let p = got[1].page.as_ref().unwrap();
@@ -64,9 +64,34 @@ fn reads_each_family_at_its_paths() {
     assert_eq!(got[3].page, Err(Reason::NotUnderstood), "a 7940 page has no trust rows");
     assert_eq!(got[4].page, Err(Reason::NotUnderstood), "a redacted signature");
     assert!(fleet.methods().iter().all(|m| m == "GET"), "{:?}", fleet.methods());
-    // 8845: 2 GETs; 7965: 404 + 2; ATA: 404, 404, 200; 7940: 404, 200, then 404 twice more; 8865: 1 (no
-    // device page for a page not understood).
-    assert_eq!(fleet.requests(), 2 + 3 + 3 + 4 + 1);
+    // 8845: 1 GET (its header names the model: no device page); 7965: 404 + 1, likewise; ATA:
+    // 404, 404, 200; 7940: 404, 200, then 404 twice more; 8865: 1 (no device page for a page
+    // not understood).
+    assert_eq!(fleet.requests(), 1 + 2 + 3 + 4 + 1);
+}
+
+/// A DX80: its network page (saved from a real DX80, `testdata/phones/real`) at the root
+/// adapter paths has no trust rows, so the probe asks its security page (synthetic: no
+/// real one was found) and reads them there.
+#[test]
+fn dx80_trust_rows_on_its_security_page() {
+    let real =
+        std::fs::read(format!("{}/../../testdata/phones/real/cisco_CP-DX80.html", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let fleet = Fleet::start(
+        vec![Behavior::Pages(vec![
+            ("/?adapter=device.statistics.configuration", "text/html", real),
+            ("/?adapter=device.statistics.security", "text/html", testdata("dx80-security.html")),
+        ])],
+        Duration::ZERO,
+    );
+    let got = probe_all(&fleet.addresses, &opts(fleet.port, 2000), &|_| {});
+    let p = got[0].page.as_ref().expect("the security page's trust rows");
+    // The network page's <b>Ethernet Host Name</b> row, and its header "Cisco CP-DX80 ( … )".
+    assert_eq!((p.device_name.as_deref(), p.model.as_deref()), (Some("SEP1C6A7AXXXXXX"), Some("CP-DX80")));
+    assert_eq!(p.itl_signature.as_deref(), Some("28 0A D9 1C CB 97 8F 07 3A 14 9C BA 91 63 C1 A0 ED 4E 7D 13"));
+    assert_eq!(p.ctl_signature.as_deref(), Some("Not Installed"));
+    assert_eq!(p.tftp_server.as_deref(), Some("10.202.8.10"), "TFTP Server 1 of the network page");
+    assert!(fleet.methods().iter().all(|m| m == "GET"));
 }
 
 #[test]

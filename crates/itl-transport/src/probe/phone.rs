@@ -130,8 +130,9 @@ pub(super) fn probe(client: &Client, host: &str) -> Result<PhonePage, Reason> {
     Err(Reason::Unreachable)
 }
 
-/// One pass over the families' pages: the first network page with trust rows wins, then
-/// that family's device page when the model or host name is still unknown.
+/// One pass over the families' pages: the first network page with trust rows wins (or, for a
+/// family that has one, its security page), then that family's device page when the model or
+/// host name is still unknown.
 fn attempt(client: &Client, host: &str, deadline: Instant) -> Result<Result<PhonePage, Reason>, Fail> {
     let mut page = PhonePage::default();
     let mut answered = false;
@@ -139,6 +140,11 @@ fn attempt(client: &Client, host: &str, deadline: Instant) -> Result<Result<Phon
         let Fetch::Page { body, content_type } = client.get(host, family.network, deadline)? else { continue };
         answered = true;
         page.merge(read_page(&body, content_type.as_deref()));
+        if let (Some(security), false) = (family.security, page.has_trust_rows()) {
+            if let Ok(Fetch::Page { body, content_type }) = client.get(host, security, deadline) {
+                page.merge(read_page(&body, content_type.as_deref()));
+            }
+        }
         if !page.has_trust_rows() {
             continue;
         }

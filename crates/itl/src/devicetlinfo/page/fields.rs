@@ -19,6 +19,8 @@ enum Field {
 const LABELS: &[(&str, Field)] = &[
     ("host name", Field::DeviceName),
     ("hostname", Field::DeviceName),
+    // DX80 (its network page also has `Wifi Host Name`, the same name).
+    ("ethernet host name", Field::DeviceName),
     ("model number", Field::Model),
     ("itl signature", Field::ItlSignature),
     ("itl file", Field::ItlFile),
@@ -67,11 +69,29 @@ fn trust(file: Option<String>, signature: Option<String>) -> Option<String> {
     signature.or(file)
 }
 
+/// The page header real phones show above every page, `Cisco IP Phone CP-8845 (
+/// SEP5006AB806306 )` (`Cisco Unified IP Phone CP-7841 ( … )`, `Cisco Systems, Inc. IP Phone
+/// CP-7940G ( … )`, `Cisco CP-DX80 ( … )`; their `<TITLE>` is only `Cisco Systems, Inc.`): the
+/// model (the word starting `CP-`, when there is one) and the device name in parentheses.
+fn header(cell: &str) -> Option<(Option<&str>, &str)> {
+    let rest = cell.strip_prefix("Cisco ")?;
+    let open = rest.rfind('(')?;
+    let name = rest[open + 1..].trim_end().strip_suffix(')')?.trim();
+    let max = super::MAX_VALUE_BYTES;
+    let name_ok = !name.is_empty()
+        && name.len() <= max
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let model = rest[..open].split_whitespace().find(|w| w.starts_with("CP-") && w.len() > 3 && w.len() <= max);
+    name_ok.then_some((model, name))
+}
+
 /// The page the lines describe. Of a label given twice, the first non-empty value counts;
-/// every `TVS` value is kept, up to [`super::MAX_TVS`].
+/// every `TVS` value is kept, up to [`super::MAX_TVS`]. The page header gives the model and
+/// the device name where no row does.
 pub(super) fn read(lines: &[Line]) -> PhonePage {
     let mut page = PhonePage::default();
     let (mut itl_file, mut itl_sig, mut ctl_file, mut ctl_sig) = (None, None, None, None);
+    let head = lines.iter().flatten().find_map(|c| header(c));
     for (field, value) in lines.iter().filter_map(pair) {
         // Longer than any name, model or hash a phone shows: not a value of this page.
         if value.is_empty() || value.len() > super::MAX_VALUE_BYTES {
@@ -96,6 +116,10 @@ pub(super) fn read(lines: &[Line]) -> PhonePage {
     }
     page.itl_signature = trust(itl_file, itl_sig);
     page.ctl_signature = trust(ctl_file, ctl_sig);
+    if let Some((model, name)) = head {
+        page.model = page.model.or(model.map(str::to_owned));
+        page.device_name = page.device_name.or(Some(name.to_owned()));
+    }
     page
 }
 
@@ -128,5 +152,16 @@ mod tests {
         assert_eq!(p.ctl_signature.as_deref(), Some("Installed"));
         assert_eq!(p.tvs, ["a", "b"]);
         assert_eq!(p.tftp_server.as_deref(), Some("10.0.0.1"));
+    }
+
+    #[test]
+    fn header_names_model_and_device_where_no_row_does() {
+        assert_eq!(header("Cisco IP Phone CP-8861 ( SEP7802B1429B4F )"), Some((Some("CP-8861"), "SEP7802B1429B4F")));
+        assert_eq!(header("Cisco Communicator ( CIPCX )"), Some((None, "CIPCX")));
+        assert_eq!(header("Cisco IP Phone CP-8861 ( two words )"), None);
+        assert_eq!(header("Cisco IP Phone CP-8861 ( )"), None);
+        assert_eq!(header("Phone CP-8861 ( SEP1 )"), None);
+        let p = read(&[l(&["Cisco IP Phone CP-8845 ( SEPAAA )"]), l(&["Host name", "SEPBBB"])]);
+        assert_eq!((p.model.as_deref(), p.device_name.as_deref()), (Some("CP-8845"), Some("SEPBBB")));
     }
 }

@@ -9,6 +9,9 @@ pub struct PagePaths {
     pub network: &'static str,
     /// The device information page: `Model number` and `Host name`, when the family has one.
     pub device: Option<&'static str>,
+    /// The page asked when the network page shows no trust rows: the DX series shows them
+    /// on a separate "Security information" page.
+    pub security: Option<&'static str>,
 }
 
 /// Every family, in the order a probe tries them (the most common first): a phone that
@@ -18,12 +21,19 @@ pub const PAGE_PATHS: &[PagePaths] = &[
         family: "7800, 8800, 8900/9900, DX (Java serviceability pages)",
         network: "/CGI/Java/Serviceability?adapter=device.statistics.configuration",
         device: Some("/CGI/Java/Serviceability?adapter=device.statistics.device"),
+        security: Some("/CGI/Java/Serviceability?adapter=device.statistics.security"),
     },
-    PagePaths { family: "7900, IP Communicator", network: "/NetworkConfiguration", device: Some("/DeviceInformation") },
-    PagePaths { family: "ATA 190/191", network: "/Network_Setup.htm", device: None },
     PagePaths {
-        family: "DX on early firmware (adapter at the root)",
+        family: "7900, IP Communicator",
+        network: "/NetworkConfiguration",
+        device: Some("/DeviceInformation"),
+        security: None,
+    },
+    PagePaths { family: "ATA 190/191", network: "/Network_Setup.htm", device: None, security: None },
+    PagePaths {
+        family: "DX (adapter at the root; the trust rows on its security page)",
         network: "/?adapter=device.statistics.configuration",
         device: Some("/?adapter=device.statistics.device"),
+        security: Some("/?adapter=device.statistics.security"),
     },
 ];
