@@ -16,12 +16,15 @@ chrome() {
     --user-data-dir="$work/profile" "$@" 2>/dev/null
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# wait_for URL TRIES: until URL answers with a success status, at most TRIES times 0.1 s; it
+# gives up quietly (the checks that follow say what is missing).
+wait_for() { for _ in $(seq "$2"); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 0; }
 http=$(free_port)
 udp=$(free_port)
 "$ITLCTL" serve --listen "127.0.0.1:$http" --db "$work/fleet.db" --itl cucm-pub=testdata/itl-11x-cm-sha1.tlv \
   --syslog "udp://127.0.0.1:$udp" >"$work/log" 2>&1 &
 pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$http/api/health" >/dev/null && break; sleep 0.1; done
+wait_for "http://127.0.0.1:$http/api/health" 50
 base="http://127.0.0.1:$http"
 
 # 1. Upload a trust list through `/` (the form's multipart POST), render the answer.
@@ -91,10 +94,7 @@ http.server.HTTPServer(("127.0.0.2", int(sys.argv[1])), H).serve_forever()
 PY
 phone=$!
 # The fake phone must be listening before serve probes it at start.
-for _ in $(seq 100); do
-  curl -sf -o /dev/null "http://127.0.0.2:$phone_port/" && break
-  sleep 0.1
-done
+wait_for "http://127.0.0.2:$phone_port/" 100
 http2=$(free_port)
 "$ITLCTL" serve --listen "127.0.0.1:$http2" --db "$work/probe.db" --itl cucm-pub=testdata/itl-11x-cm-sha1.tlv \
   --probe 127.0.0.2 --probe 127.0.0.3 --phone-port "$phone_port" --probe-every 0 --timeout-ms 1000 >"$work/log2" 2>&1 &
