@@ -34,7 +34,7 @@ impl Checksums {
 /// MD5 and SHA-1 of a whole file: the two `show itl` prints.
 #[cfg(feature = "verify")]
 pub(crate) fn md5_sha1(bytes: &[u8]) -> ([u8; 16], [u8; 20]) {
-    (Md5::digest(bytes).into(), Sha1::digest(bytes).into())
+    (Md5::digest(bytes).into(), sha1(bytes))
 }
 
 /// The four whole-file digests computed over a stream, so a file of any size hashes in
@@ -89,8 +89,20 @@ pub fn digest_parts(digest: Digest, parts: &[&[u8]]) -> Option<Vec<u8>> {
     }
 }
 
-/// SHA-1 of `bytes`, as CUCM prints for a CERTIFICATE row.
+/// SHA-1 of `bytes`, as CUCM prints for a CERTIFICATE row and for the whole file.
+///
+/// With AWS-LC this is AWS-LC's SHA-1: AWS-LC learnt the CPU's features when the program
+/// started, where the `sha1` crate would ask again (two CPUID instructions, each a trap to the
+/// hypervisor in a VM, which cost more than hashing a trust list).
 pub fn sha1(bytes: &[u8]) -> [u8; 20] {
+    #[cfg(feature = "aws-lc")]
+    {
+        let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, bytes);
+        let mut out = [0u8; 20];
+        out.iter_mut().zip(d.as_ref()).for_each(|(o, b)| *o = *b);
+        out
+    }
+    #[cfg(not(feature = "aws-lc"))]
     Sha1::digest(bytes).into()
 }
 
@@ -107,6 +119,7 @@ mod tests {
         assert_eq!(hex::encode(c.sha256), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert!(hex::encode(c.sha512).starts_with("ddaf35a193617aba"));
         assert_eq!(digest_parts(Digest::Sha1, &[b"a", b"bc"]).unwrap(), c.sha1.to_vec());
+        assert_eq!(sha1(b"abc"), c.sha1);
         assert_eq!(digest_parts(Digest::Unknown(7), &[b"abc"]), None);
         let mut h = Hasher::new();
         h.update(b"a");

@@ -55,8 +55,8 @@ fn read_bounded(path: &str, limit: u64, signed_limit: u64) -> Result<Input, Stri
         return Ok(Input { bytes, modified: None });
     }
     let cannot = |e: std::io::Error| format!("cannot read: {e}; check the path and permissions");
-    let (reader, modified): (Box<dyn std::io::Read>, _) = if path == "-" {
-        (Box::new(std::io::stdin()), None)
+    let (reader, modified, len): (Box<dyn std::io::Read>, _, _) = if path == "-" {
+        (Box::new(std::io::stdin()), None, None)
     } else {
         let f = std::fs::File::open(path).map_err(cannot)?;
         let meta = f.metadata().map_err(cannot)?;
@@ -65,9 +65,12 @@ fn read_bounded(path: &str, limit: u64, signed_limit: u64) -> Result<Input, Stri
                 "is a folder; give a file, or use a command that reads folders (show, verify, lint, hash)".into()
             );
         }
-        (Box::new(f), meta.modified().ok())
+        (Box::new(f), meta.modified().ok(), Some(meta.len()))
     };
-    let mut bytes = Vec::new();
+    // Sized from the file's length (bounded), the file is read in one call, not in the
+    // doubling reads a `Vec::new()` would make.
+    let hint = len.map_or(0, |n| n.min(limit) as usize + 1);
+    let mut bytes = Vec::with_capacity(hint);
     let mut reader = std::io::Read::take(reader, limit + 1);
     std::io::Read::read_to_end(&mut reader, &mut bytes).map_err(cannot)?;
     let max = bound(&bytes);

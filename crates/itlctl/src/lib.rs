@@ -39,7 +39,13 @@ struct Cli {
 }
 
 /// The commands; each one's arguments are defined in its file of `cmd/`.
+///
+/// `defer`: a command's arguments are built only when that command runs or its help is
+/// shown, not all of them at every start (a tenth of `show`'s time). Under `defer` clap
+/// would apply an argument struct's doc comment after the variant's, so the structs of
+/// `cmd/` carry plain comments: the text of each command is its variant's here.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 enum Command {
     /// Print a trust list as CUCM's `show itl` / `show ctl` does, ending with the verdict.
     Show(cmd::show::ShowArgs),

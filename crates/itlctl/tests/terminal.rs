@@ -401,6 +401,26 @@ fn every_command_path() -> Vec<Vec<String>> {
     out
 }
 
+/// Each command's `--help` opens with the summary its parent's `--help` lists for it: the
+/// arguments are built late (clap's `defer`), and an argument struct's doc comment must not
+/// replace the command's text then.
+#[test]
+fn every_help_opens_with_the_summary_its_parent_lists() {
+    for p in every_command_path().into_iter().filter(|p| !p.is_empty()) {
+        let (name, parent) = p.split_last().unwrap();
+        let parent: Vec<&str> = parent.iter().map(String::as_str).collect();
+        let listing = text(&itlctl(&[parent.as_slice(), &["--help"]].concat()).stdout);
+        let listed = listing
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix(name.as_str()).filter(|r| r.starts_with("  ")))
+            .unwrap_or_else(|| panic!("{p:?}: not listed in {listing}"))
+            .trim();
+        let args: Vec<&str> = p.iter().map(String::as_str).chain(["--help"]).collect();
+        let help = text(&itlctl(&args).stdout);
+        assert_eq!(help.lines().next(), Some(listed), "{p:?}");
+    }
+}
+
 #[test]
 fn manual_pages_for_every_command() {
     let d = tmpdir("man");

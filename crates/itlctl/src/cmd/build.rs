@@ -12,7 +12,7 @@ use super::keys::{read_cert, read_text, DigestArg};
 use crate::exit::{FAILED, OK};
 use crate::input::fail;
 
-/// Arguments of `itlctl build`.
+// Arguments of `itlctl build` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Where to write the trust list.

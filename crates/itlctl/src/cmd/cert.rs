@@ -28,6 +28,7 @@ pub enum Curve {
 
 /// `itlctl cert …`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum CertCommand {
     /// Print base64 of the SHA-1 (or SHA-512) digest of a certificate's DER, as
     /// usecallmanager configuration asks for it.

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-/// The arguments of `completions`.
+// The arguments of `completions` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell.

@@ -14,7 +14,7 @@ use itl::Kind;
 use crate::exit::{FAILED, NEGATIVE, OK};
 use crate::input::{fail, read};
 
-/// The arguments of `devices`.
+// The arguments of `devices` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct DevicesArgs {
     /// The ITL a TFTP server serves, as HOST=FILE (HOST as phones report it in

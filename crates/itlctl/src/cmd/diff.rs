@@ -10,7 +10,7 @@ use crate::exit::{FAILED, NEGATIVE, OK};
 use crate::input::read;
 use crate::term::{self, outln};
 
-/// The arguments of `diff`.
+// The arguments of `diff` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The trust list the phones hold.

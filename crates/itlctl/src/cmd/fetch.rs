@@ -8,7 +8,7 @@ use crate::exit::{FAILED, OK};
 use crate::input::fail;
 use crate::term::{self, outln};
 
-/// The arguments of `fetch`.
+// The arguments of `fetch` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct FetchArgs {
     /// The URLs.

@@ -10,7 +10,7 @@ use crate::exit::{FAILED, OK};
 use crate::input::{self, fail};
 use crate::term::outln;
 
-/// The arguments of `hash`.
+// The arguments of `hash` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct HashArgs {
     #[command(flatten)]

@@ -10,7 +10,7 @@ use crate::exit::{FAILED, NEGATIVE, OK};
 use crate::input::fail;
 use crate::term::{self, outln};
 
-/// The arguments of `lint`.
+// The arguments of `lint` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct LintArgs {
     #[command(flatten)]

@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-/// The arguments of `manpage`.
+// The arguments of `manpage` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct ManpageArgs {
     /// The folder to write them into (created if missing).

@@ -23,7 +23,7 @@ use itl::TrustList;
 
 use crate::input::fail;
 
-/// The file arguments of `verify`, `lint` and `hash`.
+// The file arguments of `verify`, `lint` and `hash` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct FileArgs {
     /// The files (for example every `ITLSEP<MAC>.tlv` of a TFTP folder), or folders: every

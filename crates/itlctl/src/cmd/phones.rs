@@ -14,7 +14,7 @@ use crate::input::fail;
 
 pub use itl_transport::ris::PASSWORD_VAR;
 
-/// How `devices` asks phones directly.
+// How `devices` asks phones directly (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct PhoneArgs {
     /// Ask these phones their trust lists on their own web page: an address or host name, a

@@ -7,7 +7,7 @@ use crate::exit::{FAILED, NEGATIVE, OK};
 use crate::input::{fail, read, Input};
 use crate::term::{self, outln};
 
-/// The arguments of `itlctl plan`.
+// The arguments of `itlctl plan` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, clap::Args)]
 pub struct PlanArgs {
     /// The ITL each TFTP server serves today, as HOST=FILE (or FILE); a URL works too.

@@ -11,7 +11,7 @@ use super::keys::{read_cert, read_text, DigestArg};
 use crate::exit::{FAILED, OK};
 use crate::input::{fail, read};
 
-/// The arguments of `resign`.
+// The arguments of `resign` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct ResignArgs {
     /// The trust list.

@@ -20,6 +20,7 @@ use crate::term::{out, outln};
 
 /// `itlctl sgn …`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SgnCommand {
     /// Print the header of a signed (or encrypted) file and the size of its payload.
     #[command(after_help = "Example:\n  itlctl sgn show SEP001122334455.cnf.xml.enc.sgn --json")]

@@ -8,7 +8,7 @@ use crate::exit::{FAILED, NEGATIVE, OK};
 use crate::input::{self, fail};
 use crate::term::{out, outln};
 
-/// The arguments of `show`.
+// The arguments of `show` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The ITL or CTL file (a signed .sgn file is described too), or a folder: every

@@ -11,7 +11,7 @@ use crate::exit::{FAILED, NEGATIVE, OK};
 use crate::input::{self, fail};
 use crate::term::{self, outln};
 
-/// The arguments of `verify`.
+// The arguments of `verify` (no doc comment: see `Command` in lib.rs).
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
