@@ -111,11 +111,16 @@ fn name_text<'b>(t: &Tlv<'b>) -> std::borrow::Cow<'b, str> {
 
 fn signature_dump(f: &mut Formatter<'_>, sig: &[u8]) -> fmt::Result {
     for chunk in sig.chunks(8) {
+        // Cells of four columns, left-aligned (`{b:<4x}`), the last one not padded.
         let mut line = String::with_capacity(32);
-        for b in chunk {
-            let _ = write!(line, "{b:<4x}");
+        for (i, &b) in chunk.iter().enumerate() {
+            let cell = line.len();
+            text::push_lower_hex(&mut line, b);
+            if i + 1 < chunk.len() {
+                line.extend(std::iter::repeat_n(' ', 4 - (line.len() - cell)));
+            }
         }
-        writeln!(f, "{}", line.trim_end())?;
+        writeln!(f, "{line}")?;
     }
     Ok(())
 }
@@ -330,5 +335,16 @@ mod tests {
         // First line of the 118893 sample's dump: `bf  5   f2  74 …` style cells.
         let s = Dump(&[0x8f, 0xd4, 0x00, 0xcb, 0xa8, 0x23, 0xbc, 0xb0, 0x0f]).to_string();
         assert_eq!(s, "8f  d4  0   cb  a8  23  bc  b0\nf\n");
+    }
+
+    #[test]
+    fn signature_dump_is_std_cells_trimmed() {
+        // The table-driven dump against std's `{b:<4x}` cells with the line end trimmed.
+        let bytes: Vec<u8> = (0..=255u8).chain([0, 16, 15, 255, 1]).collect();
+        let want: String = bytes
+            .chunks(8)
+            .map(|c| c.iter().map(|b| format!("{b:<4x}")).collect::<String>().trim_end().to_owned() + "\n")
+            .collect();
+        assert_eq!(Dump(&bytes).to_string(), want);
     }
 }
