@@ -67,8 +67,9 @@ fn read_bounded(path: &str, limit: u64, signed_limit: u64) -> Result<Input, Stri
         }
         (Box::new(f), meta.modified().ok(), Some(meta.len()))
     };
-    // Sized from the file's length (bounded), the file is read in one call, not in the
-    // doubling reads a `Vec::new()` would make.
+    // Sized from the file's length (bounded): a trust list of up to 8 KiB is read in one call
+    // and the end-of-file read, a larger one in a few (std reads 8 KiB, then doubles), not in
+    // the reads from 32 bytes up that an empty `Vec` would start with.
     let hint = len.map_or(0, |n| n.min(limit) as usize + 1);
     let mut bytes = Vec::with_capacity(hint);
     let mut reader = std::io::Read::take(reader, limit + 1);

@@ -43,7 +43,9 @@ struct Cli {
 /// `defer`: a command's arguments are built only when that command runs or its help is
 /// shown, not all of them at every start (a tenth of `show`'s time). Under `defer` clap
 /// would apply an argument struct's doc comment after the variant's, so the structs of
-/// `cmd/` carry plain comments: the text of each command is its variant's here.
+/// `cmd/` carry plain comments: the text of each command is its variant's here. The global
+/// options (`--quiet`, `--color`) are copied into a command before its own arguments are
+/// built, so no command may name an argument `quiet` or `color`.
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 enum Command {
