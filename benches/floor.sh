@@ -34,5 +34,5 @@ $INGEST --bench --warm-up-time 2 --measurement-time 5 --noplot --discard-baselin
 echo "== multi-file verify (1,000 ITLSEP files)"
 d=/tmp/m27-many; rm -rf $d; mkdir -p $d
 for i in $(seq 1 1000); do cp testdata/itl-11x-cm-sha1.tlv $d/ITLSEP$(printf '%012X' $i).tlv; done
-hyperfine -N -w 2 -r 10 "${ITLCTL:-target/release/itlctl} verify $d" 2>&1 | grep -E "Time|Range"
+hyperfine -N -w 2 -r 10 "$BIN verify $d" 2>&1 | grep -E "Time|Range"
 echo "== $(date -u) load: $(cut -d' ' -f1-3 /proc/loadavg)"

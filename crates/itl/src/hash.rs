@@ -24,7 +24,7 @@ impl Checksums {
     pub fn of(bytes: &[u8]) -> Self {
         Checksums {
             md5: Md5::digest(bytes).into(),
-            sha1: Sha1::digest(bytes).into(),
+            sha1: sha1(bytes),
             sha256: Sha256::digest(bytes).into(),
             sha512: Sha512::digest(bytes).into(),
         }
